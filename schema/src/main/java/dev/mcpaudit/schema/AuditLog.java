@@ -1,0 +1,251 @@
+package dev.mcpaudit.schema;
+
+import dev.mcpaudit.schema.AuditLogException.Reason;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * One audit log file: opening it safely (ours, fresh, foreign, older or newer schema), and handing out
+ * connections. Writing goes through {@link #appender()}, reading through {@link #jdbi()} or
+ * {@link #openReader()}.
+ */
+public final class AuditLog implements AutoCloseable {
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path path;
+    private final boolean writable;
+    private final Duration busyTimeout;
+    private final String logId;
+    private final Jdbi jdbi;
+    private EventAppender appender;
+
+    private AuditLog(Path path, boolean writable, Duration busyTimeout) {
+        this.path = path;
+        this.writable = writable;
+        this.busyTimeout = busyTimeout;
+        this.jdbi = Jdbi.create(this::openReader);
+        this.logId = jdbi.withHandle(h -> h.createQuery("SELECT value FROM log_meta WHERE key = 'log_id'")
+                .mapTo(String.class)
+                .one());
+    }
+
+    /** Opens the log for appending, creating it (0600, in a 0700 directory) or upgrading it as needed. */
+    public static AuditLog openForAppend(Path path) {
+        return openForAppend(path, DEFAULT_BUSY_TIMEOUT);
+    }
+
+    public static AuditLog openForAppend(Path path, Duration busyTimeout) {
+        return openForAppend(path, busyTimeout, SchemaMigrations.LATEST);
+    }
+
+    /** Opens an existing log for reading only; never creates, upgrades or otherwise writes the file. */
+    public static AuditLog openReadOnly(Path path) {
+        Path p = path.toAbsolutePath();
+        if (!Files.exists(p)) {
+            throw new AuditLogException(Reason.MISSING, "no audit log at " + p
+                    + "; start mcp-audit-proxy once to create it, or pass --db with the right path.");
+        }
+        FileState state = inspect(p);
+        if (state.isFresh()) {
+            throw new AuditLogException(Reason.NOT_AN_AUDIT_LOG,
+                    p + " is an empty file, not an mcp-audit-proxy log; pass --db with the right path.");
+        }
+        state.requireOurs(p);
+        if (state.userVersion < SchemaMigrations.LATEST) {
+            throw new AuditLogException(Reason.OLDER_SCHEMA, "audit log " + p + " uses schema version "
+                    + state.userVersion + " and this version reads " + SchemaMigrations.LATEST
+                    + "; upgrade it in place with `audit-cli upgrade` (events are kept).");
+        }
+        return new AuditLog(p, false, DEFAULT_BUSY_TIMEOUT);
+    }
+
+    /** Test seam: creates or upgrades a log only up to {@code targetVersion}. */
+    static AuditLog openForAppend(Path path, Duration busyTimeout, int targetVersion) {
+        Path p = path.toAbsolutePath();
+        createPrivately(p);
+        FileState state = inspect(p);
+        if (!state.isFresh()) {
+            state.requireOurs(p);
+        }
+        try (Connection c = connect(p, false, busyTimeout); Statement st = c.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+            try {
+                // Re-read under the write lock: another process may have created or upgraded it meanwhile.
+                int version = intPragma(st, "user_version");
+                if (version < targetVersion) {
+                    SchemaMigrations.apply(c, version, targetVersion);
+                }
+                st.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                st.execute("ROLLBACK");
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(p, "create or upgrade its schema", e);
+        }
+        return new AuditLog(p, true, busyTimeout);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Random id fixed when the file was created; checkpoints name it so they cannot be mixed up. */
+    public String logId() {
+        return logId;
+    }
+
+    /** Jdbi over read-only connections, for queries and read models. */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Connection openReader() throws SQLException {
+        return connect(path, true, busyTimeout);
+    }
+
+    /** The single appender of this handle (group commit needs one writer per process). */
+    public synchronized EventAppender appender() {
+        if (!writable) {
+            throw new IllegalStateException("audit log " + path + " was opened read-only");
+        }
+        if (appender == null) {
+            try {
+                appender = new EventAppender(path, connect(path, false, busyTimeout));
+            } catch (SQLException e) {
+                throw SqliteErrors.explain(path, "open it for writing", e);
+            }
+        }
+        return appender;
+    }
+
+    /** The newest event's position, or empty for a log without events. */
+    public Optional<ChainHead> head() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+                .map((rs, ctx) -> new ChainHead(rs.getLong(1), rs.getString(2)))
+                .findOne());
+    }
+
+    /**
+     * Streams every event in seq order from one read snapshot (a single statement), so appends that
+     * happen meanwhile are not half-seen.
+     */
+    public void scanEvents(Consumer<StoredEvent> sink) {
+        try (Connection c = openReader();
+                PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id,"
+                        + " payload, prev_hash, hash FROM events ORDER BY seq")) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                }
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(path, "read its events", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (appender != null) {
+            appender.close();
+            appender = null;
+        }
+    }
+
+    static Connection connect(Path path, boolean readOnly, Duration busyTimeout) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout((int) busyTimeout.toMillis());
+        if (readOnly) {
+            config.setReadOnly(true);
+        } else {
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            // FULL: a commit is on disk (WAL fsynced) before append() returns.
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        }
+        return config.createConnection("jdbc:sqlite:" + path);
+    }
+
+    private static void createPrivately(Path p) {
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        try {
+            Path dir = p.getParent();
+            if (dir != null && !Files.isDirectory(dir)) {
+                FileAttribute<?>[] dirAttrs = posix
+                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                        : new FileAttribute<?>[0];
+                Files.createDirectories(dir, dirAttrs);
+            }
+            if (!Files.exists(p)) {
+                FileAttribute<?>[] fileAttrs = posix
+                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                        : new FileAttribute<?>[0];
+                try {
+                    Files.createFile(p, fileAttrs);
+                } catch (FileAlreadyExistsException raced) {
+                    // Another process created it first; the schema step below copes with that.
+                }
+            }
+        } catch (IOException e) {
+            throw new AuditLogException(Reason.UNAVAILABLE, "cannot create audit log " + p + ": " + e
+                    + "; choose a writable location with --audit-db or MCP_AUDIT_DB.", e);
+        }
+    }
+
+    /** Reads the file's identity over a read-only connection, so a foreign file is never modified. */
+    private static FileState inspect(Path p) {
+        try (Connection c = connect(p, true, DEFAULT_BUSY_TIMEOUT); Statement st = c.createStatement()) {
+            int appId = intPragma(st, "application_id");
+            int version = intPragma(st, "user_version");
+            int objects;
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                objects = rs.getInt(1);
+            }
+            return new FileState(appId, version, objects);
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(p, "read its header", e);
+        }
+    }
+
+    private static int intPragma(Statement st, String pragma) throws SQLException {
+        try (ResultSet rs = st.executeQuery("PRAGMA " + pragma)) {
+            return rs.getInt(1);
+        }
+    }
+
+    private record FileState(int applicationId, int userVersion, int objects) {
+        boolean isFresh() {
+            return applicationId == 0 && userVersion == 0 && objects == 0;
+        }
+
+        void requireOurs(Path p) {
+            if (applicationId != SchemaMigrations.APPLICATION_ID) {
+                throw new AuditLogException(Reason.NOT_AN_AUDIT_LOG, p + " is an SQLite database but not an"
+                        + " mcp-audit-proxy log; it was left untouched. Point --audit-db (or MCP_AUDIT_DB)"
+                        + " at another file.");
+            }
+            if (userVersion > SchemaMigrations.LATEST) {
+                throw new AuditLogException(Reason.NEWER_SCHEMA, "audit log " + p + " was written with schema"
+                        + " version " + userVersion + " by a newer mcp-audit-proxy; this version "
+                        + ProductVersion.get() + " understands up to schema version " + SchemaMigrations.LATEST
+                        + ". Upgrade mcp-audit-proxy and audit-cli.");
+            }
+        }
+    }
+}

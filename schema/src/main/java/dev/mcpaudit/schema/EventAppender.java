@@ -1,0 +1,209 @@
+package dev.mcpaudit.schema;
+
+import dev.mcpaudit.schema.AuditLogException.Reason;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends events to the hash chain with group commit: callers on any thread enqueue, one writer
+ * thread takes everything that is waiting, and writes it in a single IMMEDIATE transaction that
+ * first reads the head (so several processes sharing the file stay on one linear chain). An append
+ * returns only once its transaction is committed with synchronous=FULL, i.e. durable.
+ */
+public final class EventAppender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventAppender.class);
+    /** Bounds one transaction so that a burst cannot hold the file lock for long. */
+    private static final int MAX_BATCH = 512;
+
+    private final Path path;
+    private final Connection connection;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    EventAppender(Path path, Connection connection) {
+        this.path = path;
+        this.connection = connection;
+        this.writer = new Thread(this::writeLoop, "audit-log-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Appends and waits until the event is durable; throws {@link AuditLogException} if it is not. */
+    public AppendedEvent append(NewEvent event) {
+        try {
+            return appendAsync(event).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof AuditLogException ale) {
+                // Re-thrown on the caller's thread so its stack trace points at the caller.
+                throw new AuditLogException(ale.reason(), ale.getMessage(), ale);
+            }
+            throw e;
+        }
+    }
+
+    /** Enqueues; the future completes once the event is durable. Canonicalises on the caller's thread. */
+    public CompletableFuture<AppendedEvent> appendAsync(NewEvent event) {
+        Prepared prepared = Prepared.of(event);
+        CompletableFuture<AppendedEvent> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(closedError());
+            return done;
+        }
+        queue.add(new Pending(prepared, done));
+        if (closed) {
+            // Lost the race with close(): the writer may already be gone, so fail rather than hang.
+            drainFailing(closedError());
+        }
+        return done;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        writer.interrupt();
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        drainFailing(closedError());
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("closing audit log {}: {}", path, e.getMessage());
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            Pending first;
+            try {
+                first = closed ? queue.poll() : queue.take();
+            } catch (InterruptedException e) {
+                first = queue.poll(); // close(): write what is already queued, then stop
+            }
+            if (first == null) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<AppendedEvent> appended = new ArrayList<>(batch.size());
+        try (Statement st = connection.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+            try {
+                ChainHead head = readHead(st);
+                long seq = head.seq();
+                String prev = head.hash();
+                MessageDigest sha256 = CanonicalJson.sha256();
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO events(seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (Pending p : batch) {
+                        Prepared e = p.event();
+                        seq++;
+                        String hash = ChainHash.next(sha256, prev, e.canonicalUtf8());
+                        insert.setLong(1, seq);
+                        insert.setString(2, e.eventId());
+                        insert.setString(3, e.type());
+                        insert.setString(4, e.time());
+                        insert.setString(5, e.sessionId());
+                        insert.setString(6, e.callId());
+                        insert.setString(7, e.payload());
+                        insert.setString(8, prev);
+                        insert.setString(9, hash);
+                        insert.executeUpdate();
+                        appended.add(new AppendedEvent(seq, e.eventId(), hash));
+                        prev = hash;
+                    }
+                }
+                st.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(st);
+                throw e;
+            }
+        } catch (SQLException e) {
+            failAll(batch, SqliteErrors.explain(path, "append " + batch.size() + " event(s)", e));
+            return;
+        } catch (RuntimeException e) {
+            failAll(batch, new AuditLogException(Reason.UNAVAILABLE,
+                    "audit log " + path + " failed to append: " + e.getMessage(), e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(appended.get(i));
+        }
+    }
+
+    private static ChainHead readHead(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")) {
+            return rs.next() ? new ChainHead(rs.getLong(1), rs.getString(2)) : new ChainHead(0, ChainHash.GENESIS);
+        }
+    }
+
+    private void rollbackQuietly(Statement st) {
+        try {
+            st.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // The transaction may never have started (BEGIN itself failed); nothing to undo then.
+        }
+    }
+
+    private static void failAll(List<Pending> batch, AuditLogException error) {
+        LOG.error("{}", error.getMessage());
+        batch.forEach(p -> p.done().completeExceptionally(error));
+    }
+
+    private void drainFailing(AuditLogException error) {
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(p -> p.done().completeExceptionally(error));
+    }
+
+    private AuditLogException closedError() {
+        return new AuditLogException(Reason.UNAVAILABLE, "audit log " + path + " is closed; nothing more can be appended.");
+    }
+
+    private record Pending(Prepared event, CompletableFuture<AppendedEvent> done) {}
+
+    /** An event with its id, time text and canonical bytes computed off the writer thread. */
+    private record Prepared(
+            String eventId, String type, String time, String sessionId, String callId, String payload,
+            byte[] canonicalUtf8) {
+
+        static Prepared of(NewEvent e) {
+            String eventId = UUID.randomUUID().toString();
+            String time = EventTime.format(e.time());
+            String payload = CanonicalJson.canonicalize(e.payload());
+            String canonical = ChainHash.canonicalEvent(
+                    eventId, e.type().wireName(), time, e.sessionId(), e.callId(), payload);
+            return new Prepared(eventId, e.type().wireName(), time, e.sessionId(), e.callId(), payload,
+                    canonical.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

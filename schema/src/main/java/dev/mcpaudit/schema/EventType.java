@@ -1,0 +1,31 @@
+package dev.mcpaudit.schema;
+
+import java.util.Arrays;
+
+/** Every kind of event the log holds; {@link #wireName()} is what is stored in {@code events.type}. */
+public enum EventType {
+    SESSION_STARTED("session.started"),
+    CLIENT_INITIALIZED("client.initialized"),
+    CALL_REQUESTED("call.requested"),
+    CALL_COMPLETED("call.completed"),
+    CALL_REJECTED("call.rejected"),
+    SESSION_ENDED("session.ended"),
+    CHECKPOINT("checkpoint");
+
+    private final String wireName;
+
+    EventType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static EventType fromWireName(String name) {
+        return Arrays.stream(values())
+                .filter(t -> t.wireName.equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + name + "'"));
+    }
+}
