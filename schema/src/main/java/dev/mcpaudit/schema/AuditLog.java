@@ -237,8 +237,8 @@ public final class AuditLog implements AutoCloseable {
         void requireOurs(Path p) {
             if (applicationId != SchemaMigrations.APPLICATION_ID) {
                 throw new AuditLogException(Reason.NOT_AN_AUDIT_LOG, p + " is an SQLite database but not an"
-                        + " mcp-audit-proxy log; it was left untouched. Point --audit-db (or MCP_AUDIT_DB)"
-                        + " at another file.");
+                        + " mcp-audit-proxy log; it was left untouched. Use another path (--audit-db for the"
+                        + " proxy, --db for audit-cli, or MCP_AUDIT_DB).");
             }
             if (userVersion > SchemaMigrations.LATEST) {
                 throw new AuditLogException(Reason.NEWER_SCHEMA, "audit log " + p + " was written with schema"

@@ -20,7 +20,7 @@ final class SqliteErrors {
                             + "; retry, or stop the process holding it.", e);
             case "SQLITE_NOTADB" -> new AuditLogException(Reason.NOT_AN_AUDIT_LOG,
                     path + " is not an SQLite database, so it is not an mcp-audit-proxy log; it was left"
-                            + " untouched. Point --audit-db (or MCP_AUDIT_DB) at another file.", e);
+                            + " untouched. Use another path (--audit-db for the proxy, --db for audit-cli, or MCP_AUDIT_DB).", e);
             case "SQLITE_FULL" -> new AuditLogException(Reason.UNAVAILABLE,
                     where + " is unavailable: the disk is full; free some space and retry.", e);
             case "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH" -> new AuditLogException(Reason.UNAVAILABLE,

@@ -1,0 +1,79 @@
+package dev.mcpaudit.cli;
+
+import dev.mcpaudit.schema.AuditLogException;
+import dev.mcpaudit.schema.AuditLogLocation;
+import dev.mcpaudit.schema.ProductVersion;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "audit-cli",
+        mixinStandardHelpOptions = true,
+        versionProvider = AuditCli.Version.class,
+        description = "Reads, verifies and checkpoints the mcp-audit-proxy audit log.",
+        subcommands = {
+            VerifyCommand.class,
+            CheckpointCommand.class,
+            KeygenCommand.class,
+            UpgradeCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "The log is $MCP_AUDIT_DB if set, else $XDG_STATE_HOME/mcp-audit-proxy/audit.db,",
+            "else ~/.local/state/mcp-audit-proxy/audit.db; --db overrides all of them.",
+            "",
+            "Exit codes: 0 ok, 1 finding (verification failed), 2 usage error,",
+            "3 environment (log missing, locked, not an audit log, newer schema)."
+        })
+public final class AuditCli {
+
+    @Option(names = "--db", paramLabel = "PATH", scope = CommandLine.ScopeType.INHERIT,
+            description = "Audit log to use (default: $MCP_AUDIT_DB, else the XDG state directory).")
+    Path db;
+
+    Path dbPath() {
+        return db != null ? db : AuditLogLocation.defaultPath();
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs a command line and returns its exit code; tests call this in-process. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new AuditCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("audit-cli: " + e.getMessage());
+            return exitCodeFor(e);
+        });
+        return cli.execute(args);
+    }
+
+    private static int exitCodeFor(Exception e) {
+        if (e instanceof AuditLogException || e instanceof IOException) {
+            return ExitCode.ENVIRONMENT;
+        }
+        if (e instanceof IllegalArgumentException) {
+            return ExitCode.USAGE;
+        }
+        return ExitCode.ENVIRONMENT;
+    }
+
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"audit-cli " + ProductVersion.get()};
+        }
+    }
+}

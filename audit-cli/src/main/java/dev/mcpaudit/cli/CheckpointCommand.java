@@ -1,0 +1,87 @@
+package dev.mcpaudit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.AuditLogException;
+import dev.mcpaudit.schema.ChainHead;
+import dev.mcpaudit.schema.Checkpoint;
+import dev.mcpaudit.schema.CheckpointKeys;
+import dev.mcpaudit.schema.EventTime;
+import dev.mcpaudit.schema.EventType;
+import dev.mcpaudit.schema.NewEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+        name = "checkpoint",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Signs the log's current head (seq, hash, time) and writes it to a file kept away from the log.",
+            "`audit-cli verify --checkpoint` then detects removal of the newest events and a rewritten chain.",
+            "The checkpoint is also recorded in the log as a `checkpoint` event."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  audit-cli keygen --key ~/secure/audit-checkpoint.key",
+            "  audit-cli checkpoint --key ~/secure/audit-checkpoint.key --out ~/secure/audit-$(date +%F).checkpoint"
+        })
+final class CheckpointCommand implements Callable<Integer> {
+
+    @ParentCommand
+    AuditCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "Private key made by `audit-cli keygen`.")
+    Path keyFile;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the signed checkpoint.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        CheckpointKeys.SigningKey key = CheckpointKeys.loadSigningKey(keyFile);
+        Path path = parent.dbPath();
+        if (!Files.exists(path)) {
+            throw new AuditLogException(AuditLogException.Reason.MISSING, "no audit log at " + path
+                    + "; pass --db with the right path.");
+        }
+        Checkpoint checkpoint;
+        try (AuditLog log = AuditLog.openForAppend(path)) {
+            ChainHead head = log.head().orElseThrow(() -> new AuditLogException(AuditLogException.Reason.MISSING,
+                    "audit log " + path + " has no events yet; there is nothing to checkpoint."));
+            checkpoint = Checkpoint.sign(log.logId(), head, EventTime.format(Instant.now()),
+                    key.privateKey(), key.publicKey());
+            writeAtomically(out, checkpoint.toText());
+            ObjectNode payload = new ObjectMapper().createObjectNode()
+                    .put("seq", checkpoint.seq())
+                    .put("hash", checkpoint.hash())
+                    .put("signed_at", checkpoint.time())
+                    .put("key_id", checkpoint.keyId())
+                    .put("signature", checkpoint.signature());
+            log.appender().append(NewEvent.now(EventType.CHECKPOINT, "audit-cli-" + UUID.randomUUID(), null, payload));
+        }
+        spec.commandLine().getOut().printf("Checkpoint of log %s at seq %d (hash %s) written to %s, signed with key %s.%n",
+                checkpoint.logId(), checkpoint.seq(), checkpoint.hash(), out, checkpoint.keyId());
+        return ExitCode.OK;
+    }
+
+    private static void writeAtomically(Path target, String text) throws java.io.IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, ".checkpoint", ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

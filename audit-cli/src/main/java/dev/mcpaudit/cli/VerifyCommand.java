@@ -1,0 +1,140 @@
+package dev.mcpaudit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.ChainProblem;
+import dev.mcpaudit.schema.ChainVerifier;
+import dev.mcpaudit.schema.Checkpoint;
+import dev.mcpaudit.schema.CheckpointKeys;
+import dev.mcpaudit.schema.VerificationReport;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Recomputes every hash of the log's chain and reports each problem with its seq:",
+            "edited, deleted, inserted or reordered events, broken links.",
+            "With a signed checkpoint it also detects removal of the newest events and a rewritten chain."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  audit-cli verify",
+            "  audit-cli verify --checkpoint daily.checkpoint --public-key audit-checkpoint.key.pub",
+            "  audit-cli verify --format json | jq .intact",
+            "",
+            "Exit codes: 0 intact, 1 problems found, 2 usage error, 3 log or key unavailable."
+        })
+final class VerifyCommand implements Callable<Integer> {
+    enum Format { text, json }
+
+    @ParentCommand
+    AuditCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Signed checkpoint to check the log against.")
+    Path checkpointFile;
+
+    @Option(names = "--public-key", paramLabel = "FILE", description = "Public key that signed the checkpoint.")
+    Path publicKeyFile;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (default) or json.")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((checkpointFile == null) != (publicKeyFile == null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--checkpoint and --public-key go together: a checkpoint proves nothing without the key that signed it.");
+        }
+        Checkpoint checkpoint = checkpointFile == null ? null : readCheckpoint(checkpointFile);
+        PublicKey key = publicKeyFile == null ? null : CheckpointKeys.loadPublicKey(publicKeyFile);
+        VerificationReport report;
+        Path path;
+        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+            path = log.path();
+            report = ChainVerifier.verify(log.logId(), log::scanEvents, checkpoint, key);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Format.json) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(path, report)));
+        } else {
+            printText(out, path, report);
+        }
+        out.flush();
+        return report.intact() ? ExitCode.OK : ExitCode.FINDING;
+    }
+
+    private Checkpoint readCheckpoint(Path file) throws java.io.IOException {
+        try {
+            return Checkpoint.parse(Files.readString(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void printText(PrintWriter out, Path path, VerificationReport r) {
+        out.printf("Validating audit log %s (log %s)%n", path, r.logId());
+        if (r.eventsChecked() == 0) {
+            out.println("The log has no events.");
+        } else {
+            out.printf("Checked seq %d to %d: %s to %s%n", r.firstSeq(), r.lastSeq(), r.firstTime(), r.lastTime());
+        }
+        r.checkpoint().ifPresent(cp -> out.printf("Against checkpoint: seq %d, signed %s with key %s%n",
+                cp.seq(), cp.time(), cp.keyId()));
+        for (ChainProblem p : r.problems()) {
+            out.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
+        }
+        if (r.intact()) {
+            out.printf("Results: %d events checked, 0 problems: the log is intact.%n", r.eventsChecked());
+            if (r.checkpoint().isEmpty()) {
+                out.println("Note: without a checkpoint, removal of the newest events cannot be detected;"
+                        + " see `audit-cli checkpoint --help`.");
+            }
+        } else {
+            out.printf("Results: %d events checked, %d problem%s found: the log is NOT intact.%n",
+                    r.eventsChecked(), r.problems().size(), r.problems().size() == 1 ? "" : "s");
+        }
+    }
+
+    private static ObjectNode toJson(Path path, VerificationReport r) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("path", path.toString());
+        root.put("log_id", r.logId());
+        root.put("intact", r.intact());
+        root.put("events_checked", r.eventsChecked());
+        root.put("first_seq", r.firstSeq());
+        root.put("last_seq", r.lastSeq());
+        root.put("first_time", r.firstTime());
+        root.put("last_time", r.lastTime());
+        r.checkpoint().ifPresentOrElse(cp -> {
+            ObjectNode c = root.putObject("checkpoint");
+            c.put("seq", cp.seq());
+            c.put("hash", cp.hash());
+            c.put("time", cp.time());
+            c.put("key_id", cp.keyId());
+        }, () -> root.putNull("checkpoint"));
+        ArrayNode problems = root.putArray("problems");
+        for (ChainProblem p : r.problems()) {
+            problems.addObject().put("seq", p.seq()).put("kind", p.kind().label()).put("detail", p.detail());
+        }
+        return root;
+    }
+}

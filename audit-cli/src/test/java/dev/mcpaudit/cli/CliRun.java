@@ -1,0 +1,15 @@
+package dev.mcpaudit.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One in-process audit-cli invocation: its exit code and what it printed. */
+record CliRun(int exitCode, String out, String err) {
+
+    static CliRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = AuditCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,124 @@
+package dev.mcpaudit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpaudit.fixtures.SyntheticCalls;
+import dev.mcpaudit.schema.AuditLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyAndCheckpointCommandTest {
+    @TempDir
+    Path dir;
+
+    Path db;
+
+    @BeforeEach
+    void recordSomeCalls() {
+        db = dir.resolve("audit.db");
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            SyntheticCalls.fill(log, 50, 7, Instant.parse("2026-11-01T09:00:00Z"));
+        }
+    }
+
+    @Test
+    void intactLogVerifiesWithExitZeroAndSaysWhatItChecked() {
+        CliRun run = CliRun.of("--db", db.toString(), "verify");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Checked seq 1 to ").contains("0 problems: the log is intact.")
+                .contains("without a checkpoint");
+    }
+
+    @Test
+    void editedEventIsReportedWithItsSeqAndExitOne() throws Exception {
+        tamper("DROP TRIGGER events_no_update", "UPDATE events SET payload = json_set(payload, '$.profile', 'sandbox') WHERE seq = 5");
+
+        CliRun run = CliRun.of("--db", db.toString(), "verify");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("seq 5 INVALID (edited)").contains("the log is NOT intact");
+    }
+
+    @Test
+    void checkpointDetectsRemovalOfTheNewestEvents() throws Exception {
+        Path key = dir.resolve("cp.key");
+        assertThat(CliRun.of("keygen", "--key", key.toString()).exitCode()).isZero();
+        Path checkpoint = dir.resolve("today.checkpoint");
+        CliRun made = CliRun.of("--db", db.toString(), "checkpoint", "--key", key.toString(), "--out", checkpoint.toString());
+        assertThat(made.exitCode()).as(made.err()).isZero();
+        assertThat(Files.readString(checkpoint)).startsWith("mcp-audit-proxy checkpoint v1\n");
+
+        String[] verifyWithCheckpoint = {"--db", db.toString(), "verify", "--checkpoint", checkpoint.toString(),
+            "--public-key", key + ".pub"};
+        assertThat(CliRun.of(verifyWithCheckpoint).exitCode()).isZero();
+
+        tamper("DROP TRIGGER events_no_delete", "DELETE FROM events WHERE seq > 40");
+        CliRun plain = CliRun.of("--db", db.toString(), "verify");
+        CliRun against = CliRun.of(verifyWithCheckpoint);
+
+        assertThat(plain.exitCode()).as("a chain alone cannot see a cut tail").isZero();
+        assertThat(against.exitCode()).isEqualTo(1);
+        assertThat(against.out()).contains("INVALID (truncated)").contains("the log ends at seq 40");
+    }
+
+    @Test
+    void jsonOutputIsParseableAndCarriesTheVerdict() throws Exception {
+        tamper("DROP TRIGGER events_no_delete", "DELETE FROM events WHERE seq = 3");
+
+        CliRun run = CliRun.of("--db", db.toString(), "verify", "--format", "json");
+        JsonNode json = new ObjectMapper().readTree(run.out());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(json.get("intact").asBoolean()).isFalse();
+        assertThat(json.get("problems").get(0).get("seq").asLong()).isEqualTo(3);
+        assertThat(json.get("problems").get(0).get("kind").asText()).isEqualTo("deleted");
+    }
+
+    @Test
+    void missingLogIsAnEnvironmentErrorAndIsNotCreated() {
+        Path missing = dir.resolve("nope/audit.db");
+
+        CliRun run = CliRun.of("--db", missing.toString(), "verify");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("no audit log at");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void checkpointWithoutPublicKeyIsAUsageError() {
+        CliRun run = CliRun.of("--db", db.toString(), "verify", "--checkpoint", "x.checkpoint");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--checkpoint and --public-key go together");
+    }
+
+    @Test
+    void keygenNeverOverwritesAKey() {
+        Path key = dir.resolve("k");
+        assertThat(CliRun.of("keygen", "--key", key.toString()).exitCode()).isZero();
+
+        CliRun again = CliRun.of("keygen", "--key", key.toString());
+
+        assertThat(again.exitCode()).isEqualTo(3);
+        assertThat(again.err()).contains("never overwritten");
+    }
+
+    private void tamper(String... sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
+    }
+}
