@@ -208,9 +208,16 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Reads the file's identity over a read-only connection, so a foreign file is never modified. */
+    /**
+     * Reads the file's identity without writing anything beside or into it. Without a WAL file the
+     * main file is complete, so it is read as immutable (SQLite then creates no -wal/-shm files);
+     * with one, a plain read-only connection sees what the WAL holds.
+     */
     private static FileState inspect(Path p) {
-        try (Connection c = connect(p, true, DEFAULT_BUSY_TIMEOUT); Statement st = c.createStatement()) {
+        boolean hasWal = Files.exists(Path.of(p + "-wal"));
+        try (Connection c = hasWal ? connect(p, true, DEFAULT_BUSY_TIMEOUT)
+                        : new SQLiteConfig().createConnection("jdbc:sqlite:file:" + p.toUri().getRawPath() + "?immutable=1");
+                Statement st = c.createStatement()) {
             int appId = intPragma(st, "application_id");
             int version = intPragma(st, "user_version");
             int objects;

@@ -123,9 +123,12 @@ public final class ChainVerifier {
         for (StoredEvent e : brokenLinks) {
             long k = e.seq();
             Long linked = e.prevHash().equals(ChainHash.GENESIS) ? Long.valueOf(0) : seqByHash.get(e.prevHash());
-            if (linked != null && linked == k - 2 && e.prevHash().equals(prevHashBySeq.get(k - 1))) {
-                out.add(new ChainProblem(k - 1, Kind.INSERTED, "seq " + (k - 1) + " is not part of the chain:"
-                        + " it claims the same predecessor as seq " + k + ", so it was inserted"));
+            if (linked != null && linked < k - 1 && e.prevHash().equals(prevHashBySeq.get(linked + 1))) {
+                // Rows linked+1..k-1 hang off the same predecessor as row k: they were slipped in.
+                long first = linked + 1;
+                out.add(new ChainProblem(first, Kind.INSERTED, (first == k - 1 ? "seq " + first + " is"
+                        : "seq " + first + " to " + (k - 1) + " are") + " not part of the chain: they claim the same"
+                        + " predecessor as seq " + k + ", so they were inserted"));
             } else if (linked != null) {
                 out.add(new ChainProblem(k, Kind.REORDERED, "seq " + k + " follows "
                         + (linked == 0 ? "the start of the log" : "seq " + linked)

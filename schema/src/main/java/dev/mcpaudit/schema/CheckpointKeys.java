@@ -43,6 +43,12 @@ public final class CheckpointKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JDK has no Ed25519", e);
         }
+        for (Path file : new Path[] {privateKeyFile, publicKeyFile}) {
+            if (Files.exists(file)) {
+                throw new FileAlreadyExistsException(file.toString(), null,
+                        "already exists; keys are never overwritten, choose another path");
+            }
+        }
         String publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
         writeNew(privateKeyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + publicPem, true);
         writeNew(publicKeyFile, publicPem, false);
