@@ -1,39 +1,154 @@
 package dev.mcpaudit.proxy;
 
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.proxy.config.ConfigException;
+import dev.mcpaudit.proxy.config.ProxyConfig;
+import dev.mcpaudit.proxy.config.ProxyOptions;
+import dev.mcpaudit.proxy.downstream.StdioChannel;
+import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import dev.mcpaudit.proxy.pipeline.ProfileRouter;
+import dev.mcpaudit.proxy.pipeline.ToolCatalog;
+import dev.mcpaudit.proxy.upstream.ProfileCredentials;
+import dev.mcpaudit.proxy.upstream.SigV4Signer;
+import dev.mcpaudit.proxy.upstream.UpstreamHttp;
 import dev.mcpaudit.schema.ProductVersion;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(
         name = "mcp-audit-proxy",
         mixinStandardHelpOptions = true,
         versionProvider = ProxyMain.Version.class,
-        description = "MCP proxy for SigV4-protected MCP servers, with a tamper-evident audit log of every call.")
+        description = {
+            "MCP proxy for SigV4-protected MCP servers (AWS MCP Server, AgentCore, EKS MCP).",
+            "Speaks MCP over stdio to the agent, signs each request with the AWS profile the agent chose",
+            "(aws_profile, from the allowlist given here) and forwards it over Streamable HTTP."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --profile dev prod",
+            "  AWS_MCP_PROXY_PROFILES='dev staging prod' mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --read-only",
+            "",
+            "stdout carries JSON-RPC only; logs go to stderr."
+        })
 public final class ProxyMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyMain.class);
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "ENDPOINT", description = "The MCP endpoint URL.")
-    String endpoint;
+    @Mixin
+    ProxyOptions options = new ProxyOptions();
+
+    private final InputStream stdin;
+    private final OutputStream stdout;
+    private final Map<String, String> env;
+
+    ProxyMain(InputStream stdin, OutputStream stdout, Map<String, String> env) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.env = env;
+    }
 
     public static void main(String[] args) {
-        // stdout belongs to JSON-RPC: keep the real one for help/version and the transport, and send
+        // stdout belongs to JSON-RPC: keep the real one for the protocol (and --help/--version) and send
         // anything else that writes to System.out (libraries, stray prints) to stderr.
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        CommandLine cli = new CommandLine(new ProxyMain());
+        CommandLine cli = new CommandLine(new ProxyMain(System.in, stdout, System.getenv()));
         cli.setOut(new PrintWriter(stdout, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("mcp-audit-proxy: " + e.getMessage());
+            return e instanceof ConfigException ? 2 : 1;
+        });
         System.exit(cli.execute(args));
     }
 
     @Override
-    public Integer call() {
-        System.err.println("mcp-audit-proxy " + ProductVersion.get()
-                + ": proxying is not available in this build yet; only --help and --version work.");
-        return 2;
+    public Integer call() throws Exception {
+        ProxyConfig config = options.resolve(env);
+        setLogLevel(config.logLevel());
+        ProfileCredentials credentials = new ProfileCredentials(env);
+        for (String profile : config.profiles().allowed()) {
+            if (!profile.equals(ProfileCredentials.DEFAULT_CHAIN) && !credentials.exists(profile)) {
+                throw new ConfigException("AWS profile '" + profile + "' is not defined in the AWS config or credentials"
+                        + " file; check --profile / AWS_MCP_PROXY_PROFILES, or create it with `aws configure --profile "
+                        + profile + "`.");
+            }
+        }
+        ExecutorService workers = Executors.newCachedThreadPool(daemonThreads("mcp-proxy-worker"));
+        UpstreamHttp http = new UpstreamHttp(
+                UpstreamHttp.newClient(config.connectTimeout()),
+                config.endpoint().uri(),
+                new SigV4Signer(config.service(), config.signingRegion()),
+                credentials,
+                config.headers(),
+                metadataByProfile(config, credentials),
+                config.readTimeout(),
+                config.retries(),
+                config.skipAuth());
+        StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
+        ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
+        ProxyServer[] server = new ProxyServer[1];
+        Upstreams upstreams = new Upstreams(http, (from, message) -> server[0].onServerMessage(from, message), workers);
+        server[0] = new ProxyServer(config, agent, http, upstreams, router, new ToolCatalog(router, config.readOnly()),
+                workers);
+        LOG.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {})", ProductVersion.get(),
+                config.endpoint().uri(), config.service(), config.signingRegion(), config.profiles().allowed());
+        agent.readLoop(server[0]::onAgentMessage);
+        LOG.info("stdin closed; ending upstream sessions");
+        server[0].shutdown();
+        workers.shutdownNow();
+        return 0;
+    }
+
+    /** {@code _meta} per profile: AWS_REGION from that profile (else AWS_REGION, the endpoint, the signing region), then --metadata. */
+    private Map<String, ObjectNode> metadataByProfile(ProxyConfig config, ProfileCredentials credentials) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        for (String profile : config.profiles().allowed()) {
+            ObjectNode meta = JsonRpc.MAPPER.createObjectNode();
+            String region = credentials.region(profile)
+                    .or(() -> java.util.Optional.ofNullable(env.get("AWS_REGION")).filter(s -> !s.isBlank()))
+                    .or(() -> config.endpoint().inferredRegion())
+                    .orElse(config.signingRegion());
+            meta.put("AWS_REGION", region);
+            config.metadata().forEach(meta::put);
+            out.put(profile, meta);
+        }
+        return out;
+    }
+
+    private static void setLogLevel(ProxyOptions.LogLevel level) {
+        Level logback = switch (level) {
+            case DEBUG -> Level.DEBUG;
+            case INFO -> Level.INFO;
+            case WARNING -> Level.WARN;
+            case ERROR, CRITICAL -> Level.ERROR;
+        };
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(logback);
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     static final class Version implements IVersionProvider {

@@ -1,0 +1,240 @@
+package dev.mcpaudit.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.mcpaudit.proxy.config.ProxyConfig;
+import dev.mcpaudit.proxy.downstream.StdioChannel;
+import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import dev.mcpaudit.proxy.pipeline.AgentMessages;
+import dev.mcpaudit.proxy.pipeline.ProfileRouter;
+import dev.mcpaudit.proxy.pipeline.ToolCatalog;
+import dev.mcpaudit.proxy.upstream.UpstreamException;
+import dev.mcpaudit.proxy.upstream.UpstreamHttp;
+import dev.mcpaudit.proxy.upstream.UpstreamSession;
+import dev.mcpaudit.proxy.upstream.UpstreamSession.InFlight;
+import dev.mcpaudit.schema.ProductVersion;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes every message between the agent and upstream. Requests run on worker threads so the stdin
+ * reader never blocks (a cancellation must get through while a call runs). tools/call goes through
+ * the pipeline (read-only guard, profile router); everything else passes through on the default
+ * profile's session unchanged.
+ */
+final class ProxyServer {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final ProxyConfig config;
+    private final StdioChannel agent;
+    private final UpstreamHttp http;
+    private final Upstreams upstreams;
+    private final ProfileRouter router;
+    private final ToolCatalog catalog;
+    private final ExecutorService workers;
+    /** Agent request id (as JSON text) → the upstream request serving it, for notifications/cancelled. */
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** Proxy-assigned id → the upstream request it stands for (server→client requests). */
+    private final Map<String, ServerRequest> serverRequests = new ConcurrentHashMap<>();
+    private final AtomicLong serverRequestIds = new AtomicLong();
+
+    private record ServerRequest(UpstreamSession session, JsonNode upstreamId) {}
+
+    ProxyServer(ProxyConfig config, StdioChannel agent, UpstreamHttp http, Upstreams upstreams, ProfileRouter router,
+            ToolCatalog catalog, ExecutorService workers) {
+        this.config = config;
+        this.agent = agent;
+        this.http = http;
+        this.upstreams = upstreams;
+        this.router = router;
+        this.catalog = catalog;
+        this.workers = workers;
+    }
+
+    /** Called on the stdin reader thread for each message from the agent. */
+    void onAgentMessage(JsonNode message) {
+        if (JsonRpc.isResponse(message)) {
+            ServerRequest origin = serverRequests.remove(message.get("id").toString());
+            if (origin == null) {
+                LOG.warn("the agent answered request {} that the proxy never sent", message.get("id"));
+                return;
+            }
+            ObjectNode forwarded = message.deepCopy();
+            forwarded.set("id", origin.upstreamId());
+            workers.execute(() -> origin.session().notifyUpstream(forwarded));
+        } else if (JsonRpc.isNotification(message)) {
+            onAgentNotification(message);
+        } else {
+            String key = message.get("id").toString();
+            InFlight handle = new InFlight();
+            inFlight.put(key, handle);
+            workers.execute(() -> {
+                try {
+                    JsonNode response = handle(message, handle);
+                    if (!handle.cancelled()) {
+                        agent.send(response);
+                    }
+                } finally {
+                    inFlight.remove(key);
+                }
+            });
+        }
+    }
+
+    private void onAgentNotification(JsonNode message) {
+        String method = message.get("method").asText();
+        switch (method) {
+            case "notifications/initialized" -> { } // upstream sessions send their own when they initialise
+            case "notifications/cancelled" -> {
+                InFlight handle = inFlight.get(message.path("params").path("requestId").toString());
+                if (handle != null) {
+                    handle.cancel(message.path("params").path("reason").asText("cancelled by the client"));
+                }
+            }
+            default -> workers.execute(() -> {
+                UpstreamSession session = upstreams.get(config.profiles().defaultProfile());
+                if (session.sessionId() != null) {
+                    session.notifyUpstream(message);
+                }
+            });
+        }
+    }
+
+    /** Upstream's notifications and requests, from any profile's session, go to the agent. */
+    void onServerMessage(UpstreamSession from, JsonNode message) {
+        if (JsonRpc.isRequest(message)) {
+            String id = "mcp-audit-proxy-" + serverRequestIds.incrementAndGet();
+            serverRequests.put(TextNode.valueOf(id).toString(), new ServerRequest(from, message.get("id")));
+            ObjectNode forwarded = message.deepCopy();
+            forwarded.put("id", id);
+            agent.send(forwarded);
+        } else {
+            agent.send(message);
+        }
+    }
+
+    private JsonNode handle(JsonNode request, InFlight handle) {
+        JsonNode id = request.get("id");
+        String method = request.get("method").asText();
+        JsonNode params = request.get("params");
+        try {
+            return switch (method) {
+                case "initialize" -> JsonRpc.result(id, initialize(params));
+                case "tools/list" -> forwardDefault(id, method, params, handle, catalog::rewrite);
+                case "tools/call" -> JsonRpc.result(id, callTool(params, handle));
+                case "ping" -> upstreams.get(config.profiles().defaultProfile()).sessionId() == null
+                        ? JsonRpc.result(id, JsonRpc.MAPPER.createObjectNode())
+                        : forwardDefault(id, method, params, handle, r -> r);
+                default -> forwardDefault(id, method, params, handle, r -> r);
+            };
+        } catch (UpstreamException e) {
+            String message = AgentMessages.requestFailure(method, config.profiles().defaultProfile(), e);
+            LOG.error("{}", message);
+            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, message);
+        }
+    }
+
+    private JsonNode initialize(JsonNode params) throws UpstreamException {
+        JsonNode p = params == null ? JsonRpc.MAPPER.createObjectNode() : params;
+        upstreams.setAgentInitialize(p);
+        JsonNode clientInfo = p.path("clientInfo");
+        if (!config.disableTelemetry() && clientInfo.hasNonNull("name")) {
+            http.setClientInfo(clientInfo.get("name").asText(), clientInfo.path("version").asText("unknown"));
+        }
+        ObjectNode result = JsonRpc.MAPPER.createObjectNode();
+        if (config.lazyConnect()) {
+            result.put("protocolVersion", p.path("protocolVersion").asText("2025-06-18"));
+            ObjectNode caps = result.putObject("capabilities");
+            caps.putObject("tools").put("listChanged", true);
+            caps.putObject("resources");
+            caps.putObject("prompts");
+            caps.putObject("logging");
+            caps.putObject("completions");
+        } else {
+            JsonNode upstream = upstreams.get(config.profiles().defaultProfile()).ensureInitialized(config.requestTimeout());
+            result.put("protocolVersion", upstream.path("protocolVersion").asText());
+            result.set("capabilities", upstream.path("capabilities"));
+            if (upstream.hasNonNull("instructions")) {
+                result.set("instructions", upstream.get("instructions"));
+            }
+        }
+        result.putObject("serverInfo").put("name", "mcp-audit-proxy").put("version", ProductVersion.get());
+        return result;
+    }
+
+    private JsonNode callTool(JsonNode params, InFlight handle) {
+        String tool = params == null ? "" : params.path("name").asText();
+        if (catalog.readOnlyMode() && !Boolean.TRUE.equals(readOnlyHint(tool, handle))) {
+            return JsonRpc.toolError("Tool call '" + tool + "' was refused: the proxy runs with --read-only and '"
+                    + tool + "' is not marked read-only by upstream. Use a read-only tool instead.");
+        }
+        ProfileRouter.Route route = router.route(tool, params == null ? null : params.get("arguments"));
+        if (route instanceof ProfileRouter.Refused refused) {
+            LOG.warn("refused aws_profile {} for tool {}", refused.requestedValue(), tool);
+            return JsonRpc.toolError(refused.message());
+        }
+        ProfileRouter.Allowed allowed = (ProfileRouter.Allowed) route;
+        ObjectNode forwarded = params.deepCopy();
+        if (allowed.arguments() != null) {
+            forwarded.set("arguments", allowed.arguments());
+        }
+        try {
+            JsonNode response = upstreams.get(allowed.profile())
+                    .request("tools/call", forwarded, config.toolTimeout(), handle);
+            if (response.has("error")) {
+                JsonNode error = response.get("error");
+                return JsonRpc.toolError("Tool call '" + tool + "' failed: upstream error " + error.path("code").asInt()
+                        + ": " + error.path("message").asText() + ".");
+            }
+            return response.get("result"); // passed through exactly, structuredContent and isError included
+        } catch (UpstreamException e) {
+            String message = AgentMessages.toolFailure(tool, allowed.profile(), e, config.toolTimeout());
+            LOG.error("{}", message);
+            return JsonRpc.toolError(message);
+        }
+    }
+
+    /** Looks the tool up in what was listed; lists first if the agent called before listing. */
+    private Boolean readOnlyHint(String tool, InFlight handle) {
+        if (catalog.isReadOnly(tool) == null) {
+            try {
+                String cursor = null;
+                do {
+                    ObjectNode params = JsonRpc.MAPPER.createObjectNode();
+                    if (cursor != null) {
+                        params.put("cursor", cursor);
+                    }
+                    JsonNode page = upstreams.get(config.profiles().defaultProfile())
+                            .request("tools/list", params, config.requestTimeout(), handle).path("result");
+                    catalog.rewrite(page);
+                    cursor = page.path("nextCursor").asText(null);
+                } while (cursor != null && !cursor.isEmpty());
+            } catch (UpstreamException e) {
+                LOG.warn("could not list tools to check read-only: {}", e.getMessage());
+            }
+        }
+        return catalog.isReadOnly(tool);
+    }
+
+    private JsonNode forwardDefault(JsonNode id, String method, JsonNode params, InFlight handle,
+            UnaryOperator<JsonNode> rewriteResult) throws UpstreamException {
+        JsonNode response = upstreams.get(config.profiles().defaultProfile())
+                .request(method, params, config.requestTimeout(), handle);
+        if (response.has("error")) {
+            ObjectNode error = response.deepCopy();
+            error.set("id", id);
+            return error;
+        }
+        return JsonRpc.result(id, rewriteResult.apply(response.get("result")));
+    }
+
+    void shutdown() {
+        upstreams.closeAll();
+    }
+}

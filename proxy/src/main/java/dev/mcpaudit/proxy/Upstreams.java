@@ -1,0 +1,57 @@
+package dev.mcpaudit.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import dev.mcpaudit.proxy.upstream.UpstreamHttp;
+import dev.mcpaudit.proxy.upstream.UpstreamSession;
+import dev.mcpaudit.schema.ProductVersion;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/** One upstream MCP session per profile: the default's made at initialize, the others on first use. */
+final class Upstreams {
+    private final UpstreamHttp http;
+    private final UpstreamSession.ServerMessages serverMessages;
+    private final ExecutorService streamReaders;
+    private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
+    private volatile ObjectNode initializeParams;
+
+    Upstreams(UpstreamHttp http, UpstreamSession.ServerMessages serverMessages, ExecutorService streamReaders) {
+        this.http = http;
+        this.serverMessages = serverMessages;
+        this.streamReaders = streamReaders;
+    }
+
+    /**
+     * Upstream sees the proxy as its client, with the agent's protocol version and capabilities, so it
+     * only asks for what the agent can do (sampling, elicitation, roots).
+     */
+    void setAgentInitialize(JsonNode agentParams) {
+        ObjectNode params = JsonRpc.MAPPER.createObjectNode();
+        params.put("protocolVersion", agentParams.path("protocolVersion").asText("2025-06-18"));
+        params.set("capabilities", agentParams.path("capabilities").isObject()
+                ? agentParams.get("capabilities") : JsonRpc.MAPPER.createObjectNode());
+        params.putObject("clientInfo").put("name", "mcp-audit-proxy").put("version", ProductVersion.get());
+        initializeParams = params;
+        sessions.values().forEach(s -> s.setInitializeParams(params));
+    }
+
+    UpstreamSession get(String profile) {
+        return sessions.computeIfAbsent(profile, p -> {
+            UpstreamSession s = new UpstreamSession(p, http, serverMessages, streamReaders);
+            s.setInitializeParams(initializeParams);
+            return s;
+        });
+    }
+
+    Collection<UpstreamSession> all() {
+        return sessions.values();
+    }
+
+    void closeAll() {
+        sessions.values().parallelStream().forEach(UpstreamSession::close);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.mcpaudit.proxy.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Every flag of MCP Proxy for AWS 1.6 with its meaning, so an agent config that ran
+ * {@code mcp-proxy-for-aws} keeps working when only the command changes, plus this proxy's own.
+ */
+public final class ProxyOptions {
+    public static final List<String> DEFAULT_PROFILE_TOOLS = List.of(
+            "aws___call_aws", "aws___run_script", "aws___get_presigned_url", "aws___get_tasks",
+            "aws___suggest_aws_commands");
+
+    /** Headers the proxy itself sets or signs; a user value would break signing or the protocol. */
+    private static final Set<String> RESERVED_HEADERS = Set.of(
+            "authorization", "host", "content-length", "content-type", "accept", "x-amz-date",
+            "x-amz-security-token", "x-amz-content-sha256", "mcp-session-id", "mcp-protocol-version",
+            "last-event-id", "connection", "transfer-encoding", "expect", "upgrade");
+
+    public enum LogLevel { DEBUG, INFO, WARNING, ERROR, CRITICAL }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ENDPOINT",
+            description = "The MCP endpoint URL, e.g. https://aws-mcp.us-east-1.api.aws/mcp (https, or http on loopback).")
+    String endpoint;
+
+    @Option(names = "--service", paramLabel = "NAME",
+            description = "SigV4 service name (default: inferred from the endpoint host).")
+    String service;
+
+    @Option(names = "--profile", arity = "1..*", paramLabel = "PROFILE",
+            description = "AWS profiles the agent may use; the first is the default. "
+                    + "AWS_MCP_PROXY_PROFILES wins over this, which wins over AWS_PROFILE.")
+    List<String> profiles;
+
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "SigV4 signing region (default: from the endpoint, else AWS_REGION).")
+    String region;
+
+    @Option(names = "--metadata", arity = "0..*", paramLabel = "KEY=VALUE",
+            description = "Added to _meta of every request (AWS_REGION is added per profile unless given here).")
+    List<String> metadata = new ArrayList<>();
+
+    @Option(names = "--header", arity = "1..*", paramLabel = "KEY=VALUE",
+            description = "Extra HTTP headers sent, and signed, on every upstream request.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--read-only", description = "Only expose and allow tools annotated readOnlyHint: true.")
+    boolean readOnly;
+
+    @Option(names = "--log-level", defaultValue = "ERROR", paramLabel = "LEVEL",
+            description = "DEBUG, INFO, WARNING, ERROR (default) or CRITICAL. Logs go to stderr.")
+    LogLevel logLevel;
+
+    @Option(names = "--retries", defaultValue = "0", paramLabel = "[0-10]",
+            description = "Retries, with backoff, of requests that provably did not reach the server "
+                    + "(connection refused, 429/503 with Retry-After). Default 0.")
+    int retries;
+
+    @Option(names = "--timeout", defaultValue = "180", paramLabel = "SECONDS",
+            description = "Deadline for each non-tool request (lists, ping, resources, prompts). Default 180.")
+    double timeout;
+
+    @Option(names = "--connect-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "Upstream TCP/TLS connect timeout. Default 60.")
+    double connectTimeout;
+
+    @Option(names = "--read-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "Longest wait for upstream's response to begin. Default 120.")
+    double readTimeout;
+
+    @Option(names = "--write-timeout", defaultValue = "180", paramLabel = "SECONDS",
+            description = "Accepted for compatibility; request bodies are sent within the read timeout.")
+    double writeTimeout;
+
+    @Option(names = "--tool-timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "Deadline for each tools/call; on expiry upstream is told to cancel. Default 300.")
+    double toolTimeout;
+
+    @Option(names = "--disable-telemetry", description = "Leave the agent's name and version out of User-Agent.")
+    boolean disableTelemetry;
+
+    @Option(names = "--skip-auth", description = "Send requests unsigned when no AWS credentials can be found.")
+    boolean skipAuth;
+
+    @Option(names = "--audit-db", paramLabel = "PATH",
+            description = "Audit log file (default: $MCP_AUDIT_DB, else $XDG_STATE_HOME/mcp-audit-proxy/audit.db).")
+    Path auditDb;
+
+    @Option(names = "--profile-tools", arity = "1..*", paramLabel = "NAME|GLOB",
+            description = "Tools that get the aws_profile argument (default: the five AWS MCP Server tools that "
+                    + "call AWS). Globs such as 'eks_*' are allowed.")
+    List<String> profileTools;
+
+    @Option(names = "--lazy-connect",
+            description = "Answer initialize without contacting upstream; connect on the first request that needs it.")
+    boolean lazyConnect;
+
+    /** Turns the parsed flags and the environment into a checked configuration. */
+    public ProxyConfig resolve(Map<String, String> env) {
+        List<String> flagProfiles = profiles == null ? null : new ArrayList<>(profiles);
+        String url = endpoint;
+        // `--profile a b URL`: argparse and picocli both hand the URL to --profile; take it back.
+        if (url == null && flagProfiles != null && !flagProfiles.isEmpty()
+                && flagProfiles.get(flagProfiles.size() - 1).contains("://")) {
+            url = flagProfiles.remove(flagProfiles.size() - 1);
+        }
+        if (url == null) {
+            throw new ConfigException("Missing ENDPOINT: pass the MCP endpoint URL, e.g. "
+                    + "mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --profile dev prod");
+        }
+        Endpoint ep = Endpoint.parse(url);
+        if (retries < 0 || retries > 10) {
+            throw new ConfigException("--retries must be between 0 and 10, got " + retries + ".");
+        }
+        String signingRegion = firstNonBlank(region, ep.inferredRegion().orElse(null), env.get("AWS_REGION"));
+        if (signingRegion == null) {
+            throw new ConfigException("Could not determine the AWS region from endpoint '" + url
+                    + "' or AWS_REGION. Pass it with --region.");
+        }
+        return new ProxyConfig(
+                ep,
+                ep.service(service),
+                signingRegion,
+                ProfileSet.resolve(flagProfiles, env),
+                keyValues("--metadata", metadata),
+                checkedHeaders(keyValues("--header", headers)),
+                readOnly,
+                retries,
+                seconds("--timeout", timeout),
+                seconds("--connect-timeout", connectTimeout),
+                seconds("--read-timeout", readTimeout),
+                seconds("--tool-timeout", toolTimeout),
+                disableTelemetry,
+                skipAuth,
+                auditDb,
+                profileTools == null || profileTools.isEmpty() ? DEFAULT_PROFILE_TOOLS : List.copyOf(profileTools),
+                lazyConnect,
+                logLevel);
+    }
+
+    private static Map<String, String> keyValues(String flag, List<String> items) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(flag + " takes KEY=VALUE pairs, got '" + item + "'.");
+            }
+            out.put(item.substring(0, eq), item.substring(eq + 1));
+        }
+        return out;
+    }
+
+    private static Map<String, String> checkedHeaders(Map<String, String> headers) {
+        for (String name : headers.keySet()) {
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT)) || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                throw new ConfigException("--header " + name + " is not allowed: the proxy sets that header itself"
+                        + " (or it is not a valid header name). Use another header name.");
+            }
+        }
+        return headers;
+    }
+
+    private static Duration seconds(String flag, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new ConfigException(flag + " must be a number of seconds >= 0, got " + value + ".");
+        }
+        return Duration.ofMillis(Math.round(value * 1000));
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.mcpaudit.proxy.downstream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's side: newline-delimited JSON-RPC over stdin/stdout. Unlike the SDK's stdio transport,
+ * which closes the session for good on one malformed line, a bad line here gets its JSON-RPC error
+ * and reading goes on. stdout carries nothing but these messages.
+ */
+public final class StdioChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(StdioChannel.class);
+    /** Larger lines are answered with an error and skipped, never buffered whole. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final int maxLineBytes;
+
+    public StdioChannel(InputStream in, OutputStream out, int maxLineBytes) {
+        this.in = in;
+        this.out = out;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    /** Reads until EOF, handing each well-formed JSON-RPC message to {@code handler}. */
+    public void readLoop(Consumer<JsonNode> handler) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+        boolean tooLong = false;
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b != '\n') {
+                if (!tooLong) {
+                    if (line.size() >= maxLineBytes) {
+                        tooLong = true;
+                        line.reset();
+                    } else {
+                        line.write(b);
+                    }
+                }
+                continue;
+            }
+            if (tooLong) {
+                tooLong = false;
+                send(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Message too large: a line on stdin exceeded "
+                        + maxLineBytes + " bytes and was discarded."));
+            } else {
+                handleLine(line.toString(StandardCharsets.UTF_8), handler);
+            }
+            line.reset();
+        }
+        if (line.size() > 0 && !tooLong) {
+            handleLine(line.toString(StandardCharsets.UTF_8), handler);
+        }
+    }
+
+    private void handleLine(String text, Consumer<JsonNode> handler) {
+        if (text.isBlank()) {
+            return;
+        }
+        JsonNode message;
+        try {
+            message = JsonRpc.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            LOG.warn("stdin: a line that is not JSON was answered with a parse error");
+            send(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the line is not valid JSON ("
+                    + e.getOriginalMessage() + ")."));
+            return;
+        }
+        if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asText())
+                || !(JsonRpc.isRequest(message) || JsonRpc.isNotification(message) || JsonRpc.isResponse(message))) {
+            JsonNode id = message.isObject() ? message.get("id") : null;
+            send(JsonRpc.error(id != null && (id.isTextual() || id.isNumber()) ? id : null, JsonRpc.INVALID_REQUEST,
+                    message.isArray() ? "Invalid Request: JSON-RPC batches are not supported; send one message per line."
+                            : "Invalid Request: not a JSON-RPC 2.0 request, notification or response."));
+            return;
+        }
+        try {
+            handler.accept(message);
+        } catch (RuntimeException e) {
+            LOG.error("handling a message from the agent failed", e);
+            if (JsonRpc.isRequest(message)) {
+                send(JsonRpc.error(message.get("id"), JsonRpc.INTERNAL_ERROR, "Internal error in mcp-audit-proxy: "
+                        + e.getMessage()));
+            }
+        }
+    }
+
+    /** Writes one message as one line. Thread-safe: messages never interleave. */
+    public void send(JsonNode message) {
+        byte[] bytes;
+        try {
+            bytes = JsonRpc.MAPPER.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        synchronized (out) {
+            try {
+                out.write(bytes);
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                // The agent went away; the read loop will see EOF and shut down.
+                LOG.debug("stdout closed: {}", e.getMessage());
+            }
+        }
+    }
+}

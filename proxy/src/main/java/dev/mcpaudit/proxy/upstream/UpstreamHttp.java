@@ -1,0 +1,241 @@
+package dev.mcpaudit.proxy.upstream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import dev.mcpaudit.proxy.upstream.UpstreamException.Kind;
+import dev.mcpaudit.schema.ProductVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The HTTP half of talking to upstream: builds each Streamable-HTTP request with its headers and
+ * {@code _meta}, signs it for a profile, and sends it, retrying only what upstream provably did not
+ * run: a refused signature once after re-reading credentials, and with {@code --retries} a refused
+ * connection or a 429/503 that says when to come back. Redirects are never followed.
+ */
+public final class UpstreamHttp {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttp.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final HttpClient client;
+    private final URI endpoint;
+    private final SigV4Signer signer;
+    private final ProfileCredentials credentials;
+    private final Map<String, String> extraHeaders;
+    private final Map<String, ObjectNode> metaByProfile;
+    private final Duration readTimeout;
+    private final int retries;
+    private final boolean skipAuth;
+    private volatile String userAgent = "mcp-audit-proxy/" + ProductVersion.get();
+
+    public UpstreamHttp(HttpClient client, URI endpoint, SigV4Signer signer, ProfileCredentials credentials,
+            Map<String, String> extraHeaders, Map<String, ObjectNode> metaByProfile, Duration readTimeout,
+            int retries, boolean skipAuth) {
+        this.client = client;
+        this.endpoint = endpoint;
+        this.signer = signer;
+        this.credentials = credentials;
+        this.extraHeaders = Map.copyOf(extraHeaders);
+        this.metaByProfile = Map.copyOf(metaByProfile);
+        this.readTimeout = readTimeout;
+        this.retries = retries;
+        this.skipAuth = skipAuth;
+    }
+
+    public static HttpClient newClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Appends the agent's name and version to User-Agent (unless telemetry is disabled). */
+    public void setClientInfo(String name, String version) {
+        String product = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[\\s/]+", "-");
+        userAgent = "mcp-audit-proxy/" + ProductVersion.get() + " " + product + "/" + version;
+    }
+
+    public HttpResponse<InputStream> post(String profile, String sessionId, String protocolVersion, JsonNode message)
+            throws UpstreamException, InterruptedException {
+        String body = serialize(withMeta(profile, message));
+        Map<String, String> headers = baseHeaders(sessionId, protocolVersion);
+        headers.put("Accept", "application/json, text/event-stream");
+        headers.put("Content-Type", "application/json");
+        String method = message.path("method").asText("a response");
+        boolean reSigned = false;
+        for (int attempt = 0; ; attempt++) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(readTimeout)
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            HttpResponse<InputStream> response;
+            try {
+                response = client.send(signed(b, "POST", headers, body, profile), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                UpstreamException ue = UpstreamSession.classify(e, method);
+                if (ue.kind() == Kind.CONNECT_FAILED && attempt < retries) {
+                    backoff(attempt, null, method, ue.getMessage());
+                    continue;
+                }
+                throw ue;
+            }
+            int status = response.statusCode();
+            if ((status == 401 || status == 403) && !reSigned) {
+                discard(response);
+                LOG.warn("upstream refused the signature for profile {} (HTTP {}); re-reading credentials and"
+                        + " signing again", profile, status);
+                credentials.invalidate(profile);
+                reSigned = true;
+                continue;
+            }
+            Optional<Duration> retryAfter = retryAfter(response);
+            if ((status == 429 || (status == 503 && retryAfter.isPresent())) && attempt < retries) {
+                discard(response);
+                backoff(attempt, retryAfter.orElse(null), method, "HTTP " + status);
+                continue;
+            }
+            return response;
+        }
+    }
+
+    /** DELETE of a session; returns the status. */
+    public int delete(String profile, String sessionId, String protocolVersion)
+            throws UpstreamException, IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(5)).DELETE();
+        HttpResponse<Void> r = client.send(signed(b, "DELETE", baseHeaders(sessionId, protocolVersion), null, profile),
+                HttpResponse.BodyHandlers.discarding());
+        return r.statusCode();
+    }
+
+    /** The error for a non-2xx answer that was not retried. */
+    static UpstreamException statusError(HttpResponse<InputStream> response, boolean hadSession, String method) {
+        int status = response.statusCode();
+        String body;
+        try (InputStream in = response.body()) {
+            body = UpstreamSession.snippet(new String(in.readNBytes(4096), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            body = "";
+        }
+        String said = body.isEmpty() ? "" : ": " + body;
+        if (status == 401 || status == 403) {
+            return new UpstreamException(Kind.AUTH_REJECTED, status, null, "upstream refused the AWS credentials (HTTP "
+                    + status + ") even after they were re-read" + said, null);
+        }
+        if ((status == 404 || status == 400) && hadSession) {
+            return new UpstreamException(Kind.SESSION_EXPIRED, status, null, "upstream no longer knows this MCP session"
+                    + " (HTTP " + status + ")", null);
+        }
+        if (status >= 300 && status < 400) {
+            String location = response.headers().firstValue("location").orElse("(no Location header)");
+            return new UpstreamException(Kind.REDIRECT, status, null, "upstream answered with a redirect (HTTP " + status
+                    + " to " + location + "), which the proxy does not follow so that credentials never go to another"
+                    + " host; use the final URL as ENDPOINT", null);
+        }
+        if (status == 429 || status == 503) {
+            return new UpstreamException(Kind.THROTTLED, status, retryAfter(response).orElse(null),
+                    "upstream is throttling requests (HTTP " + status + ")" + said, null);
+        }
+        return new UpstreamException(Kind.HTTP_STATUS, status, null, "upstream answered " + method + " with HTTP "
+                + status + said, null);
+    }
+
+    private HttpRequest signed(HttpRequest.Builder b, String method, Map<String, String> headers, String body,
+            String profile) throws UpstreamException {
+        headers.forEach(b::setHeader);
+        b.setHeader("User-Agent", userAgent);
+        AwsCredentials creds;
+        try {
+            creds = credentials.resolve(profile);
+        } catch (SdkException e) {
+            if (skipAuth) {
+                return b.build();
+            }
+            throw new UpstreamException(Kind.NO_CREDENTIALS, 0, null, "no usable AWS credentials for profile '"
+                    + profile + "': " + e.getMessage(), e);
+        }
+        signer.sign(b, method, endpoint, headers, body, creds);
+        return b.build();
+    }
+
+    private Map<String, String> baseHeaders(String sessionId, String protocolVersion) {
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+        if (sessionId != null) {
+            headers.put("Mcp-Session-Id", sessionId);
+        }
+        if (protocolVersion != null) {
+            headers.put("MCP-Protocol-Version", protocolVersion);
+        }
+        return headers;
+    }
+
+    /** Requests with a params object get the profile's {@code _meta}; the agent's own keys win. */
+    private JsonNode withMeta(String profile, JsonNode message) {
+        ObjectNode inject = metaByProfile.get(profile);
+        if (inject == null || inject.isEmpty() || !JsonRpc.isRequest(message) || !message.path("params").isObject()) {
+            return message;
+        }
+        ObjectNode copy = message.deepCopy();
+        ObjectNode params = (ObjectNode) copy.get("params");
+        JsonNode existing = params.get("_meta");
+        ObjectNode meta = inject.deepCopy();
+        if (existing != null && existing.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = existing.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                meta.set(e.getKey(), e.getValue());
+            }
+        }
+        params.set("_meta", meta);
+        return copy;
+    }
+
+    private static String serialize(JsonNode message) {
+        try {
+            return JsonRpc.MAPPER.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("retry-after").flatMap(v -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(v.strip())));
+            } catch (NumberFormatException e) {
+                return Optional.of(Duration.ofSeconds(1)); // an HTTP date: come back soon, not never
+            }
+        });
+    }
+
+    private static void backoff(int attempt, Duration retryAfter, String method, String why) throws InterruptedException {
+        Duration wait = retryAfter != null ? retryAfter : Duration.ofMillis(500L << Math.min(attempt, 7));
+        if (wait.compareTo(MAX_BACKOFF) > 0) {
+            wait = MAX_BACKOFF;
+        }
+        LOG.warn("{} for {}; retrying in {} ms (attempt {})", why, method, wait.toMillis(), attempt + 2);
+        Thread.sleep(wait.toMillis());
+    }
+
+    private static void discard(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            in.readAllBytes();
+        } catch (IOException ignored) {
+            // The body of a refused request holds nothing the proxy needs.
+        }
+    }
+}

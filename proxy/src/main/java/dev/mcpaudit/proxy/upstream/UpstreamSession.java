@@ -1,0 +1,357 @@
+package dev.mcpaudit.proxy.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import dev.mcpaudit.proxy.upstream.UpstreamException.Kind;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MCP session with upstream over Streamable HTTP, signed with one AWS profile. Requests get this
+ * session's own JSON-RPC ids; answers (plain JSON or an SSE stream, which may carry progress,
+ * log messages and server requests first) are matched back by id. Written on java.net.http rather
+ * than the SDK's client transport because the proxy must see status codes and headers (Retry-After,
+ * Location, 401/403 for a re-sign) and must not fail an in-flight call when a session expires.
+ */
+public final class UpstreamSession {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamSession.class);
+    private static final int MAX_ERROR_BODY_CHARS = 300;
+
+    /** Receives what upstream sends that is not an answer: notifications and server→client requests. */
+    public interface ServerMessages {
+        void accept(UpstreamSession from, JsonNode message);
+    }
+
+    private final String profile;
+    private final UpstreamHttp http;
+    private final ServerMessages serverMessages;
+    private final ExecutorService streamReaders;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final Object initLock = new Object();
+    private volatile ObjectNode initializeParams;
+    private volatile JsonNode initializeResult;
+    private volatile String sessionId;
+    private volatile String protocolVersion;
+
+    public UpstreamSession(String profile, UpstreamHttp http, ServerMessages serverMessages, ExecutorService streamReaders) {
+        this.profile = profile;
+        this.http = http;
+        this.serverMessages = serverMessages;
+        this.streamReaders = streamReaders;
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    /** The upstream-assigned Mcp-Session-Id, once initialised. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** Remembers how to initialise, so that it can be done lazily and again after expiry. */
+    public void setInitializeParams(ObjectNode params) {
+        this.initializeParams = params;
+    }
+
+    /** Initialises if not yet done; returns upstream's InitializeResult. */
+    public JsonNode ensureInitialized(Duration timeout) throws UpstreamException {
+        synchronized (initLock) {
+            if (initializeResult == null) {
+                initialize(timeout);
+            }
+            return initializeResult;
+        }
+    }
+
+    private void initialize(Duration timeout) throws UpstreamException {
+        sessionId = null;
+        protocolVersion = null;
+        JsonNode response = exchange("initialize", initializeParams, timeout, null);
+        if (response.has("error")) {
+            throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream refused initialize: "
+                    + response.get("error").path("message").asText(), null);
+        }
+        JsonNode result = response.path("result");
+        protocolVersion = result.path("protocolVersion").asText(null);
+        initializeResult = result;
+        notifyUpstream(JsonRpc.notification("notifications/initialized", null));
+        LOG.info("upstream session {} initialised for profile {}", sessionId, profile);
+    }
+
+    /**
+     * Sends a request and waits for its answer (a JSON-RPC response object, result or error). A
+     * session that expired is re-initialised and the request sent once more: upstream never saw it.
+     */
+    public JsonNode request(String method, JsonNode params, Duration timeout, InFlight inFlight) throws UpstreamException {
+        ensureInitialized(timeout);
+        try {
+            return exchange(method, params, timeout, inFlight);
+        } catch (UpstreamException e) {
+            if (e.kind() != Kind.SESSION_EXPIRED) {
+                throw e;
+            }
+            LOG.warn("upstream session {} for profile {} expired; initialising a new one", sessionId, profile);
+            synchronized (initLock) {
+                initializeResult = null;
+                ensureInitialized(timeout);
+            }
+            return exchange(method, params, timeout, inFlight);
+        }
+    }
+
+    /** Sends a notification or a response to a server request; upstream answers 202. */
+    public void notifyUpstream(JsonNode message) {
+        try {
+            HttpResponse<InputStream> r = http.post(profile, sessionId, protocolVersion, message);
+            try (InputStream body = r.body()) {
+                body.readAllBytes();
+            }
+            if (r.statusCode() >= 300) {
+                LOG.warn("upstream answered HTTP {} to {}", r.statusCode(), message.path("method").asText("a response"));
+            }
+        } catch (IOException | UpstreamException e) {
+            LOG.warn("could not deliver {} to upstream: {}", message.path("method").asText("a response"), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Tells upstream to stop working on a request (MCP notifications/cancelled). */
+    public void cancel(long upstreamId, String reason) {
+        ObjectNode params = JsonRpc.MAPPER.createObjectNode().put("requestId", upstreamId).put("reason", reason);
+        CompletableFuture.runAsync(() -> notifyUpstream(JsonRpc.notification("notifications/cancelled", params)),
+                streamReaders);
+    }
+
+    /** Ends the session: DELETE with its id, as the spec asks of a client that is done. */
+    public void close() {
+        String id = sessionId;
+        if (id != null) {
+            try {
+                int status = http.delete(profile, id, protocolVersion);
+                LOG.info("closed upstream session {} for profile {} (HTTP {})", id, profile, status);
+            } catch (IOException | UpstreamException e) {
+                LOG.warn("closing upstream session {}: {}", id, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sessionId = null;
+    }
+
+    private JsonNode exchange(String method, JsonNode params, Duration timeout, InFlight inFlight)
+            throws UpstreamException {
+        long id = ids.incrementAndGet();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        pending.put(id, answer);
+        if (inFlight != null) {
+            inFlight.started(this, id);
+        }
+        try {
+            ObjectNode message = JsonRpc.request(LongNode.valueOf(id), method, params);
+            HttpResponse<InputStream> response;
+            try {
+                response = http.post(profile, sessionId, protocolVersion, message);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamException(Kind.TIMEOUT, "interrupted while sending " + method);
+            }
+            if (method.equals("initialize")) {
+                sessionId = response.headers().firstValue("mcp-session-id").orElse(null);
+            }
+            read(response, answer, method);
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cancel(id, "timed out in mcp-audit-proxy after " + timeout.toSeconds() + " s");
+            throw new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not answer " + method + " within "
+                    + describe(timeout), e);
+        } catch (CancellationException e) {
+            throw new UpstreamException(Kind.CANCELLED, "the client cancelled " + method);
+        } catch (ExecutionException e) {
+            throw asUpstream(e.getCause(), method);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(Kind.TIMEOUT, "interrupted while waiting for " + method);
+        } finally {
+            pending.remove(id);
+            answer.cancel(false);
+        }
+    }
+
+    /** Delivers the HTTP response's messages; completes {@code answer} exceptionally on HTTP errors. */
+    private void read(HttpResponse<InputStream> response, CompletableFuture<JsonNode> answer, String method)
+            throws UpstreamException {
+        int status = response.statusCode();
+        if (status < 200 || status >= 300) {
+            throw UpstreamHttp.statusError(response, sessionId != null, method);
+        }
+        String type = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+        if (type.startsWith("text/event-stream")) {
+            streamReaders.execute(() -> readEvents(response.body(), answer, method));
+            return;
+        }
+        try (InputStream body = response.body()) {
+            byte[] bytes = body.readAllBytes();
+            if (!type.startsWith("application/json")) {
+                throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream answered " + method + " with HTTP "
+                        + status + " and media type '" + type + "', not JSON or an event stream", null);
+            }
+            dispatch(JsonRpc.MAPPER.readTree(bytes));
+        } catch (IOException e) {
+            throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream's answer to " + method
+                    + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses an SSE stream (data lines joined, events dispatched in order) until it ends. */
+    private void readEvents(InputStream body, CompletableFuture<JsonNode> answer, String method) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            // Stop reading once the answer is in or the caller gave up, which frees the connection.
+            answer.whenComplete((r, e) -> closeQuietly(body));
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (data.length() > 0) {
+                        dispatchText(data.toString());
+                        data.setLength(0);
+                    }
+                } else if (line.startsWith("data:")) {
+                    if (data.length() > 0) {
+                        data.append('\n');
+                    }
+                    data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+                }
+                // "event:", "id:", "retry:" and comments carry nothing the proxy needs.
+            }
+            if (data.length() > 0) {
+                dispatchText(data.toString());
+            }
+            answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "upstream ended the event stream"
+                    + " of " + method + " without answering it"));
+        } catch (IOException e) {
+            answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, 0, null,
+                    "the connection to upstream broke while it was answering " + method + ": " + e.getMessage(), e));
+        }
+    }
+
+    private void dispatchText(String json) {
+        try {
+            dispatch(JsonRpc.MAPPER.readTree(json));
+        } catch (IOException e) {
+            LOG.warn("upstream sent an event that is not JSON; skipped");
+        }
+    }
+
+    private void dispatch(JsonNode message) {
+        if (JsonRpc.isResponse(message)) {
+            CompletableFuture<JsonNode> waiting = message.get("id").canConvertToLong()
+                    ? pending.get(message.get("id").asLong())
+                    : null;
+            if (waiting != null) {
+                waiting.complete(message);
+            } else {
+                LOG.debug("upstream answered request {} that nobody waits for any more", message.get("id"));
+            }
+        } else if (message.has("method")) {
+            serverMessages.accept(this, message);
+        }
+    }
+
+    private UpstreamException asUpstream(Throwable t, String method) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof UpstreamException ue) {
+            return ue;
+        }
+        return classify(cause, method);
+    }
+
+    static UpstreamException classify(Throwable cause, String method) {
+        if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
+            return new UpstreamException(Kind.CONNECT_FAILED, 0, null, "could not connect to upstream: "
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not start answering " + method
+                    + " within the read timeout", cause);
+        }
+        return new UpstreamException(Kind.CONNECTION_LOST, 0, null, "the connection to upstream failed during "
+                + method + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()),
+                cause);
+    }
+
+    static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    static String snippet(String body) {
+        String s = body.strip().replaceAll("\\s+", " ");
+        return s.length() > MAX_ERROR_BODY_CHARS ? s.substring(0, MAX_ERROR_BODY_CHARS) + "…" : s;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // Closing aborts the exchange; an error here changes nothing.
+        }
+    }
+
+    /** Lets the caller cancel a request while it runs: which session and which upstream id. */
+    public static final class InFlight {
+        private volatile UpstreamSession session;
+        private volatile long upstreamId;
+        private volatile boolean cancelled;
+
+        void started(UpstreamSession s, long id) {
+            this.session = s;
+            this.upstreamId = id;
+            if (cancelled) {
+                s.cancel(id, "cancelled by the client");
+            }
+        }
+
+        /** Forwards the agent's cancellation upstream and stops waiting for the answer. */
+        public void cancel(String reason) {
+            cancelled = true;
+            UpstreamSession s = session;
+            if (s != null) {
+                s.cancel(upstreamId, reason);
+                CompletableFuture<JsonNode> waiting = s.pending.get(upstreamId);
+                if (waiting != null) {
+                    waiting.cancel(false);
+                }
+            }
+        }
+
+        public boolean cancelled() {
+            return cancelled;
+        }
+    }
+}
