@@ -20,7 +20,8 @@ public final class ProfileCredentials {
     /** The name used when no profile was configured: the SDK's default chain. */
     public static final String DEFAULT_CHAIN = "default";
 
-    private final ProfileFileSupplier profileFiles = ProfileFileSupplier.defaultSupplier();
+    /** Replaced on {@link #invalidate} so that the files are read again at once, not when a reload timer says. */
+    private volatile ProfileFileSupplier profileFiles = ProfileFileSupplier.defaultSupplier();
     private final Map<String, AwsCredentialsProvider> providers = new ConcurrentHashMap<>();
     private final Map<String, String> env;
 
@@ -38,6 +39,7 @@ public final class ProfileCredentials {
      * {@link #resolve} reads the profile files and re-fetches what it must.
      */
     public void invalidate(String profile) {
+        profileFiles = ProfileFileSupplier.defaultSupplier();
         AwsCredentialsProvider old = providers.remove(profile);
         if (old instanceof AutoCloseable closeable) {
             try {

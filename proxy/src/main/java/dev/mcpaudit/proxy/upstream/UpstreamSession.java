@@ -175,17 +175,26 @@ public final class UpstreamSession {
         }
         try {
             ObjectNode message = JsonRpc.request(LongNode.valueOf(id), method, params);
-            HttpResponse<InputStream> response;
-            try {
-                response = http.post(profile, sessionId, protocolVersion, message);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UpstreamException(Kind.TIMEOUT, "interrupted while sending " + method);
-            }
-            if (method.equals("initialize")) {
-                sessionId = response.headers().firstValue("mcp-session-id").orElse(null);
-            }
-            read(response, answer, method);
+            // Sending runs off this thread so that the deadline also covers an upstream slow to answer at all.
+            streamReaders.execute(() -> {
+                try {
+                    HttpResponse<InputStream> response = http.post(profile, sessionId, protocolVersion, message);
+                    if (method.equals("initialize")) {
+                        sessionId = response.headers().firstValue("mcp-session-id").orElse(null);
+                    }
+                    if (answer.isDone()) {
+                        closeQuietly(response.body()); // gave up meanwhile
+                    } else {
+                        read(response, answer, method);
+                    }
+                } catch (UpstreamException e) {
+                    answer.completeExceptionally(e);
+                } catch (InterruptedException e) {
+                    answer.completeExceptionally(new UpstreamException(Kind.TIMEOUT, "interrupted while sending " + method));
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(classify(e, method));
+                }
+            });
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             cancel(id, "timed out in mcp-audit-proxy after " + timeout.toSeconds() + " s");
@@ -204,7 +213,7 @@ public final class UpstreamSession {
         }
     }
 
-    /** Delivers the HTTP response's messages; completes {@code answer} exceptionally on HTTP errors. */
+    /** Delivers the HTTP response's messages (on a stream-reader thread); throws on HTTP errors. */
     private void read(HttpResponse<InputStream> response, CompletableFuture<JsonNode> answer, String method)
             throws UpstreamException {
         int status = response.statusCode();
@@ -213,7 +222,7 @@ public final class UpstreamSession {
         }
         String type = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
-            streamReaders.execute(() -> readEvents(response.body(), answer, method));
+            readEvents(response.body(), answer, method);
             return;
         }
         try (InputStream body = response.body()) {

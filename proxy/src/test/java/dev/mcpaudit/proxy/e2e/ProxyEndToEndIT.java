@@ -1,0 +1,264 @@
+package dev.mcpaudit.proxy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpaudit.fixtures.AwsProfileFiles;
+import dev.mcpaudit.fixtures.AwsProfileFiles.ProfileSpec;
+import dev.mcpaudit.fixtures.FakeAwsMcpServer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged proxy, started as a subprocess by the MCP Java SDK's own stdio client (a real agent
+ * stand-in), in front of a fake AWS MCP Server on 127.0.0.1 that verifies every SigV4 signature with
+ * the keys from temporary AWS profile files.
+ */
+class ProxyEndToEndIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ProfileSpec DEV = new ProfileSpec("dev", "AKIADEVDEVDEVDEV0001", "devsecret", null, "us-east-2");
+    private static final ProfileSpec PROD = new ProfileSpec("prod", "ASIAPRODPRODPROD0002", "prodsecret", "prod-session-token",
+            "eu-west-1");
+
+    @TempDir
+    Path dir;
+
+    FakeAwsMcpServer upstream;
+    AwsProfileFiles profiles;
+    final List<McpSyncClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        profiles = AwsProfileFiles.write(dir.resolve("aws"), List.of(DEV, PROD));
+        upstream = FakeAwsMcpServer.forProfiles(List.of(DEV, PROD), "aws-mcp", "us-east-1");
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(McpSyncClient::closeGracefully);
+        upstream.close();
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        profiles.applyTo(env);
+        env.put("HOME", dir.toString());
+        return env;
+    }
+
+    private List<String> args(String... extra) {
+        List<String> args = new ArrayList<>(List.of(upstream.endpoint().toString(), "--service", "aws-mcp",
+                "--region", "us-east-1", "--profile", "dev", "prod"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private McpSyncClient connect(List<String> args, List<McpSchema.ProgressNotification> progress) {
+        List<String> cmd = new ArrayList<>(List.of("-jar", ProxyProcess.JAR.toString()));
+        cmd.addAll(args);
+        Map<String, String> env = env();
+        ServerParameters params = ServerParameters.builder(ProxyProcess.javaBinary()).args(cmd).env(env).build();
+        StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())) {
+            @Override
+            protected ProcessBuilder getProcessBuilder() {
+                ProcessBuilder pb = new ProcessBuilder();
+                profiles.applyTo(pb.environment()); // the caller's AWS variables must not leak in
+                return pb;
+            }
+        };
+        McpSyncClient client = McpClient.sync(transport)
+                .requestTimeout(Duration.ofSeconds(30))
+                .progressConsumer(progress == null ? p -> { } : progress::add)
+                .build();
+        clients.add(client);
+        client.initialize();
+        return client;
+    }
+
+    private static McpSchema.CallToolResult call(McpSyncClient client, String cli, String profile) {
+        Map<String, Object> arguments = new HashMap<>();
+        arguments.put("cli_command", cli);
+        if (profile != null) {
+            arguments.put("aws_profile", profile);
+        }
+        return client.callTool(McpSchema.CallToolRequest.builder().name("aws___call_aws").arguments(arguments).build());
+    }
+
+    private static JsonNode structured(McpSchema.CallToolResult r) {
+        return JSON.valueToTree(r.structuredContent());
+    }
+
+    private static String text(McpSchema.CallToolResult r) {
+        return ((McpSchema.TextContent) r.content().get(0)).text();
+    }
+
+    @Test
+    void toolListOffersTheAllowedProfilesOnlyOnProfileTools() {
+        McpSyncClient client = connect(args(), null);
+
+        McpSchema.ListToolsResult tools = client.listTools();
+
+        McpSchema.Tool callAws = tools.tools().stream().filter(t -> t.name().equals("aws___call_aws")).findFirst().orElseThrow();
+        JsonNode prop = JSON.valueToTree(callAws.inputSchema()).at("/properties/aws_profile");
+        assertThat(prop.get("enum").toString()).isEqualTo("[\"dev\",\"prod\"]");
+        assertThat(prop.get("description").asText()).contains("Default: dev");
+        McpSchema.Tool search = tools.tools().stream().filter(t -> t.name().equals("search_documentation")).findFirst()
+                .orElseThrow();
+        assertThat(JSON.valueToTree(search.inputSchema()).at("/properties").has("aws_profile")).isFalse();
+    }
+
+    @Test
+    void eachProfileIsSignedWithItsOwnKeysOnItsOwnSession() {
+        McpSyncClient client = connect(args(), null);
+
+        McpSchema.CallToolResult viaDefault = call(client, "aws s3 ls", null);
+        McpSchema.CallToolResult viaProd = call(client, "aws s3 ls", "prod");
+
+        assertThat(viaDefault.isError()).isFalse();
+        assertThat(structured(viaDefault).get("access_key_id").asText()).isEqualTo(DEV.accessKeyId());
+        assertThat(structured(viaProd).get("access_key_id").asText()).isEqualTo(PROD.accessKeyId());
+        assertThat(structured(viaDefault).get("session_id").asText())
+                .isNotEqualTo(structured(viaProd).get("session_id").asText());
+        assertThat(structured(viaDefault).get("aws_region_meta").asText()).isEqualTo("us-east-2");
+        assertThat(structured(viaProd).get("aws_region_meta").asText()).isEqualTo("eu-west-1");
+        assertThat(upstream.received()).allSatisfy(r -> assertThat(r.signatureValid()).as(r.authFailure()).isTrue());
+        assertThat(upstream.toolCalls()).allSatisfy(r -> assertThat(r.arguments().has("aws_profile")).isFalse());
+        assertThat(upstream.toolCalls().get(1).header("x-amz-security-token")).isEqualTo("prod-session-token");
+    }
+
+    @Test
+    void unknownProfileIsRefusedWithoutAnUpstreamRequest() {
+        McpSyncClient client = connect(args(), null);
+        int before = upstream.toolCalls().size();
+
+        McpSchema.CallToolResult refused = call(client, "aws iam delete-user --user-name bob", "evil");
+
+        assertThat(refused.isError()).isTrue();
+        assertThat(text(refused)).contains("'evil'").contains("Allowed profiles: dev, prod");
+        assertThat(upstream.toolCalls()).hasSize(before);
+    }
+
+    @Test
+    void parallelCallsOnDifferentProfilesDoNotInterfere() throws Exception {
+        McpSyncClient client = connect(args(), null);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<String[]>> results = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            String profile = i % 2 == 0 ? "dev" : "prod";
+            String cli = "aws ec2 describe-instances --n " + i + " slow:50";
+            results.add(pool.submit(() -> {
+                McpSchema.CallToolResult r = call(client, cli, profile);
+                return new String[] {profile, structured(r).get("access_key_id").asText(),
+                    structured(r).get("cli_command").asText(), cli};
+            }));
+        }
+        for (Future<String[]> f : results) {
+            String[] r = f.get();
+            assertThat(r[1]).isEqualTo(r[0].equals("dev") ? DEV.accessKeyId() : PROD.accessKeyId());
+            assertThat(r[2]).isEqualTo(r[3]);
+        }
+        pool.shutdown();
+    }
+
+    @Test
+    void anExpiredSessionIsReplacedAndTheCallSucceeds() {
+        McpSyncClient client = connect(args(), null);
+        String first = structured(call(client, "aws s3 ls", null)).get("session_id").asText();
+
+        upstream.expireAllSessions();
+        McpSchema.CallToolResult after = call(client, "aws s3 ls", null);
+
+        assertThat(after.isError()).isFalse();
+        assertThat(structured(after).get("session_id").asText()).isNotEqualTo(first);
+    }
+
+    @Test
+    void rotatedCredentialsAreUsedAfterARefusalWithoutRestart() {
+        McpSyncClient client = connect(args(), null);
+        assertThat(call(client, "aws s3 ls", null).isError()).isFalse();
+
+        upstream.removeCredentials(DEV.accessKeyId());
+        upstream.putCredentials("AKIADEVROTATED000009", "rotatedsecret", null);
+        profiles.rewriteCredentials("dev", "AKIADEVROTATED000009", "rotatedsecret", null);
+        McpSchema.CallToolResult after = call(client, "aws s3 ls", null);
+
+        assertThat(after.isError()).as(after.toString()).isFalse();
+        assertThat(structured(after).get("access_key_id").asText()).isEqualTo("AKIADEVROTATED000009");
+    }
+
+    @Test
+    void upstreamFailuresBecomeClearToolErrors() {
+        McpSyncClient client = connect(args("--tool-timeout", "1"), null);
+
+        String http500 = text(call(client, "aws s3 ls http500", null));
+        String dropped = text(call(client, "aws s3 ls drop", null));
+        String slow = text(call(client, "aws s3 ls slow:4000", null));
+        String redirect = text(call(client, "aws s3 ls redirect", null));
+
+        assertThat(http500).contains("aws___call_aws").contains("HTTP 500");
+        assertThat(dropped).contains("aws___call_aws").contains("connection");
+        assertThat(slow).isEqualTo("Tool 'aws___call_aws' timed out after 1 s; upstream was asked to cancel it."
+                + " Retry, or start the proxy with a larger --tool-timeout.");
+        assertThat(redirect).contains("redirect").contains(FakeAwsMcpServer.REDIRECT_LOCATION);
+        assertThat(call(client, "aws s3 ls", null).isError()).as("the proxy still serves").isFalse();
+    }
+
+    @Test
+    void toolErrorsAndStructuredContentPassThroughUnchangedOnEveryRoute() {
+        McpSyncClient client = connect(args(), null);
+
+        for (String profile : new String[] {null, "prod"}) {
+            McpSchema.CallToolResult r = call(client, "aws iam get-user tool-error", profile);
+
+            assertThat(r.isError()).isTrue();
+            assertThat(text(r)).isEqualTo(FakeAwsMcpServer.ERROR_TEXT);
+            assertThat(structured(r).has("access_key_id")).isTrue();
+        }
+    }
+
+    @Test
+    void progressNotificationsReachTheAgent() {
+        List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+        McpSyncClient client = connect(args(), progress);
+
+        McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder().name("aws___call_aws")
+                .arguments(Map.of("cli_command", "aws s3 sync progress")).progressToken("tok-1").build());
+
+        assertThat(r.isError()).isFalse();
+        assertThat(progress).anySatisfy(p -> {
+            assertThat(p.progressToken()).isEqualTo("tok-1");
+            assertThat(p.progress()).isEqualTo(50.0);
+        });
+    }
+
+    @Test
+    void readOnlyShowsAndAllowsOnlyReadOnlyTools() {
+        McpSyncClient client = connect(args("--read-only"), null);
+
+        assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
+                .containsExactlyInAnyOrder("aws___list_regions", "search_documentation");
+        McpSchema.CallToolResult refused = call(client, "aws s3 rb s3://x", null);
+        assertThat(refused.isError()).isTrue();
+        assertThat(text(refused)).contains("--read-only");
+        assertThat(upstream.toolCalls()).isEmpty();
+    }
+}

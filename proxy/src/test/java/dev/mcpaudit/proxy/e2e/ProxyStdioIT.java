@@ -1,0 +1,98 @@
+package dev.mcpaudit.proxy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpaudit.fixtures.AwsProfileFiles;
+import dev.mcpaudit.fixtures.AwsProfileFiles.ProfileSpec;
+import dev.mcpaudit.fixtures.FakeAwsMcpServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stdio contract, byte by byte: bad input, cancellation, clean shutdown, stdout hygiene. */
+class ProxyStdioIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ProfileSpec DEV = new ProfileSpec("dev", "AKIADEVDEVDEVDEV0001", "devsecret", null, "us-east-1");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"Test Agent\",\"version\":\"9.9\"}}}";
+
+    @TempDir
+    Path dir;
+
+    FakeAwsMcpServer upstream;
+    ProxyProcess proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        AwsProfileFiles profiles = AwsProfileFiles.write(dir.resolve("aws"), List.of(DEV));
+        upstream = FakeAwsMcpServer.forProfiles(List.of(DEV), "aws-mcp", "us-east-1");
+        Map<String, String> env = new HashMap<>();
+        profiles.applyTo(env);
+        env.put("HOME", dir.toString());
+        proxy = new ProxyProcess(List.of(upstream.endpoint().toString(), "--service", "aws-mcp", "--region", "us-east-1",
+                "--profile", "dev", "--log-level", "INFO"), env);
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        upstream.close();
+    }
+
+    @Test
+    void garbageAndOverLongInputGetErrorsAndTheProxyKeepsServing() throws Exception {
+        proxy.send("this is not json");
+        JsonNode parseError = proxy.read(WAIT);
+        proxy.send(INITIALIZE);
+        JsonNode initialized = proxy.readResponse(1, WAIT);
+
+        assertThat(parseError.at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(initialized.at("/result/serverInfo/name").asText()).isEqualTo("mcp-audit-proxy");
+        assertThat(initialized.at("/result/capabilities/tools").isObject()).isTrue();
+        assertThat(upstream.received().get(0).header("user-agent")).contains("test-agent/9.9");
+    }
+
+    @Test
+    void cancellationFromTheAgentReachesUpstreamAndNoAnswerFollows() throws Exception {
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+        proxy.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3 cp slow:3000\"}}}");
+        upstream.await(r -> "tools/call".equals(r.jsonRpcMethod()), WAIT);
+        proxy.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":5,"
+                + "\"reason\":\"user pressed escape\"}}");
+        FakeAwsMcpServer.Received cancelled = upstream.await(r -> "notifications/cancelled".equals(r.jsonRpcMethod()), WAIT);
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\"}");
+        JsonNode next = proxy.read(WAIT);
+
+        long upstreamId = upstream.toolCalls().get(0).id().asLong();
+        assertThat(JSON.readTree(cancelled.body()).at("/params/requestId").asLong()).isEqualTo(upstreamId);
+        assertThat(next.get("id").asInt()).as("no answer for the cancelled call").isEqualTo(6);
+        assertThat(proxy.pollLine(Duration.ofSeconds(4))).as("still no answer for the cancelled call").isNull();
+    }
+
+    @Test
+    void endOfInputClosesUpstreamSessionsAndExitsZero() throws Exception {
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+        String session = upstream.liveSessions().keySet().iterator().next();
+
+        proxy.closeStdin();
+
+        assertThat(proxy.waitFor(WAIT)).isZero();
+        assertThat(upstream.deletedSessions()).contains(session);
+        assertThat(proxy.allStdout()).allSatisfy(line -> assertThat(JSON.readTree(line).get("jsonrpc").asText()).isEqualTo("2.0"));
+        assertThat(proxy.stderr()).doesNotContain(DEV.secretKey());
+    }
+}
