@@ -114,6 +114,15 @@ public final class UpstreamHttp {
         }
     }
 
+    /** Opens the session's listening stream (GET), on which upstream may send requests and notifications. */
+    public HttpResponse<InputStream> listen(String profile, String sessionId, String protocolVersion)
+            throws UpstreamException, IOException, InterruptedException {
+        Map<String, String> headers = baseHeaders(sessionId, protocolVersion);
+        headers.put("Accept", "text/event-stream");
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(readTimeout).GET();
+        return client.send(signed(b, "GET", headers, null, profile), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
     /** DELETE of a session; returns the status. */
     public int delete(String profile, String sessionId, String protocolVersion)
             throws UpstreamException, IOException, InterruptedException {

@@ -57,6 +57,7 @@ public final class UpstreamSession {
     private volatile JsonNode initializeResult;
     private volatile String sessionId;
     private volatile String protocolVersion;
+    private volatile InputStream listening;
 
     public UpstreamSession(String profile, UpstreamHttp http, ServerMessages serverMessages, ExecutorService streamReaders) {
         this.profile = profile;
@@ -102,6 +103,50 @@ public final class UpstreamSession {
         initializeResult = result;
         notifyUpstream(JsonRpc.notification("notifications/initialized", null));
         LOG.info("upstream session {} initialised for profile {}", sessionId, profile);
+        String session = sessionId;
+        if (session != null) {
+            streamReaders.execute(() -> listen(session));
+        }
+    }
+
+    /**
+     * Keeps the session's GET stream open for what upstream sends unprompted (list_changed, log
+     * messages, server requests), reconnecting with backoff, until the session ends. A 405 means
+     * upstream has no such stream.
+     */
+    private void listen(String session) {
+        int idleRounds = 0;
+        while (session.equals(sessionId)) {
+            try {
+                HttpResponse<InputStream> r = http.listen(profile, session, protocolVersion);
+                String type = r.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+                if (r.statusCode() == 405) {
+                    closeQuietly(r.body());
+                    LOG.debug("upstream offers no listening stream for session {}", session);
+                    return;
+                }
+                if (r.statusCode() == 200 && type.startsWith("text/event-stream")) {
+                    listening = r.body();
+                    idleRounds = readSse(r.body()) > 0 ? 0 : idleRounds + 1;
+                } else {
+                    closeQuietly(r.body());
+                    idleRounds++;
+                    LOG.debug("listening stream for session {} answered HTTP {}", session, r.statusCode());
+                }
+            } catch (IOException | UpstreamException e) {
+                idleRounds++;
+                LOG.debug("listening stream for session {} failed: {}", session, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(30_000L, 1000L << Math.min(idleRounds, 5)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -152,6 +197,11 @@ public final class UpstreamSession {
     /** Ends the session: DELETE with its id, as the spec asks of a client that is done. */
     public void close() {
         String id = sessionId;
+        sessionId = null; // ends the listening loop
+        InputStream stream = listening;
+        if (stream != null) {
+            closeQuietly(stream);
+        }
         if (id != null) {
             try {
                 int status = http.delete(profile, id, protocolVersion);
@@ -162,7 +212,6 @@ public final class UpstreamSession {
                 Thread.currentThread().interrupt();
             }
         }
-        sessionId = null;
     }
 
     private JsonNode exchange(String method, JsonNode params, Duration timeout, InFlight inFlight)
@@ -238,11 +287,24 @@ public final class UpstreamSession {
         }
     }
 
-    /** Parses an SSE stream (data lines joined, events dispatched in order) until it ends. */
+    /** Reads an answer's SSE stream; the answer arrives through {@link #dispatch} on the way. */
     private void readEvents(InputStream body, CompletableFuture<JsonNode> answer, String method) {
+        // Stop reading once the answer is in or the caller gave up, which frees the connection.
+        answer.whenComplete((r, e) -> closeQuietly(body));
+        try {
+            readSse(body);
+            answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "upstream ended the event stream"
+                    + " of " + method + " without answering it"));
+        } catch (IOException e) {
+            answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, 0, null,
+                    "the connection to upstream broke while it was answering " + method + ": " + e.getMessage(), e));
+        }
+    }
+
+    /** Parses an SSE stream (data lines joined, events dispatched in order) until it ends; returns the event count. */
+    private int readSse(InputStream body) throws IOException {
+        int events = 0;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            // Stop reading once the answer is in or the caller gave up, which frees the connection.
-            answer.whenComplete((r, e) -> closeQuietly(body));
             StringBuilder data = new StringBuilder();
             String line;
             while ((line = lines.readLine()) != null) {
@@ -250,6 +312,7 @@ public final class UpstreamSession {
                     if (data.length() > 0) {
                         dispatchText(data.toString());
                         data.setLength(0);
+                        events++;
                     }
                 } else if (line.startsWith("data:")) {
                     if (data.length() > 0) {
@@ -261,13 +324,10 @@ public final class UpstreamSession {
             }
             if (data.length() > 0) {
                 dispatchText(data.toString());
+                events++;
             }
-            answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "upstream ended the event stream"
-                    + " of " + method + " without answering it"));
-        } catch (IOException e) {
-            answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, 0, null,
-                    "the connection to upstream broke while it was answering " + method + ": " + e.getMessage(), e));
         }
+        return events;
     }
 
     private void dispatchText(String json) {

@@ -73,6 +73,11 @@ class ProxyEndToEndIT {
     }
 
     private McpSyncClient connect(List<String> args, List<McpSchema.ProgressNotification> progress) {
+        return connect(args, progress, spec -> { });
+    }
+
+    private McpSyncClient connect(List<String> args, List<McpSchema.ProgressNotification> progress,
+            java.util.function.Consumer<McpClient.SyncSpec> customize) {
         List<String> cmd = new ArrayList<>(List.of("-jar", ProxyProcess.JAR.toString()));
         cmd.addAll(args);
         Map<String, String> env = env();
@@ -85,10 +90,11 @@ class ProxyEndToEndIT {
                 return pb;
             }
         };
-        McpSyncClient client = McpClient.sync(transport)
+        McpClient.SyncSpec spec = McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(30))
-                .progressConsumer(progress == null ? p -> { } : progress::add)
-                .build();
+                .progressConsumer(progress == null ? p -> { } : progress::add);
+        customize.accept(spec);
+        McpSyncClient client = spec.build();
         clients.add(client);
         client.initialize();
         return client;
@@ -248,6 +254,47 @@ class ProxyEndToEndIT {
             assertThat(p.progressToken()).isEqualTo("tok-1");
             assertThat(p.progress()).isEqualTo(50.0);
         });
+    }
+
+    @Test
+    void whatUpstreamSendsUnpromptedReachesTheAgentAndItsAnswersGoBack() throws Exception {
+        upstream.withListenStream();
+        upstream.sendOnListenStream(JSON.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}"));
+        upstream.sendOnListenStream(JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"method\":\"ping\"}"));
+        java.util.concurrent.CountDownLatch relisted = new java.util.concurrent.CountDownLatch(1);
+
+        connect(args(), null, spec -> spec.toolsChangeConsumer(tools -> relisted.countDown()));
+        FakeAwsMcpServer.Received answer = upstream.await(r -> r.jsonRpcMethod() == null && r.id() != null
+                && "srv-1".equals(r.id().asText()), Duration.ofSeconds(20));
+
+        assertThat(JSON.readTree(answer.body()).has("result")).as("the agent's answer to upstream's ping").isTrue();
+        assertThat(answer.signatureValid()).isTrue();
+        assertThat(relisted.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("list_changed reached the agent").isTrue();
+    }
+
+    @Test
+    void refusedCredentialsNameTheProfileAndTheFix() {
+        McpSyncClient client = connect(args(), null);
+
+        upstream.removeCredentials(PROD.accessKeyId());
+        McpSchema.CallToolResult r = call(client, "aws s3 ls", "prod");
+
+        assertThat(r.isError()).isTrue();
+        assertThat(text(r)).contains("HTTP 403").contains("aws sso login --profile prod");
+    }
+
+    @Test
+    void retriesOnlyWhatUpstreamRefusedBeforeRunningIt() {
+        McpSyncClient noRetries = connect(args(), null);
+        assertThat(text(call(noRetries, "aws s3 ls throttle-once a", null))).contains("HTTP 429");
+
+        McpSyncClient withRetries = connect(args("--retries", "2"), null);
+        McpSchema.CallToolResult r = call(withRetries, "aws s3 ls throttle-once b", null);
+
+        assertThat(r.isError()).isFalse();
+        assertThat(upstream.toolCalls().stream().filter(c -> c.cliCommand().endsWith("throttle-once b"))).hasSize(2);
+        assertThat(text(call(withRetries, "aws s3 ls http500", null))).contains("HTTP 500");
+        assertThat(upstream.toolCalls().stream().filter(c -> c.cliCommand().endsWith("http500"))).hasSize(1);
     }
 
     @Test

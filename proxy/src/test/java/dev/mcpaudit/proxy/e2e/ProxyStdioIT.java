@@ -29,17 +29,24 @@ class ProxyStdioIT {
     Path dir;
 
     FakeAwsMcpServer upstream;
+    Map<String, String> env;
     ProxyProcess proxy;
 
     @BeforeEach
     void start() throws Exception {
         AwsProfileFiles profiles = AwsProfileFiles.write(dir.resolve("aws"), List.of(DEV));
         upstream = FakeAwsMcpServer.forProfiles(List.of(DEV), "aws-mcp", "us-east-1");
-        Map<String, String> env = new HashMap<>();
+        env = new HashMap<>();
         profiles.applyTo(env);
         env.put("HOME", dir.toString());
-        proxy = new ProxyProcess(List.of(upstream.endpoint().toString(), "--service", "aws-mcp", "--region", "us-east-1",
-                "--profile", "dev", "--log-level", "INFO"), env);
+        proxy = start("--log-level", "INFO");
+    }
+
+    private ProxyProcess start(String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of(upstream.endpoint().toString(), "--service", "aws-mcp",
+                "--region", "us-east-1", "--profile", "dev"));
+        args.addAll(List.of(extra));
+        return new ProxyProcess(args, env);
     }
 
     @AfterEach
@@ -80,6 +87,39 @@ class ProxyStdioIT {
         assertThat(JSON.readTree(cancelled.body()).at("/params/requestId").asLong()).isEqualTo(upstreamId);
         assertThat(next.get("id").asInt()).as("no answer for the cancelled call").isEqualTo(6);
         assertThat(proxy.pollLine(Duration.ofSeconds(4))).as("still no answer for the cancelled call").isNull();
+    }
+
+    @Test
+    void lazyConnectAnswersInitializeWithoutUpstreamAndConnectsOnFirstUse() throws Exception {
+        proxy.close();
+        proxy = start("--lazy-connect");
+
+        proxy.send(INITIALIZE);
+        JsonNode initialized = proxy.readResponse(1, WAIT);
+        int before = upstream.received().size();
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+        JsonNode tools = proxy.readResponse(2, WAIT);
+
+        assertThat(initialized.at("/result/capabilities/tools").isObject()).isTrue();
+        assertThat(before).as("initialize did not contact upstream").isZero();
+        assertThat(tools.at("/result/tools").size()).isEqualTo(4);
+        assertThat(upstream.byMethod("initialize")).hasSize(1);
+    }
+
+    @Test
+    void anUnreachableUpstreamIsAnErrorNotAnEmptyToolList() throws Exception {
+        proxy.close();
+        proxy = new ProxyProcess(List.of("http://127.0.0.1:1/mcp", "--service", "aws-mcp", "--region", "us-east-1",
+                "--profile", "dev", "--lazy-connect"), env);
+
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+        JsonNode tools = proxy.readResponse(2, WAIT);
+
+        assertThat(tools.has("result")).isFalse();
+        assertThat(tools.at("/error/message").asText()).contains("tools/list failed").contains("could not connect")
+                .contains("Check the endpoint URL");
     }
 
     @Test
