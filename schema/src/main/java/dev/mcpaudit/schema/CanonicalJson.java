@@ -41,6 +41,10 @@ public final class CanonicalJson {
 
     /** A string literal as RFC 8785 writes it (the ECMAScript JSON.stringify rules). */
     static void appendQuoted(StringBuilder out, String s) {
+        if (!needsEscaping(s)) {
+            out.append('"').append(s).append('"'); // the common case: ids, types, times
+            return;
+        }
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -62,6 +66,16 @@ public final class CanonicalJson {
             }
         }
         out.append('"');
+    }
+
+    private static boolean needsEscaping(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     static MessageDigest sha256() {

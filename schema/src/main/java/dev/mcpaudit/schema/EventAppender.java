@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -197,7 +196,7 @@ public final class EventAppender implements AutoCloseable {
             byte[] canonicalUtf8) {
 
         static Prepared of(NewEvent e) {
-            String eventId = UUID.randomUUID().toString();
+            String eventId = EventIds.next();
             String time = EventTime.format(e.time());
             String payload = CanonicalJson.canonicalize(e.payload());
             String canonical = ChainHash.canonicalEvent(
