@@ -1,6 +1,5 @@
 package dev.mcpaudit.proxy;
 
-import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.proxy.config.ConfigException;
 import dev.mcpaudit.proxy.config.ProxyConfig;
@@ -17,12 +16,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,8 @@ import picocli.CommandLine.Mixin;
             "stdout carries JSON-RPC only; logs go to stderr."
         })
 public final class ProxyMain implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ProxyMain.class);
-
+    /** How long requests already sent by the agent may still finish after it closes stdin. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
     @Mixin
     ProxyOptions options = new ProxyOptions();
 
@@ -69,6 +70,11 @@ public final class ProxyMain implements Callable<Integer> {
         // anything else that writes to System.out (libraries, stray prints) to stderr.
         PrintStream stdout = System.out;
         System.setOut(System.err);
+        // Logging is set up by whichever thread logs first, so the level must be known before any does.
+        System.setProperty(StderrLogging.LEVEL_PROPERTY, logLevelArgument(args));
+        Thread warmUp = new Thread(ProxyMain::warmUp, "warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         CommandLine cli = new CommandLine(new ProxyMain(System.in, stdout, System.getenv()));
         cli.setOut(new PrintWriter(stdout, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -81,7 +87,6 @@ public final class ProxyMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProxyConfig config = options.resolve(env);
-        setLogLevel(config.logLevel());
         ProfileCredentials credentials = new ProfileCredentials(env);
         for (String profile : config.profiles().allowed()) {
             if (!profile.equals(ProfileCredentials.DEFAULT_CHAIN) && !credentials.exists(profile)) {
@@ -90,7 +95,8 @@ public final class ProxyMain implements Callable<Integer> {
                         + profile + "`.");
             }
         }
-        ExecutorService workers = Executors.newCachedThreadPool(daemonThreads("mcp-proxy-worker"));
+        ExecutorService workers = Executors.newCachedThreadPool(daemonThreads("agent-request"));
+        ExecutorService upstreamIo = Executors.newCachedThreadPool(daemonThreads("upstream-io"));
         UpstreamHttp http = new UpstreamHttp(
                 UpstreamHttp.newClient(config.connectTimeout()),
                 config.endpoint().uri(),
@@ -104,15 +110,20 @@ public final class ProxyMain implements Callable<Integer> {
         StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
         ProxyServer[] server = new ProxyServer[1];
-        Upstreams upstreams = new Upstreams(http, (from, message) -> server[0].onServerMessage(from, message), workers);
+        Upstreams upstreams = new Upstreams(http, (from, message) -> server[0].onServerMessage(from, message), upstreamIo);
         server[0] = new ProxyServer(config, agent, http, upstreams, router, new ToolCatalog(router, config.readOnly()),
                 workers);
-        LOG.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {})", ProductVersion.get(),
+        Logger log = LoggerFactory.getLogger(ProxyMain.class);
+        log.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {})", ProductVersion.get(),
                 config.endpoint().uri(), config.service(), config.signingRegion(), config.profiles().allowed());
         agent.readLoop(server[0]::onAgentMessage);
-        LOG.info("stdin closed; ending upstream sessions");
+        log.info("stdin closed; finishing requests in flight, then ending upstream sessions");
+        workers.shutdown();
+        if (!workers.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("requests still running after {} s are abandoned", SHUTDOWN_GRACE.toSeconds());
+        }
         server[0].shutdown();
-        workers.shutdownNow();
+        upstreamIo.shutdownNow();
         return 0;
     }
 
@@ -132,14 +143,34 @@ public final class ProxyMain implements Callable<Integer> {
         return out;
     }
 
-    private static void setLogLevel(ProxyOptions.LogLevel level) {
-        Level logback = switch (level) {
-            case DEBUG -> Level.DEBUG;
-            case INFO -> Level.INFO;
-            case WARNING -> Level.WARN;
-            case ERROR, CRITICAL -> Level.ERROR;
-        };
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(logback);
+    /**
+     * Loads, on the second core while the command line is parsed, what answering the agent's first
+     * initialize needs: logging, Jackson, TLS, the AWS SDK's profile files and signer. An agent waits
+     * for that answer before it shows any tool.
+     */
+    private static void warmUp() {
+        try {
+            javax.net.ssl.SSLContext.getDefault(); // the slowest: reads the CA certificates
+            LoggerFactory.getILoggerFactory();
+            software.amazon.awssdk.profiles.ProfileFile.defaultProfileFile();
+            software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create();
+            JsonRpc.MAPPER.writeValueAsBytes(JsonRpc.MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"id\":1,\"params\":{\"a\":[1.5,true,null]}}"));
+        } catch (Exception | LinkageError ignored) {
+            // Only a head start: whatever fails here fails again, and is reported, where it is really used.
+        }
+    }
+
+    /** The value of {@code --log-level L} or {@code --log-level=L}; picocli still validates it. */
+    static String logLevelArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--log-level") && i + 1 < args.length) {
+                return args[i + 1];
+            }
+            if (args[i].startsWith("--log-level=")) {
+                return args[i].substring("--log-level=".length());
+            }
+        }
+        return ProxyOptions.LogLevel.ERROR.name();
     }
 
     private static ThreadFactory daemonThreads(String name) {

@@ -123,6 +123,17 @@ class ProxyStdioIT {
     }
 
     @Test
+    void requestsSentBeforeEndOfInputAreStillAnswered() throws Exception {
+        proxy.send(INITIALIZE);
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3 ls slow:500\"}}}");
+        proxy.closeStdin();
+
+        assertThat(proxy.readResponse(2, WAIT).at("/result/isError").asBoolean()).isFalse();
+        assertThat(proxy.waitFor(WAIT)).isZero();
+    }
+
+    @Test
     void endOfInputClosesUpstreamSessionsAndExitsZero() throws Exception {
         proxy.send(INITIALIZE);
         proxy.readResponse(1, WAIT);

@@ -1,0 +1,247 @@
+package dev.mcpaudit.proxy.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpaudit.fixtures.AwsProfileFiles;
+import dev.mcpaudit.fixtures.AwsProfileFiles.ProfileSpec;
+import dev.mcpaudit.fixtures.FakeAwsMcpServer;
+import dev.mcpaudit.fixtures.SigV4TestClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Per-call latency of a tools/call through the packaged proxy (agent → stdio → proxy → SigV4 HTTP →
+ * fake AWS MCP Server) against the same call made directly by a signing HTTP client (the baseline,
+ * measured in the same run), sequential and 16 concurrent; and start-up to the first initialize
+ * answer. Run with {@code ./mvnw -B -Pbench -pl proxy -am verify -DskipTests} (see BENCHMARKS.md).
+ */
+public final class ProxyLatencyBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ProfileSpec DEV = new ProfileSpec("dev", "AKIABENCHBENCHBENCH1", "benchsecret", null, "us-east-1");
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 1000);
+    private static final int CALLS = Integer.getInteger("bench.calls", 3000);
+    private static final int CONCURRENCY = 16;
+
+    private ProxyLatencyBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args.length > 0 ? args[0] : "target/mcp-audit-proxy.jar");
+        Path dir = Files.createTempDirectory("proxy-bench");
+        AwsProfileFiles profiles = AwsProfileFiles.write(dir.resolve("aws"), List.of(DEV));
+        try (FakeAwsMcpServer upstream = FakeAwsMcpServer.forProfiles(List.of(DEV), "aws-mcp", "us-east-1")) {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            profiles.applyTo(env);
+            env.put("HOME", dir.toString());
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            // e.g. -Dbench.proxyJvmArgs=-XX:StartFlightRecording=filename=/tmp/proxy.jfr to profile the proxy
+            String jvmArgs = System.getProperty("bench.proxyJvmArgs", "");
+            if (!jvmArgs.isBlank()) {
+                cmd.addAll(List.of(jvmArgs.split("\\s+")));
+            }
+            cmd.addAll(List.of("-jar", jar.toString(), upstream.endpoint().toString(), "--service", "aws-mcp",
+                    "--region", "us-east-1", "--profile", "dev"));
+
+            long[] startups = new long[5];
+            for (int i = 0; i < startups.length; i++) {
+                try (Stdio proxy = new Stdio(cmd, env)) {
+                    long t0 = System.nanoTime();
+                    proxy.initialize();
+                    startups[i] = System.nanoTime() - t0;
+                }
+            }
+
+            SigV4TestClient direct = new SigV4TestClient(DEV.accessKeyId(), DEV.secretKey(), null, "us-east-1", "aws-mcp");
+            HttpResponse<String> init = direct.postJson(upstream.endpoint(), null, "{\"jsonrpc\":\"2.0\",\"id\":0,"
+                    + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
+            String session = init.headers().firstValue("mcp-session-id").orElseThrow();
+            Call directCall = id -> {
+                HttpResponse<String> r = direct.postJson(upstream.endpoint(), session, toolCall(id));
+                if (r.statusCode() != 200 || !r.body().contains("\"isError\":false")) {
+                    throw new IllegalStateException("direct call failed: " + r.body());
+                }
+            };
+
+            try (Stdio proxy = new Stdio(cmd, env)) {
+                proxy.initialize();
+                measure("warm-up", directCall, 1, WARMUP);
+                measure("warm-up", proxy::call, 1, WARMUP);
+                upstream.reset();
+                long[] directSeq = measure("direct", directCall, 1, CALLS);
+                long[] proxySeq = measure("proxy", proxy::call, 1, CALLS);
+                long[] directPar = measure("direct", directCall, CONCURRENCY, CALLS);
+                long[] proxyPar = measure("proxy", proxy::call, CONCURRENCY, CALLS);
+                upstream.reset(); // WireMock keeps every request; don't let the journal grow with the run
+
+                StringBuilder out = new StringBuilder();
+                out.append(String.format("start-up to first initialize answer: median %.0f ms (of %d runs)%n%n",
+                        median(startups) / 1e6, startups.length));
+                out.append("| run | calls | direct p50 | proxy p50 | overhead p50 | direct p99 | proxy p99 | overhead p99 |\n");
+                out.append("|---|---|---|---|---|---|---|---|\n");
+                row(out, "sequential", directSeq, proxySeq);
+                row(out, CONCURRENCY + " concurrent", directPar, proxyPar);
+                System.out.println();
+                System.out.print(out);
+                Files.writeString(Path.of("target", "proxy-latency.md"), out);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run(int id) throws Exception;
+    }
+
+    private static String toolCall(int id) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3api list-objects-v2 --bucket app-logs --prefix 2026/11/\"}}}";
+    }
+
+    /** Latencies in ns of {@code calls} calls, {@code threads} at a time. */
+    private static long[] measure(String label, Call call, int threads, int calls) throws Exception {
+        long[] latencies = new long[calls];
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch done = new CountDownLatch(calls);
+        List<Exception> failures = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            int id = i + 1;
+            pool.execute(() -> {
+                try {
+                    long t0 = System.nanoTime();
+                    call.run(id);
+                    latencies[id - 1] = System.nanoTime() - t0;
+                } catch (Exception e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        pool.shutdown();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(label + ": " + failures.size() + " calls failed", failures.get(0));
+        }
+        return latencies;
+    }
+
+    private static void row(StringBuilder out, String run, long[] direct, long[] proxy) {
+        double d50 = percentile(direct, 50);
+        double p50 = percentile(proxy, 50);
+        double d99 = percentile(direct, 99);
+        double p99 = percentile(proxy, 99);
+        out.append(String.format("| %s | %d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", run,
+                direct.length, d50, p50, p50 - d50, d99, p99, p99 - d99));
+    }
+
+    private static double percentile(long[] ns, double p) {
+        long[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1e6;
+    }
+
+    private static double median(long[] ns) {
+        long[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** The proxy as a subprocess: requests may be in flight concurrently; answers are matched by id. */
+    private static final class Stdio implements AutoCloseable {
+        private final Process process;
+        private final OutputStream in;
+        private final Map<Integer, CountDownLatch> waiting = new ConcurrentHashMap<>();
+        private final Map<Integer, JsonNode> answers = new ConcurrentHashMap<>();
+        private final Semaphore writeLock = new Semaphore(1);
+
+        Stdio(List<String> cmd, Map<String, String> env) throws Exception {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            process = pb.start();
+            in = process.getOutputStream();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        JsonNode m = JSON.readTree(line);
+                        if (m.has("id") && !m.has("method")) {
+                            int id = m.get("id").asInt();
+                            answers.put(id, m);
+                            CountDownLatch l = waiting.remove(id);
+                            if (l != null) {
+                                l.countDown();
+                            }
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // process ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void initialize() throws Exception {
+            JsonNode r = request(1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1000000,\"method\":\"initialize\",\"params\":"
+                    + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
+            if (!r.has("result")) {
+                throw new IllegalStateException("initialize failed: " + r);
+            }
+            send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        }
+
+        void call(int id) throws Exception {
+            JsonNode r = request(id, toolCall(id));
+            if (!r.path("result").path("isError").isBoolean() || r.path("result").path("isError").asBoolean()) {
+                throw new IllegalStateException("proxy call failed: " + r);
+            }
+        }
+
+        private JsonNode request(int id, String line) throws Exception {
+            CountDownLatch latch = new CountDownLatch(1);
+            waiting.put(id, latch);
+            send(line);
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no answer to request " + id);
+            }
+            return answers.remove(id);
+        }
+
+        private void send(String line) throws Exception {
+            writeLock.acquire();
+            try {
+                in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            } finally {
+                writeLock.release();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
