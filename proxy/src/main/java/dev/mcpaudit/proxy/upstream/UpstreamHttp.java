@@ -73,8 +73,13 @@ public final class UpstreamHttp {
         userAgent = "mcp-audit-proxy/" + ProductVersion.get() + " " + product + "/" + version;
     }
 
-    public HttpResponse<InputStream> post(String profile, String sessionId, String protocolVersion, JsonNode message)
-            throws UpstreamException, InterruptedException {
+    /**
+     * Sends one message and returns once upstream's answer has begun (status and headers).
+     *
+     * @param deadline {@link System#nanoTime()} by which headers must have arrived, retries included
+     */
+    public HttpResponse<InputStream> post(String profile, String sessionId, String protocolVersion, JsonNode message,
+            long deadline) throws UpstreamException, InterruptedException {
         String body = serialize(withMeta(profile, message));
         Map<String, String> headers = baseHeaders(sessionId, protocolVersion);
         headers.put("Accept", "application/json, text/event-stream");
@@ -82,7 +87,11 @@ public final class UpstreamHttp {
         String method = message.path("method").asText("a response");
         boolean reSigned = false;
         for (int attempt = 0; ; attempt++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(readTimeout)
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                throw new UpstreamException(Kind.TIMEOUT, "the deadline for " + method + " passed before it could be sent");
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(left.compareTo(readTimeout) < 0 ? left : readTimeout)
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
             HttpResponse<InputStream> response;
             try {

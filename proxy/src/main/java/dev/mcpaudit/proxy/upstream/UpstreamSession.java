@@ -24,6 +24,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +43,13 @@ import org.slf4j.LoggerFactory;
 public final class UpstreamSession {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamSession.class);
     private static final int MAX_ERROR_BODY_CHARS = 300;
+    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
+    /** Closes answer streams at their deadline; one small thread for every session. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "upstream-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Receives what upstream sends that is not an answer: notifications and server→client requests. */
     public interface ServerMessages {
@@ -173,7 +183,8 @@ public final class UpstreamSession {
     /** Sends a notification or a response to a server request; upstream answers 202. */
     public void notifyUpstream(JsonNode message) {
         try {
-            HttpResponse<InputStream> r = http.post(profile, sessionId, protocolVersion, message);
+            HttpResponse<InputStream> r = http.post(profile, sessionId, protocolVersion, message,
+                    System.nanoTime() + NOTIFY_TIMEOUT.toNanos());
             try (InputStream body = r.body()) {
                 body.readAllBytes();
             }
@@ -222,41 +233,51 @@ public final class UpstreamSession {
         if (inFlight != null) {
             inFlight.started(this, id);
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ScheduledFuture<?> watchdog = null;
         try {
             ObjectNode message = JsonRpc.request(LongNode.valueOf(id), method, params);
-            // Sending runs off this thread so that the deadline also covers an upstream slow to answer at all.
-            streamReaders.execute(() -> {
-                try {
-                    HttpResponse<InputStream> response = http.post(profile, sessionId, protocolVersion, message);
-                    if (method.equals("initialize")) {
-                        sessionId = response.headers().firstValue("mcp-session-id").orElse(null);
-                    }
-                    if (answer.isDone()) {
-                        closeQuietly(response.body()); // gave up meanwhile
-                    } else {
-                        read(response, answer, method);
-                    }
-                } catch (UpstreamException e) {
-                    answer.completeExceptionally(e);
-                } catch (InterruptedException e) {
-                    answer.completeExceptionally(new UpstreamException(Kind.TIMEOUT, "interrupted while sending " + method));
-                } catch (RuntimeException e) {
-                    answer.completeExceptionally(classify(e, method));
-                }
-            });
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // On the caller's thread: no hand-off on the hot path. The request's own timeout bounds the
+            // wait for headers; the watchdog bounds the body, by closing it at the deadline.
+            HttpResponse<InputStream> response = http.post(profile, sessionId, protocolVersion, message, deadline);
+            if (method.equals("initialize")) {
+                sessionId = response.headers().firstValue("mcp-session-id").orElse(null);
+            }
+            InputStream body = response.body();
+            watchdog = DEADLINES.schedule(() -> {
+                answer.completeExceptionally(new TimeoutException());
+                closeQuietly(body);
+            }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            read(response, answer, method);
+            return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (UpstreamException e) {
+            // Past the deadline, whatever broke was the request timeout or the watchdog closing the body.
+            if (e.kind() != Kind.CANCELLED && System.nanoTime() - deadline >= 0) {
+                cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
+                throw new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not answer " + method + " within "
+                        + describe(timeout), e);
+            }
+            throw e;
         } catch (TimeoutException e) {
-            cancel(id, "timed out in mcp-audit-proxy after " + timeout.toSeconds() + " s");
+            cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
             throw new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not answer " + method + " within "
                     + describe(timeout), e);
         } catch (CancellationException e) {
             throw new UpstreamException(Kind.CANCELLED, "the client cancelled " + method);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException te) {
+                cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
+                throw new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not answer " + method + " within "
+                        + describe(timeout), te);
+            }
             throw asUpstream(e.getCause(), method);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamException(Kind.TIMEOUT, "interrupted while waiting for " + method);
         } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
             pending.remove(id);
             answer.cancel(false);
         }
