@@ -70,6 +70,10 @@ public final class ProxyMain implements Callable<Integer> {
         // anything else that writes to System.out (libraries, stray prints) to stderr.
         PrintStream stdout = System.out;
         System.setOut(System.err);
+        // Read once by the JDK's HTTP client, so set before any connection: never re-send a POST on
+        // its own (see UpstreamHttp), and keep enough idle connections for 16 concurrent calls.
+        System.setProperty("sun.net.http.retryPost", "false");
+        System.setProperty("http.maxConnections", "32");
         // Logging is set up by whichever thread logs first, so the level must be known before any does.
         System.setProperty(StderrLogging.LEVEL_PROPERTY, logLevelArgument(args));
         Thread warmUp = new Thread(ProxyMain::warmUp, "warm-up");
@@ -98,8 +102,8 @@ public final class ProxyMain implements Callable<Integer> {
         ExecutorService workers = Executors.newCachedThreadPool(daemonThreads("agent-request"));
         ExecutorService upstreamIo = Executors.newCachedThreadPool(daemonThreads("upstream-io"));
         UpstreamHttp http = new UpstreamHttp(
-                UpstreamHttp.newClient(config.connectTimeout()),
                 config.endpoint().uri(),
+                config.connectTimeout(),
                 new SigV4Signer(config.service(), config.signingRegion()),
                 credentials,
                 config.headers(),

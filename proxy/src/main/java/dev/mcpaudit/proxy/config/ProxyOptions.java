@@ -74,11 +74,11 @@ public final class ProxyOptions {
     double connectTimeout;
 
     @Option(names = "--read-timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "Longest wait for upstream's response to begin. Default 120.")
+            description = "Longest silence from upstream on its listening stream before it is reopened. Default 120.")
     double readTimeout;
 
     @Option(names = "--write-timeout", defaultValue = "180", paramLabel = "SECONDS",
-            description = "Accepted for compatibility; request bodies are sent within the read timeout.")
+            description = "Accepted for compatibility; request bodies are small and sent within the call's deadline.")
     double writeTimeout;
 
     @Option(names = "--tool-timeout", defaultValue = "300", paramLabel = "SECONDS",

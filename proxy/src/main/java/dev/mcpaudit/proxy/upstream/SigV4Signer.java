@@ -1,8 +1,8 @@
 package dev.mcpaudit.proxy.upstream;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +16,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * Signs upstream HTTP requests with SigV4 (AWS SDK v2 signer): the body is hashed, the session token
- * sent, and every header the proxy sets is signed. Host is signed from the URI; java.net.http sets
+ * sent, and every header the proxy sets is signed. Host is signed from the URI; the HTTP client sets
  * the same value on the wire itself.
  */
 public final class SigV4Signer {
@@ -34,12 +34,13 @@ public final class SigV4Signer {
     }
 
     /**
-     * Adds the signature headers to {@code builder}.
+     * The signature headers (Authorization, X-Amz-Date, and X-Amz-Security-Token with session
+     * credentials) for a request.
      *
      * @param headers every header that will be sent, besides Host and Content-Length
-     * @param body the exact body bytes' text, or null for GET/DELETE
+     * @param body the exact body text, or null for GET/DELETE
      */
-    public void sign(HttpRequest.Builder builder, String method, URI uri, Map<String, String> headers, String body,
+    public Map<String, String> sign(String method, URI uri, Map<String, String> headers, String body,
             AwsCredentials credentials) {
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(request::putHeader);
@@ -50,10 +51,12 @@ public final class SigV4Signer {
                 .payload(ContentStreamProvider.fromByteArrayUnsafe(payload))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> h : signed.request().headers().entrySet()) {
             if (SIGNATURE_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                builder.setHeader(h.getKey(), h.getValue().get(0));
+                out.put(h.getKey(), h.getValue().get(0));
             }
         }
+        return out;
     }
 }

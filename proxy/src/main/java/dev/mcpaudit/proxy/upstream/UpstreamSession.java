@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -67,7 +65,7 @@ public final class UpstreamSession {
     private volatile JsonNode initializeResult;
     private volatile String sessionId;
     private volatile String protocolVersion;
-    private volatile InputStream listening;
+    private volatile UpstreamResponse listening;
 
     public UpstreamSession(String profile, UpstreamHttp http, ServerMessages serverMessages, ExecutorService streamReaders) {
         this.profile = profile;
@@ -128,15 +126,15 @@ public final class UpstreamSession {
         int idleRounds = 0;
         while (session.equals(sessionId)) {
             try {
-                HttpResponse<InputStream> r = http.listen(profile, session, protocolVersion);
-                String type = r.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+                UpstreamResponse r = http.listen(profile, session, protocolVersion);
+                String type = r.header("content-type").orElse("").toLowerCase(Locale.ROOT);
                 if (r.statusCode() == 405) {
                     closeQuietly(r.body());
                     LOG.debug("upstream offers no listening stream for session {}", session);
                     return;
                 }
                 if (r.statusCode() == 200 && type.startsWith("text/event-stream")) {
-                    listening = r.body();
+                    listening = r;
                     idleRounds = readSse(r.body()) > 0 ? 0 : idleRounds + 1;
                 } else {
                     closeQuietly(r.body());
@@ -146,9 +144,6 @@ public final class UpstreamSession {
             } catch (IOException | UpstreamException e) {
                 idleRounds++;
                 LOG.debug("listening stream for session {} failed: {}", session, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
             try {
                 Thread.sleep(Math.min(30_000L, 1000L << Math.min(idleRounds, 5)));
@@ -183,7 +178,7 @@ public final class UpstreamSession {
     /** Sends a notification or a response to a server request; upstream answers 202. */
     public void notifyUpstream(JsonNode message) {
         try {
-            HttpResponse<InputStream> r = http.post(profile, sessionId, protocolVersion, message,
+            UpstreamResponse r = http.post(profile, sessionId, protocolVersion, message,
                     System.nanoTime() + NOTIFY_TIMEOUT.toNanos());
             try (InputStream body = r.body()) {
                 body.readAllBytes();
@@ -209,9 +204,9 @@ public final class UpstreamSession {
     public void close() {
         String id = sessionId;
         sessionId = null; // ends the listening loop
-        InputStream stream = listening;
+        UpstreamResponse stream = listening;
         if (stream != null) {
-            closeQuietly(stream);
+            stream.abort();
         }
         if (id != null) {
             try {
@@ -219,8 +214,6 @@ public final class UpstreamSession {
                 LOG.info("closed upstream session {} for profile {} (HTTP {})", id, profile, status);
             } catch (IOException | UpstreamException e) {
                 LOG.warn("closing upstream session {}: {}", id, e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }
@@ -239,14 +232,13 @@ public final class UpstreamSession {
             ObjectNode message = JsonRpc.request(LongNode.valueOf(id), method, params);
             // On the caller's thread: no hand-off on the hot path. The request's own timeout bounds the
             // wait for headers; the watchdog bounds the body, by closing it at the deadline.
-            HttpResponse<InputStream> response = http.post(profile, sessionId, protocolVersion, message, deadline);
+            UpstreamResponse response = http.post(profile, sessionId, protocolVersion, message, deadline);
             if (method.equals("initialize")) {
-                sessionId = response.headers().firstValue("mcp-session-id").orElse(null);
+                sessionId = response.header("mcp-session-id").orElse(null);
             }
-            InputStream body = response.body();
             watchdog = DEADLINES.schedule(() -> {
                 answer.completeExceptionally(new TimeoutException());
-                closeQuietly(body);
+                response.abort();
             }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             read(response, answer, method);
             return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -284,23 +276,28 @@ public final class UpstreamSession {
     }
 
     /** Delivers the HTTP response's messages (on a stream-reader thread); throws on HTTP errors. */
-    private void read(HttpResponse<InputStream> response, CompletableFuture<JsonNode> answer, String method)
+    private void read(UpstreamResponse response, CompletableFuture<JsonNode> answer, String method)
             throws UpstreamException {
         int status = response.statusCode();
         if (status < 200 || status >= 300) {
             throw UpstreamHttp.statusError(response, sessionId != null, method);
         }
-        String type = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+        String type = response.header("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
-            readEvents(response.body(), answer, method);
+            readEvents(response, answer, method);
             return;
         }
+        byte[] bytes;
         try (InputStream body = response.body()) {
-            byte[] bytes = body.readAllBytes();
-            if (!type.startsWith("application/json")) {
-                throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream answered " + method + " with HTTP "
-                        + status + " and media type '" + type + "', not JSON or an event stream", null);
-            }
+            bytes = body.readAllBytes();
+        } catch (IOException e) {
+            throw classify(e, method);
+        }
+        if (!type.startsWith("application/json")) {
+            throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream answered " + method + " with HTTP "
+                    + status + " and media type '" + type + "', not JSON or an event stream", null);
+        }
+        try {
             dispatch(JsonRpc.MAPPER.readTree(bytes));
         } catch (IOException e) {
             throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream's answer to " + method
@@ -309,11 +306,11 @@ public final class UpstreamSession {
     }
 
     /** Reads an answer's SSE stream; the answer arrives through {@link #dispatch} on the way. */
-    private void readEvents(InputStream body, CompletableFuture<JsonNode> answer, String method) {
-        // Stop reading once the answer is in or the caller gave up, which frees the connection.
-        answer.whenComplete((r, e) -> closeQuietly(body));
+    private void readEvents(UpstreamResponse response, CompletableFuture<JsonNode> answer, String method) {
+        // Stop reading once the answer is in or the caller gave up: upstream may keep the stream open.
+        answer.whenComplete((r, e) -> response.abort());
         try {
-            readSse(body);
+            readSse(response.body());
             answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "upstream ended the event stream"
                     + " of " + method + " without answering it"));
         } catch (IOException e) {
@@ -383,13 +380,14 @@ public final class UpstreamSession {
     }
 
     static UpstreamException classify(Throwable cause, String method) {
-        if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
+        boolean connectTimeout = cause instanceof SocketTimeoutException && String.valueOf(cause.getMessage()).contains("connect");
+        if (connectTimeout || cause instanceof ConnectException || cause instanceof UnknownHostException) {
             return new UpstreamException(Kind.CONNECT_FAILED, 0, null, "could not connect to upstream: "
                     + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
         }
-        if (cause instanceof HttpTimeoutException) {
-            return new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not start answering " + method
-                    + " within the read timeout", cause);
+        if (cause instanceof SocketTimeoutException) {
+            return new UpstreamException(Kind.TIMEOUT, 0, null, "upstream stayed silent too long while answering "
+                    + method, cause);
         }
         return new UpstreamException(Kind.CONNECTION_LOST, 0, null, "the connection to upstream failed during "
                 + method + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()),

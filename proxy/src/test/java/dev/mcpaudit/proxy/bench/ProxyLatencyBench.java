@@ -27,14 +27,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Per-call latency of a tools/call through the packaged proxy (agent → stdio → proxy → SigV4 HTTP →
- * fake AWS MCP Server) against the same call made directly by a signing HTTP client (the baseline,
- * measured in the same run), sequential and 16 concurrent; and start-up to the first initialize
- * answer. Run with {@code ./mvnw -B -Pbench -pl proxy -am verify -DskipTests} (see BENCHMARKS.md).
+ * fake AWS MCP Server) against the same call signed and sent directly over the same HTTP stack (the
+ * baseline, measured in the same run), sequential and 16 concurrent; and start-up to the first
+ * initialize answer. Run with {@code ./mvnw -B -Pbench -pl proxy -am verify -DskipTests} (see BENCHMARKS.md).
  */
 public final class ProxyLatencyBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ProfileSpec DEV = new ProfileSpec("dev", "AKIABENCHBENCHBENCH1", "benchsecret", null, "us-east-1");
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 1000);
+    /** The JIT keeps compiling the proxy's paths (Jackson, SigV4, java.net.http) for ~10k calls; measure after. */
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 10_000);
     private static final int CALLS = Integer.getInteger("bench.calls", 3000);
     private static final int CONCURRENCY = 16;
 
@@ -71,20 +72,19 @@ public final class ProxyLatencyBench {
                     + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
                     + "\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
             String session = init.headers().firstValue("mcp-session-id").orElseThrow();
-            Call directCall = id -> {
-                HttpResponse<String> r = direct.postJson(upstream.endpoint(), session, toolCall(id));
-                if (r.statusCode() != 200 || !r.body().contains("\"isError\":false")) {
-                    throw new IllegalStateException("direct call failed: " + r.body());
-                }
-            };
+            Call directCall = id -> directCall(direct, upstream.endpoint().toURL(), session, toolCall(id));
 
             try (Stdio proxy = new Stdio(cmd, env)) {
                 proxy.initialize();
                 measure("warm-up", directCall, 1, WARMUP);
                 measure("warm-up", proxy::call, 1, WARMUP);
+                measure("warm-up", directCall, CONCURRENCY, WARMUP / 2);
+                measure("warm-up", proxy::call, CONCURRENCY, WARMUP / 2);
                 upstream.reset();
                 long[] directSeq = measure("direct", directCall, 1, CALLS);
+                long cpuBefore = proxy.cpuMillis();
                 long[] proxySeq = measure("proxy", proxy::call, 1, CALLS);
+                double cpuPerCall = (proxy.cpuMillis() - cpuBefore) * 1000.0 / CALLS;
                 long[] directPar = measure("direct", directCall, CONCURRENCY, CALLS);
                 long[] proxyPar = measure("proxy", proxy::call, CONCURRENCY, CALLS);
                 upstream.reset(); // WireMock keeps every request; don't let the journal grow with the run
@@ -92,6 +92,8 @@ public final class ProxyLatencyBench {
                 StringBuilder out = new StringBuilder();
                 out.append(String.format("start-up to first initialize answer: median %.0f ms (of %d runs)%n%n",
                         median(startups) / 1e6, startups.length));
+                out.append(String.format("proxy CPU time per sequential call (user + system, from /proc): %.0f µs%n%n",
+                        cpuPerCall));
                 out.append("| run | calls | direct p50 | proxy p50 | overhead p50 | direct p99 | proxy p99 | overhead p99 |\n");
                 out.append("|---|---|---|---|---|---|---|---|\n");
                 row(out, "sequential", directSeq, proxySeq);
@@ -100,6 +102,34 @@ public final class ProxyLatencyBench {
                 System.out.print(out);
                 Files.writeString(Path.of("target", "proxy-latency.md"), out);
             }
+        }
+    }
+
+    /**
+     * The baseline: the call made directly, signed, over the same HTTP stack the proxy uses
+     * (HttpURLConnection, kept-alive connections, one write per request).
+     */
+    private static void directCall(SigV4TestClient signer, java.net.URL url, String session, String json) throws Exception {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new HashMap<>(SigV4TestClient.mcpHeaders(session));
+        headers.putAll(signer.signHeaders("POST", url.toURI(), body, headers));
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        headers.forEach((k, v) -> {
+            if (!k.equalsIgnoreCase("host") && !k.equalsIgnoreCase("content-length")) {
+                c.setRequestProperty(k, v);
+            }
+        });
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body);
+        }
+        String answer;
+        try (java.io.InputStream in = c.getInputStream()) {
+            answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (c.getResponseCode() != 200 || !answer.contains("\"isError\":false")) {
+            throw new IllegalStateException("direct call failed: " + answer);
         }
     }
 
@@ -198,6 +228,13 @@ public final class ProxyLatencyBench {
             });
             reader.setDaemon(true);
             reader.start();
+        }
+
+        /** User + system CPU time of the proxy process so far (Linux /proc; clock ticks of 10 ms). */
+        long cpuMillis() throws Exception {
+            String[] f = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"))
+                    .replaceFirst("^.*\\) ", "").split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
         }
 
         void initialize() throws Exception {
