@@ -15,14 +15,14 @@ import java.util.concurrent.ExecutorService;
 final class Upstreams {
     private final UpstreamHttp http;
     private final UpstreamSession.ServerMessages serverMessages;
-    private final ExecutorService streamReaders;
+    private final ExecutorService background;
     private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
     private volatile ObjectNode initializeParams;
 
-    Upstreams(UpstreamHttp http, UpstreamSession.ServerMessages serverMessages, ExecutorService streamReaders) {
+    Upstreams(UpstreamHttp http, UpstreamSession.ServerMessages serverMessages, ExecutorService background) {
         this.http = http;
         this.serverMessages = serverMessages;
-        this.streamReaders = streamReaders;
+        this.background = background;
     }
 
     /**
@@ -41,7 +41,7 @@ final class Upstreams {
 
     UpstreamSession get(String profile) {
         return sessions.computeIfAbsent(profile, p -> {
-            UpstreamSession s = new UpstreamSession(p, http, serverMessages, streamReaders);
+            UpstreamSession s = new UpstreamSession(p, http, serverMessages, background);
             s.setInitializeParams(initializeParams);
             return s;
         });

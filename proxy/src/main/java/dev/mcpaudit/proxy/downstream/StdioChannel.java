@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,16 +99,18 @@ public final class StdioChannel {
 
     /** Writes one message as one line. Thread-safe: messages never interleave. */
     public void send(JsonNode message) {
-        byte[] bytes;
+        byte[] json;
         try {
-            bytes = JsonRpc.MAPPER.writeValueAsBytes(message);
+            json = JsonRpc.MAPPER.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+        // One write per message, newline included: a partial line would wake the agent's reader for nothing.
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
         synchronized (out) {
             try {
-                out.write(bytes);
-                out.write('\n');
+                out.write(line);
                 out.flush();
             } catch (IOException e) {
                 // The agent went away; the read loop will see EOF and shut down.

@@ -57,7 +57,8 @@ public final class UpstreamSession {
     private final String profile;
     private final UpstreamHttp http;
     private final ServerMessages serverMessages;
-    private final ExecutorService streamReaders;
+    /** Runs the listening stream and cancellations, which must not hold up a caller. */
+    private final ExecutorService background;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final Object initLock = new Object();
@@ -67,11 +68,11 @@ public final class UpstreamSession {
     private volatile String protocolVersion;
     private volatile UpstreamResponse listening;
 
-    public UpstreamSession(String profile, UpstreamHttp http, ServerMessages serverMessages, ExecutorService streamReaders) {
+    public UpstreamSession(String profile, UpstreamHttp http, ServerMessages serverMessages, ExecutorService background) {
         this.profile = profile;
         this.http = http;
         this.serverMessages = serverMessages;
-        this.streamReaders = streamReaders;
+        this.background = background;
     }
 
     public String profile() {
@@ -90,6 +91,10 @@ public final class UpstreamSession {
 
     /** Initialises if not yet done; returns upstream's InitializeResult. */
     public JsonNode ensureInitialized(Duration timeout) throws UpstreamException {
+        JsonNode done = initializeResult;
+        if (done != null) {
+            return done; // every request asks; only the first few may have to wait
+        }
         synchronized (initLock) {
             if (initializeResult == null) {
                 initialize(timeout);
@@ -113,7 +118,7 @@ public final class UpstreamSession {
         LOG.info("upstream session {} initialised for profile {}", sessionId, profile);
         String session = sessionId;
         if (session != null) {
-            streamReaders.execute(() -> listen(session));
+            background.execute(() -> listen(session));
         }
     }
 
@@ -197,7 +202,7 @@ public final class UpstreamSession {
     public void cancel(long upstreamId, String reason) {
         ObjectNode params = JsonRpc.MAPPER.createObjectNode().put("requestId", upstreamId).put("reason", reason);
         CompletableFuture.runAsync(() -> notifyUpstream(JsonRpc.notification("notifications/cancelled", params)),
-                streamReaders);
+                background);
     }
 
     /** Ends the session: DELETE with its id, as the spec asks of a client that is done. */

@@ -36,7 +36,7 @@ public final class ProxyLatencyBench {
     private static final ProfileSpec DEV = new ProfileSpec("dev", "AKIABENCHBENCHBENCH1", "benchsecret", null, "us-east-1");
     /** The JIT keeps compiling the proxy's paths (Jackson, SigV4, java.net.http) for ~10k calls; measure after. */
     private static final int WARMUP = Integer.getInteger("bench.warmup", 10_000);
-    private static final int CALLS = Integer.getInteger("bench.calls", 3000);
+    private static final int CALLS = Integer.getInteger("bench.calls", 6000);
     private static final int CONCURRENCY = 16;
 
     private ProxyLatencyBench() {}
@@ -81,12 +81,15 @@ public final class ProxyLatencyBench {
                 measure("warm-up", directCall, CONCURRENCY, WARMUP / 2);
                 measure("warm-up", proxy::call, CONCURRENCY, WARMUP / 2);
                 upstream.reset();
-                long[] directSeq = measure("direct", directCall, 1, CALLS);
+                long[][] seq = interleaved(directCall, proxy, 1);
                 long cpuBefore = proxy.cpuMillis();
-                long[] proxySeq = measure("proxy", proxy::call, 1, CALLS);
+                measure("proxy", proxy::call, 1, CALLS);
                 double cpuPerCall = (proxy.cpuMillis() - cpuBefore) * 1000.0 / CALLS;
-                long[] directPar = measure("direct", directCall, CONCURRENCY, CALLS);
-                long[] proxyPar = measure("proxy", proxy::call, CONCURRENCY, CALLS);
+                long[][] par = interleaved(directCall, proxy, CONCURRENCY);
+                long[] directSeq = seq[0];
+                long[] proxySeq = seq[1];
+                long[] directPar = par[0];
+                long[] proxyPar = par[1];
                 upstream.reset(); // WireMock keeps every request; don't let the journal grow with the run
 
                 StringBuilder out = new StringBuilder();
@@ -131,6 +134,22 @@ public final class ProxyLatencyBench {
         if (c.getResponseCode() != 200 || !answer.contains("\"isError\":false")) {
             throw new IllegalStateException("direct call failed: " + answer);
         }
+    }
+
+    /**
+     * Both paths in alternating rounds, so that drift in the machine's load (it is shared, two cores)
+     * falls on both alike; returns {direct, proxy} latencies.
+     */
+    private static long[][] interleaved(Call direct, Stdio proxy, int threads) throws Exception {
+        int rounds = 6;
+        int perRound = CALLS / rounds;
+        long[] d = new long[perRound * rounds];
+        long[] p = new long[perRound * rounds];
+        for (int r = 0; r < rounds; r++) {
+            System.arraycopy(measure("direct", direct, threads, perRound), 0, d, r * perRound, perRound);
+            System.arraycopy(measure("proxy", proxy::call, threads, perRound), 0, p, r * perRound, perRound);
+        }
+        return new long[][] {d, p};
     }
 
     @FunctionalInterface
