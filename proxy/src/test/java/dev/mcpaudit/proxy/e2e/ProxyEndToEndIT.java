@@ -152,6 +152,19 @@ class ProxyEndToEndIT {
     }
 
     @Test
+    void extraHeadersAreSentAndSigned() {
+        McpSyncClient client = connect(args("--header", "X-Team=platform"), null);
+
+        call(client, "aws s3 ls", "prod");
+
+        FakeAwsMcpServer.Received received = upstream.toolCalls().get(0);
+        assertThat(received.header("x-team")).isEqualTo("platform");
+        assertThat(received.signatureValid()).isTrue();
+        assertThat(dev.mcpaudit.fixtures.SigV4TestClient.signedHeaderNames(received.header("authorization")))
+                .contains("x-team");
+    }
+
+    @Test
     void unknownProfileIsRefusedWithoutAnUpstreamRequest() {
         McpSyncClient client = connect(args(), null);
         int before = upstream.toolCalls().size();
