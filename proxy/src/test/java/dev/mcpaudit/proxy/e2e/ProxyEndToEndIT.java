@@ -152,6 +152,25 @@ class ProxyEndToEndIT {
     }
 
     @Test
+    void credentialProcessProfilesSignWithWhatTheProcessPrints() throws Exception {
+        java.nio.file.Path script = dir.resolve("creds.sh");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROCPROCPROC0003\","
+                + " \"SecretAccessKey\": \"procsecret\"}'\n");
+        script.toFile().setExecutable(true);
+        java.nio.file.Files.writeString(profiles.config(), java.nio.file.Files.readString(profiles.config())
+                + "\n[profile proc]\ncredential_process = " + script + "\nregion = ap-south-1\n");
+        upstream.putCredentials("AKIAPROCPROCPROC0003", "procsecret", null);
+        McpSyncClient client = connect(List.of(upstream.endpoint().toString(), "--service", "aws-mcp", "--region",
+                "us-east-1", "--profile", "dev", "proc"), null);
+
+        McpSchema.CallToolResult r = call(client, "aws sts get-caller-identity", "proc");
+
+        assertThat(r.isError()).as(r.toString()).isFalse();
+        assertThat(structured(r).get("access_key_id").asText()).isEqualTo("AKIAPROCPROCPROC0003");
+        assertThat(structured(r).get("aws_region_meta").asText()).isEqualTo("ap-south-1");
+    }
+
+    @Test
     void extraHeadersAreSentAndSigned() {
         McpSyncClient client = connect(args("--header", "X-Team=platform"), null);
 
