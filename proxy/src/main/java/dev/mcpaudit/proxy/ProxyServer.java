@@ -80,6 +80,11 @@ final class ProxyServer {
                     if (!handle.cancelled()) {
                         agent.send(response);
                     }
+                } catch (RuntimeException e) {
+                    // Every request gets an answer: an agent waits for one, possibly forever.
+                    LOG.error("handling {} failed", message.get("method").asText(), e);
+                    agent.send(JsonRpc.error(message.get("id"), JsonRpc.INTERNAL_ERROR,
+                            "Internal error in mcp-audit-proxy: " + e + ". Please report it; retrying may work."));
                 } finally {
                     inFlight.remove(key);
                 }
@@ -127,7 +132,9 @@ final class ProxyServer {
             return switch (method) {
                 case "initialize" -> JsonRpc.result(id, initialize(params));
                 case "tools/list" -> forwardDefault(id, method, params, handle, catalog::rewrite);
-                case "tools/call" -> JsonRpc.result(id, callTool(params, handle));
+                case "tools/call" -> params == null || !params.path("name").isTextual()
+                        ? JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "tools/call needs params with the tool's name.")
+                        : JsonRpc.result(id, callTool(params, handle));
                 case "ping" -> upstreams.get(config.profiles().defaultProfile()).sessionId() == null
                         ? JsonRpc.result(id, JsonRpc.MAPPER.createObjectNode())
                         : forwardDefault(id, method, params, handle, r -> r);
@@ -169,12 +176,12 @@ final class ProxyServer {
     }
 
     private JsonNode callTool(JsonNode params, InFlight handle) {
-        String tool = params == null ? "" : params.path("name").asText();
+        String tool = params.path("name").asText();
         if (catalog.readOnlyMode() && !Boolean.TRUE.equals(readOnlyHint(tool, handle))) {
             return JsonRpc.toolError("Tool call '" + tool + "' was refused: the proxy runs with --read-only and '"
                     + tool + "' is not marked read-only by upstream. Use a read-only tool instead.");
         }
-        ProfileRouter.Route route = router.route(tool, params == null ? null : params.get("arguments"));
+        ProfileRouter.Route route = router.route(tool, params.get("arguments"));
         if (route instanceof ProfileRouter.Refused refused) {
             LOG.warn("refused aws_profile {} for tool {}", refused.requestedValue(), tool);
             return JsonRpc.toolError(refused.message());

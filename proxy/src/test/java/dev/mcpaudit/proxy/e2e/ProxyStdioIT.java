@@ -62,6 +62,10 @@ class ProxyStdioIT {
         proxy.send(INITIALIZE);
         JsonNode initialized = proxy.readResponse(1, WAIT);
 
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\"}");
+        JsonNode noParams = proxy.readResponse(3, WAIT);
+
+        assertThat(noParams.at("/error/code").asInt()).isEqualTo(-32602);
         assertThat(parseError.at("/error/code").asInt()).isEqualTo(-32700);
         assertThat(initialized.at("/result/serverInfo/name").asText()).isEqualTo("mcp-audit-proxy");
         assertThat(initialized.at("/result/capabilities/tools").isObject()).isTrue();
