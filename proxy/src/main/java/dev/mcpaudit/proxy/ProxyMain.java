@@ -70,10 +70,6 @@ public final class ProxyMain implements Callable<Integer> {
         // anything else that writes to System.out (libraries, stray prints) to stderr.
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        // Read once by the JDK's HTTP client, so set before any connection: never re-send a POST on
-        // its own (see UpstreamHttp), and keep enough idle connections for 16 concurrent calls.
-        System.setProperty("sun.net.http.retryPost", "false");
-        System.setProperty("http.maxConnections", "32");
         // Logging is set up by whichever thread logs first, so the level must be known before any does.
         System.setProperty(StderrLogging.LEVEL_PROPERTY, logLevelArgument(args));
         Thread warmUp = new Thread(ProxyMain::warmUp, "warm-up");

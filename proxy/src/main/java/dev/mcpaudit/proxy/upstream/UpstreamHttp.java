@@ -9,9 +9,9 @@ import dev.mcpaudit.schema.ProductVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,9 +41,12 @@ public final class UpstreamHttp {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     static {
+        // Read once by the JDK when its HTTP client first loads, so set here, before any connection.
         // HttpURLConnection would silently send a POST again when a kept-alive connection fails; a
         // tools/call that may have run must never be re-sent behind the agent's back.
         System.setProperty("sun.net.http.retryPost", "false");
+        // Idle connections kept per host (JDK default 5): enough for 16 concurrent calls to reuse theirs.
+        System.setProperty("http.maxConnections", "32");
     }
 
     private final URI endpoint;
