@@ -2,6 +2,9 @@ package dev.mcpaudit.schema;
 
 import dev.mcpaudit.schema.AuditLogException.Reason;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -209,15 +212,24 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Reads the file's identity without writing anything beside or into it. Without a WAL file the
-     * main file is complete, so it is read as immutable (SQLite then creates no -wal/-shm files);
-     * with one, a plain read-only connection sees what the WAL holds.
+     * Reads the file's identity without writing anything into or beside it. A WAL-mode file with no
+     * WAL beside it is fully checkpointed and closed by everyone, so its header says it all, and
+     * opening it (which would create -wal/-shm files next to someone else's database) is avoided.
+     * Anything else is read through a read-only connection, whose locks make a file that another
+     * process is creating at this moment read consistently.
      */
     private static FileState inspect(Path p) {
-        boolean hasWal = Files.exists(Path.of(p + "-wal"));
-        try (Connection c = hasWal ? connect(p, true, DEFAULT_BUSY_TIMEOUT)
-                        : new SQLiteConfig().createConnection("jdbc:sqlite:file:" + p.toUri().getRawPath() + "?immutable=1");
-                Statement st = c.createStatement()) {
+        byte[] header = readHeader(p);
+        if (header.length == 0) {
+            return new FileState(0, 0, 0);
+        }
+        boolean walMode = header.length >= 100 && new String(header, 0, 16, StandardCharsets.ISO_8859_1)
+                .equals("SQLite format 3\0") && header[18] == 2 && header[19] == 2;
+        if (walMode && !Files.exists(Path.of(p + "-wal"))) {
+            ByteBuffer b = ByteBuffer.wrap(header);
+            return new FileState(b.getInt(68), b.getInt(60), 1);
+        }
+        try (Connection c = connect(p, true, DEFAULT_BUSY_TIMEOUT); Statement st = c.createStatement()) {
             int appId = intPragma(st, "application_id");
             int version = intPragma(st, "user_version");
             int objects;
@@ -227,6 +239,15 @@ public final class AuditLog implements AutoCloseable {
             return new FileState(appId, version, objects);
         } catch (SQLException e) {
             throw SqliteErrors.explain(p, "read its header", e);
+        }
+    }
+
+    private static byte[] readHeader(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            return in.readNBytes(100);
+        } catch (IOException e) {
+            throw new AuditLogException(Reason.UNAVAILABLE, "cannot read " + p + ": " + e
+                    + "; check its permissions, or use another path.", e);
         }
     }
 
