@@ -76,17 +76,29 @@ class ProxyEndToEndIT {
         return connect(args, progress, spec -> { });
     }
 
+    private McpSyncClient connectWithEnv(List<String> cmd, Map<String, String> extraEnv) {
+        return connect(cmd, extraEnv, null, spec -> { });
+    }
+
     private McpSyncClient connect(List<String> args, List<McpSchema.ProgressNotification> progress,
             java.util.function.Consumer<McpClient.SyncSpec> customize) {
         List<String> cmd = new ArrayList<>(List.of("-jar", ProxyProcess.JAR.toString()));
         cmd.addAll(args);
+        return connect(cmd, Map.of(), progress, customize);
+    }
+
+    private McpSyncClient connect(List<String> cmd, Map<String, String> extraEnv,
+            List<McpSchema.ProgressNotification> progress, java.util.function.Consumer<McpClient.SyncSpec> customize) {
         Map<String, String> env = env();
+        env.putAll(extraEnv);
         ServerParameters params = ServerParameters.builder(ProxyProcess.javaBinary()).args(cmd).env(env).build();
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())) {
             @Override
             protected ProcessBuilder getProcessBuilder() {
                 ProcessBuilder pb = new ProcessBuilder();
                 profiles.applyTo(pb.environment()); // the caller's AWS variables must not leak in
+                pb.environment().remove("AWS_ENDPOINT_URL");
+                pb.environment().remove("AWS_ENDPOINT_URL_STS");
                 return pb;
             }
         };
@@ -168,6 +180,41 @@ class ProxyEndToEndIT {
         assertThat(r.isError()).as(r.toString()).isFalse();
         assertThat(structured(r).get("access_key_id").asText()).isEqualTo("AKIAPROCPROCPROC0003");
         assertThat(structured(r).get("aws_region_meta").asText()).isEqualTo("ap-south-1");
+    }
+
+    @Test
+    void assumeRoleProfilesCallStsOnceAndSignWithTheRoleCredentials() throws Exception {
+        com.github.tomakehurst.wiremock.WireMockServer sts = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        sts.start();
+        try {
+            sts.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/").willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.okXml("<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                            + "<AssumeRoleResult><Credentials><AccessKeyId>ASIAROLEROLEROLE0004</AccessKeyId>"
+                            + "<SecretAccessKey>rolesecret</SecretAccessKey><SessionToken>role-token</SessionToken>"
+                            + "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser>"
+                            + "<Arn>arn:aws:sts::123456789012:assumed-role/deploy/mcp</Arn><AssumedRoleId>AROAX:mcp</AssumedRoleId>"
+                            + "</AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>"
+                            + "</AssumeRoleResponse>")));
+            java.nio.file.Files.writeString(profiles.config(), java.nio.file.Files.readString(profiles.config())
+                    + "\n[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = dev\n"
+                    + "region = us-east-1\n");
+            upstream.putCredentials("ASIAROLEROLEROLE0004", "rolesecret", "role-token");
+            List<String> cmd = new ArrayList<>(List.of("-jar", ProxyProcess.JAR.toString(), upstream.endpoint().toString(),
+                    "--service", "aws-mcp", "--region", "us-east-1", "--profile", "dev", "deploy"));
+            McpSyncClient client = connectWithEnv(cmd, Map.of("AWS_ENDPOINT_URL_STS", sts.baseUrl()));
+
+            for (int i = 0; i < 3; i++) {
+                McpSchema.CallToolResult r = call(client, "aws s3 ls", "deploy");
+                assertThat(r.isError()).as(r.toString()).isFalse();
+                assertThat(structured(r).get("access_key_id").asText()).isEqualTo("ASIAROLEROLEROLE0004");
+            }
+            assertThat(sts.getAllServeEvents()).as("credentials are cached: one AssumeRole for three calls").hasSize(1);
+            assertThat(sts.getAllServeEvents().get(0).getRequest().getHeader("Authorization"))
+                    .contains("Credential=" + DEV.accessKeyId() + "/");
+        } finally {
+            sts.stop();
+        }
     }
 
     @Test
