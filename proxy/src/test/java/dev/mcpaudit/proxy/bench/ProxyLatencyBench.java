@@ -37,7 +37,7 @@ public final class ProxyLatencyBench {
     /** The JIT keeps compiling the proxy's paths (Jackson, SigV4, java.net.http) for ~10k calls; measure after. */
     private static final int WARMUP = Integer.getInteger("bench.warmup", 10_000);
     private static final int CALLS = Integer.getInteger("bench.calls", 6000);
-    private static final int CONCURRENCY = 16;
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
 
     private ProxyLatencyBench() {}
 
