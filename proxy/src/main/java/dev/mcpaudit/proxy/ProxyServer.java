@@ -187,7 +187,8 @@ final class ProxyServer {
             return JsonRpc.toolError(refused.message());
         }
         ProfileRouter.Allowed allowed = (ProfileRouter.Allowed) route;
-        ObjectNode forwarded = params.deepCopy();
+        ObjectNode forwarded = JsonRpc.MAPPER.createObjectNode();
+        forwarded.setAll((ObjectNode) params); // shallow: only "arguments" may be replaced
         if (allowed.arguments() != null) {
             forwarded.set("arguments", allowed.arguments());
         }

@@ -248,8 +248,12 @@ public final class UpstreamHttp {
         if (inject == null || inject.isEmpty() || !JsonRpc.isRequest(message) || !message.path("params").isObject()) {
             return message;
         }
-        ObjectNode copy = message.deepCopy();
-        ObjectNode params = (ObjectNode) copy.get("params");
+        // Shallow copies: only the envelope and params change; arguments are shared, not duplicated.
+        ObjectNode copy = JsonRpc.MAPPER.createObjectNode();
+        copy.setAll((ObjectNode) message);
+        ObjectNode params = JsonRpc.MAPPER.createObjectNode();
+        params.setAll((ObjectNode) message.get("params"));
+        copy.set("params", params);
         JsonNode existing = params.get("_meta");
         ObjectNode meta = inject.deepCopy();
         if (existing != null && existing.isObject()) {

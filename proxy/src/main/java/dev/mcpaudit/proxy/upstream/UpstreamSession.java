@@ -22,8 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,11 +42,15 @@ public final class UpstreamSession {
     private static final int MAX_ERROR_BODY_CHARS = 300;
     private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
     /** Closes answer streams at their deadline; one small thread for every session. */
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+    private static final ScheduledThreadPoolExecutor DEADLINES = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "upstream-deadlines");
         t.setDaemon(true);
         return t;
     });
+
+    static {
+        DEADLINES.setRemoveOnCancelPolicy(true); // cancelled timers must not pile up for their full delay
+    }
 
     /** Receives what upstream sends that is not an answer: notifications and server→client requests. */
     public interface ServerMessages {
@@ -232,20 +235,15 @@ public final class UpstreamSession {
             inFlight.started(this, id);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        ScheduledFuture<?> watchdog = null;
         try {
             ObjectNode message = JsonRpc.request(LongNode.valueOf(id), method, params);
-            // On the caller's thread: no hand-off on the hot path. The request's own timeout bounds the
-            // wait for headers; the watchdog bounds the body, by closing it at the deadline.
+            // On the caller's thread: no hand-off on the hot path. The connection's read timeout is the
+            // time left, which bounds a plain JSON answer; an event stream also gets a watchdog.
             UpstreamResponse response = http.post(profile, sessionId, protocolVersion, message, deadline);
             if (method.equals("initialize")) {
                 sessionId = response.header("mcp-session-id").orElse(null);
             }
-            watchdog = DEADLINES.schedule(() -> {
-                answer.completeExceptionally(new TimeoutException());
-                response.abort();
-            }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            read(response, answer, method);
+            read(response, answer, method, deadline);
             return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (UpstreamException e) {
             // Past the deadline, whatever broke was the request timeout or the watchdog closing the body.
@@ -272,16 +270,13 @@ public final class UpstreamSession {
             Thread.currentThread().interrupt();
             throw new UpstreamException(Kind.TIMEOUT, "interrupted while waiting for " + method);
         } finally {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
             pending.remove(id);
             answer.cancel(false);
         }
     }
 
     /** Delivers the HTTP response's messages (on a stream-reader thread); throws on HTTP errors. */
-    private void read(UpstreamResponse response, CompletableFuture<JsonNode> answer, String method)
+    private void read(UpstreamResponse response, CompletableFuture<JsonNode> answer, String method, long deadline)
             throws UpstreamException {
         int status = response.statusCode();
         if (status < 200 || status >= 300) {
@@ -289,7 +284,7 @@ public final class UpstreamSession {
         }
         String type = response.header("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
-            readEvents(response, answer, method);
+            readEvents(response, answer, method, deadline);
             return;
         }
         byte[] bytes;
@@ -311,9 +306,18 @@ public final class UpstreamSession {
     }
 
     /** Reads an answer's SSE stream; the answer arrives through {@link #dispatch} on the way. */
-    private void readEvents(UpstreamResponse response, CompletableFuture<JsonNode> answer, String method) {
+    private void readEvents(UpstreamResponse response, CompletableFuture<JsonNode> answer, String method,
+            long deadline) {
+        // Events such as progress keep the read timeout from firing, so the deadline needs its own timer.
+        ScheduledFuture<?> watchdog = DEADLINES.schedule(() -> {
+            answer.completeExceptionally(new TimeoutException());
+            response.abort();
+        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         // Stop reading once the answer is in or the caller gave up: upstream may keep the stream open.
-        answer.whenComplete((r, e) -> response.abort());
+        answer.whenComplete((r, e) -> {
+            watchdog.cancel(false);
+            response.abort();
+        });
         try {
             readSse(response.body());
             answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "upstream ended the event stream"
