@@ -1,7 +1,5 @@
 package dev.mcpaudit.schema;
 
-import java.util.Arrays;
-
 /** Every kind of event the log holds; {@link #wireName()} is what is stored in {@code events.type}. */
 public enum EventType {
     SESSION_STARTED("session.started"),
@@ -20,12 +18,5 @@ public enum EventType {
 
     public String wireName() {
         return wireName;
-    }
-
-    public static EventType fromWireName(String name) {
-        return Arrays.stream(values())
-                .filter(t -> t.wireName.equals(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + name + "'"));
     }
 }

@@ -195,25 +195,24 @@ public final class UpstreamHttp {
         }
         String said = body.isEmpty() ? "" : ": " + body;
         if (status == 401 || status == 403) {
-            return new UpstreamException(Kind.AUTH_REJECTED, status, null, "upstream refused the AWS credentials (HTTP "
-                    + status + ") even after they were re-read" + said, null);
+            return new UpstreamException(Kind.AUTH_REJECTED, "upstream refused the AWS credentials (HTTP "
+                    + status + ") even after they were re-read" + said);
         }
         if ((status == 404 || status == 400) && hadSession) {
-            return new UpstreamException(Kind.SESSION_EXPIRED, status, null, "upstream no longer knows this MCP session"
-                    + " (HTTP " + status + ")", null);
+            return new UpstreamException(Kind.SESSION_EXPIRED, "upstream no longer knows this MCP session"
+                    + " (HTTP " + status + ")");
         }
         if (status >= 300 && status < 400) {
             String location = response.header("location").orElse("(no Location header)");
-            return new UpstreamException(Kind.REDIRECT, status, null, "upstream answered with a redirect (HTTP " + status
+            return new UpstreamException(Kind.REDIRECT, "upstream answered with a redirect (HTTP " + status
                     + " to " + location + "), which the proxy does not follow so that credentials never go to another"
                     + " host; use the final URL as ENDPOINT", null);
         }
         if (status == 429 || status == 503) {
-            return new UpstreamException(Kind.THROTTLED, status, retryAfter(response).orElse(null),
-                    "upstream is throttling requests (HTTP " + status + ")" + said, null);
+            return new UpstreamException(Kind.THROTTLED, "upstream is throttling requests (HTTP " + status + ")" + said);
         }
-        return new UpstreamException(Kind.HTTP_STATUS, status, null, "upstream answered " + method + " with HTTP "
-                + status + said, null);
+        return new UpstreamException(Kind.HTTP_STATUS, "upstream answered " + method + " with HTTP "
+                + status + said);
     }
 
     private Map<String, String> signatureHeaders(String method, Map<String, String> headers, String body, String profile)
@@ -225,7 +224,7 @@ public final class UpstreamHttp {
             if (skipAuth) {
                 return Map.of();
             }
-            throw new UpstreamException(Kind.NO_CREDENTIALS, 0, null, "no usable AWS credentials for profile '"
+            throw new UpstreamException(Kind.NO_CREDENTIALS, "no usable AWS credentials for profile '"
                     + profile + "': " + e.getMessage(), e);
         }
         return signer.sign(method, endpoint, headers, body, creds);

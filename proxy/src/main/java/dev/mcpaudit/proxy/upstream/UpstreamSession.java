@@ -111,8 +111,8 @@ public final class UpstreamSession {
         protocolVersion = null;
         JsonNode response = exchange("initialize", initializeParams, timeout, null);
         if (response.has("error")) {
-            throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream refused initialize: "
-                    + response.get("error").path("message").asText(), null);
+            throw new UpstreamException(Kind.PROTOCOL, "upstream refused initialize: "
+                    + response.get("error").path("message").asText());
         }
         JsonNode result = response.path("result");
         protocolVersion = result.path("protocolVersion").asText(null);
@@ -249,20 +249,20 @@ public final class UpstreamSession {
             // Past the deadline, whatever broke was the request timeout or the watchdog closing the body.
             if (e.kind() != Kind.CANCELLED && System.nanoTime() - deadline >= 0) {
                 cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
-                throw new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not answer " + method + " within "
+                throw new UpstreamException(Kind.TIMEOUT, "upstream did not answer " + method + " within "
                         + describe(timeout), e);
             }
             throw e;
         } catch (TimeoutException e) {
             cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
-            throw new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not answer " + method + " within "
+            throw new UpstreamException(Kind.TIMEOUT, "upstream did not answer " + method + " within "
                     + describe(timeout), e);
         } catch (CancellationException e) {
             throw new UpstreamException(Kind.CANCELLED, "the client cancelled " + method);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TimeoutException te) {
                 cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
-                throw new UpstreamException(Kind.TIMEOUT, 0, null, "upstream did not answer " + method + " within "
+                throw new UpstreamException(Kind.TIMEOUT, "upstream did not answer " + method + " within "
                         + describe(timeout), te);
             }
             throw asUpstream(e.getCause(), method);
@@ -294,13 +294,13 @@ public final class UpstreamSession {
             throw classify(e, method);
         }
         if (!type.startsWith("application/json")) {
-            throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream answered " + method + " with HTTP "
-                    + status + " and media type '" + type + "', not JSON or an event stream", null);
+            throw new UpstreamException(Kind.PROTOCOL, "upstream answered " + method + " with HTTP "
+                    + status + " and media type '" + type + "', not JSON or an event stream");
         }
         try {
             dispatch(JsonRpc.MAPPER.readTree(bytes));
         } catch (IOException e) {
-            throw new UpstreamException(Kind.PROTOCOL, 0, null, "upstream's answer to " + method
+            throw new UpstreamException(Kind.PROTOCOL, "upstream's answer to " + method
                     + " is not valid JSON: " + e.getMessage(), e);
         }
     }
@@ -323,8 +323,8 @@ public final class UpstreamSession {
             answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "upstream ended the event stream"
                     + " of " + method + " without answering it"));
         } catch (IOException e) {
-            answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, 0, null,
-                    "the connection to upstream broke while it was answering " + method + ": " + e.getMessage(), e));
+            answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "the connection to upstream broke while it"
+                    + " was answering " + method + ": " + e.getMessage(), e));
         }
     }
 
@@ -391,14 +391,14 @@ public final class UpstreamSession {
     static UpstreamException classify(Throwable cause, String method) {
         boolean connectTimeout = cause instanceof SocketTimeoutException && String.valueOf(cause.getMessage()).contains("connect");
         if (connectTimeout || cause instanceof ConnectException || cause instanceof UnknownHostException) {
-            return new UpstreamException(Kind.CONNECT_FAILED, 0, null, "could not connect to upstream: "
+            return new UpstreamException(Kind.CONNECT_FAILED, "could not connect to upstream: "
                     + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
         }
         if (cause instanceof SocketTimeoutException) {
-            return new UpstreamException(Kind.TIMEOUT, 0, null, "upstream stayed silent too long while answering "
+            return new UpstreamException(Kind.TIMEOUT, "upstream stayed silent too long while answering "
                     + method, cause);
         }
-        return new UpstreamException(Kind.CONNECTION_LOST, 0, null, "the connection to upstream failed during "
+        return new UpstreamException(Kind.CONNECTION_LOST, "the connection to upstream failed during "
                 + method + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()),
                 cause);
     }
