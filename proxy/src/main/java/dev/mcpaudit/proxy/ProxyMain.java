@@ -109,20 +109,18 @@ public final class ProxyMain implements Callable<Integer> {
                 config.skipAuth());
         StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
-        ProxyServer[] server = new ProxyServer[1];
-        Upstreams upstreams = new Upstreams(http, (from, message) -> server[0].onServerMessage(from, message), upstreamIo);
-        server[0] = new ProxyServer(config, agent, http, upstreams, router, new ToolCatalog(router, config.readOnly()),
-                workers);
+        ProxyServer server = new ProxyServer(config, agent, http, router, new ToolCatalog(router, config.readOnly()),
+                workers, upstreamIo);
         Logger log = LoggerFactory.getLogger(ProxyMain.class);
         log.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {})", ProductVersion.get(),
                 config.endpoint().uri(), config.service(), config.signingRegion(), config.profiles().allowed());
-        agent.readLoop(server[0]::onAgentMessage);
+        agent.readLoop(server::onAgentMessage);
         log.info("stdin closed; finishing requests in flight, then ending upstream sessions");
         workers.shutdown();
         if (!workers.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn("requests still running after {} s are abandoned", SHUTDOWN_GRACE.toSeconds());
         }
-        server[0].shutdown();
+        server.shutdown();
         upstreamIo.shutdownNow();
         return 0;
     }

@@ -46,12 +46,16 @@ final class ProxyServer {
 
     private record ServerRequest(UpstreamSession session, JsonNode upstreamId) {}
 
-    ProxyServer(ProxyConfig config, StdioChannel agent, UpstreamHttp http, Upstreams upstreams, ProfileRouter router,
-            ToolCatalog catalog, ExecutorService workers) {
+    /**
+     * @param workers runs the agent's requests, one thread each while it waits on upstream
+     * @param background runs upstream's listening streams and cancellations
+     */
+    ProxyServer(ProxyConfig config, StdioChannel agent, UpstreamHttp http, ProfileRouter router, ToolCatalog catalog,
+            ExecutorService workers, ExecutorService background) {
         this.config = config;
         this.agent = agent;
         this.http = http;
-        this.upstreams = upstreams;
+        this.upstreams = new Upstreams(http, this::onServerMessage, background);
         this.router = router;
         this.catalog = catalog;
         this.workers = workers;

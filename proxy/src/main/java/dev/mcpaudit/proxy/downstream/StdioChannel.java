@@ -36,33 +36,42 @@ public final class StdioChannel {
 
     /** Reads until EOF, handing each well-formed JSON-RPC message to {@code handler}. */
     public void readLoop(Consumer<JsonNode> handler) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
         ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
         boolean tooLong = false;
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b != '\n') {
-                if (!tooLong) {
-                    if (line.size() >= maxLineBytes) {
-                        tooLong = true;
-                        line.reset();
-                    } else {
-                        line.write(b);
-                    }
+        int n;
+        while ((n = in.read(chunk)) != -1) {
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] != '\n') {
+                    continue;
                 }
-                continue;
-            }
-            if (tooLong) {
+                tooLong = append(line, chunk, start, i - start, tooLong);
+                if (tooLong) {
+                    send(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Message too large: a line on stdin exceeded "
+                            + maxLineBytes + " bytes and was discarded."));
+                } else {
+                    handleLine(line.toString(StandardCharsets.UTF_8), handler);
+                }
+                line.reset();
                 tooLong = false;
-                send(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Message too large: a line on stdin exceeded "
-                        + maxLineBytes + " bytes and was discarded."));
-            } else {
-                handleLine(line.toString(StandardCharsets.UTF_8), handler);
+                start = i + 1;
             }
-            line.reset();
+            tooLong = append(line, chunk, start, n - start, tooLong);
         }
         if (line.size() > 0 && !tooLong) {
             handleLine(line.toString(StandardCharsets.UTF_8), handler);
         }
+    }
+
+    /** Adds bytes to the current line unless it would exceed the limit; returns whether it is too long. */
+    private boolean append(ByteArrayOutputStream line, byte[] bytes, int offset, int length, boolean tooLong) {
+        if (tooLong || line.size() + length > maxLineBytes) {
+            line.reset(); // never buffer an over-long line whole
+            return true;
+        }
+        line.write(bytes, offset, length);
+        return false;
     }
 
     private void handleLine(String text, Consumer<JsonNode> handler) {
