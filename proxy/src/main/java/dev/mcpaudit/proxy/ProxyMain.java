@@ -151,7 +151,12 @@ public final class ProxyMain implements Callable<Integer> {
             javax.net.ssl.SSLContext.getDefault(); // the slowest: reads the CA certificates
             LoggerFactory.getILoggerFactory();
             software.amazon.awssdk.profiles.ProfileFile.defaultProfileFile();
-            software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create();
+            // A throw-away signature with made-up keys loads the whole signing path; no credentials are read.
+            new SigV4Signer("warm-up", "us-east-1").sign("POST", java.net.URI.create("https://localhost/mcp"),
+                    Map.of("Content-Type", "application/json"), "{}",
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAWARMUPWARMUP0000", "warm-up"));
+            Class.forName(UpstreamHttp.class.getName()); // its static settings for the JDK's HTTP client come first
+            java.net.URI.create("http://127.0.0.1:1/").toURL().openConnection(); // classes only, never connected
             JsonRpc.MAPPER.writeValueAsBytes(JsonRpc.MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"id\":1,\"params\":{\"a\":[1.5,true,null]}}"));
         } catch (Exception | LinkageError ignored) {
             // Only a head start: whatever fails here fails again, and is reported, where it is really used.
