@@ -146,9 +146,18 @@ final class ProxyServer {
             };
         } catch (UpstreamException e) {
             String message = AgentMessages.requestFailure(method, config.profiles().defaultProfile(), e);
-            LOG.error("{}", message);
+            logFailure(method, e, message);
             return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, message);
         }
+    }
+
+    /**
+     * Above DEBUG only the kind of failure is logged: the full sentence may quote upstream's answer,
+     * which can echo the call's arguments.
+     */
+    private static void logFailure(String what, UpstreamException e, String message) {
+        LOG.error("{} failed: {}", what, e.kind());
+        LOG.debug("{}", message);
     }
 
     private JsonNode initialize(JsonNode params) throws UpstreamException {
@@ -187,7 +196,8 @@ final class ProxyServer {
         }
         ProfileRouter.Route route = router.route(tool, params.get("arguments"));
         if (route instanceof ProfileRouter.Refused refused) {
-            LOG.warn("refused aws_profile {} for tool {}", refused.requestedValue(), tool);
+            LOG.warn("refused a tools/call to {}: its aws_profile is not an allowed profile", tool);
+            LOG.debug("refused aws_profile value: {}", refused.requestedValue());
             return JsonRpc.toolError(refused.message());
         }
         ProfileRouter.Allowed allowed = (ProfileRouter.Allowed) route;
@@ -207,7 +217,7 @@ final class ProxyServer {
             return response.get("result"); // passed through exactly, structuredContent and isError included
         } catch (UpstreamException e) {
             String message = AgentMessages.toolFailure(tool, allowed.profile(), e, config.toolTimeout());
-            LOG.error("{}", message);
+            logFailure(tool, e, message);
             return JsonRpc.toolError(message);
         }
     }

@@ -377,6 +377,22 @@ class ProxyEndToEndIT {
     }
 
     @Test
+    void resourcesAndPromptsPassThroughOnTheDefaultSession() {
+        McpSyncClient client = connect(args(), null);
+
+        McpSchema.ListResourcesResult resources = client.listResources();
+        McpSchema.ReadResourceResult read = client.readResource(
+                new McpSchema.ReadResourceRequest(resources.resources().get(0).uri()));
+        McpSchema.ListPromptsResult prompts = client.listPrompts();
+
+        assertThat(resources.resources()).isNotEmpty();
+        assertThat(read.contents()).isNotEmpty();
+        assertThat(prompts.prompts()).isNotEmpty();
+        assertThat(upstream.byMethod("resources/read")).singleElement()
+                .satisfies(r -> assertThat(r.accessKeyId()).isEqualTo(DEV.accessKeyId()));
+    }
+
+    @Test
     void readOnlyShowsAndAllowsOnlyReadOnlyTools() {
         McpSyncClient client = connect(args("--read-only"), null);
 

@@ -127,6 +127,21 @@ class ProxyStdioIT {
     }
 
     @Test
+    void aRefusedProfileValueIsNotWrittenToTheLogs() throws Exception {
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3 ls\",\"aws_profile\":\"leaky-value-123\"}}}");
+        JsonNode refused = proxy.readResponse(2, WAIT);
+        proxy.closeStdin();
+        proxy.waitFor(WAIT);
+
+        assertThat(refused.at("/result/isError").asBoolean()).isTrue();
+        assertThat(refused.at("/result/content/0/text").asText()).contains("'leaky-value-123'");
+        assertThat(proxy.stderr()).contains("refused a tools/call to aws___call_aws").doesNotContain("leaky-value-123");
+    }
+
+    @Test
     void requestsSentBeforeEndOfInputAreStillAnswered() throws Exception {
         proxy.send(INITIALIZE);
         proxy.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
