@@ -1,5 +1,6 @@
 package dev.mcpaudit.proxy.config;
 
+import dev.mcpaudit.proxy.upstream.ProfileCredentials;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -32,7 +33,7 @@ public record ProfileSet(List<String> allowed) {
         } else if (env.get("AWS_PROFILE") != null && !env.get("AWS_PROFILE").isBlank()) {
             chosen = List.of(env.get("AWS_PROFILE").strip());
         } else {
-            chosen = List.of("default");
+            chosen = List.of(ProfileCredentials.DEFAULT_CHAIN);
         }
         for (String p : chosen) {
             if (p.isBlank() || p.chars().anyMatch(Character::isWhitespace)) {

@@ -23,8 +23,7 @@ public record ProxyConfig(
         boolean skipAuth,
         Path auditDb,
         List<String> profileTools,
-        boolean lazyConnect,
-        ProxyOptions.LogLevel logLevel) {
+        boolean lazyConnect) {
 
     public ProxyConfig {
         metadata = Map.copyOf(metadata);

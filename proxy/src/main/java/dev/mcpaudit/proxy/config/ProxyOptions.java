@@ -58,6 +58,7 @@ public final class ProxyOptions {
 
     @Option(names = "--log-level", defaultValue = "ERROR", paramLabel = "LEVEL",
             description = "DEBUG, INFO, WARNING, ERROR (default) or CRITICAL. Logs go to stderr.")
+    // Applied by ProxyMain before anything logs (StderrLogging); declared here for validation and --help.
     LogLevel logLevel;
 
     @Option(names = "--retries", defaultValue = "0", paramLabel = "[0-10]",
@@ -143,8 +144,7 @@ public final class ProxyOptions {
                 skipAuth,
                 auditDb,
                 profileTools == null || profileTools.isEmpty() ? DEFAULT_PROFILE_TOOLS : List.copyOf(profileTools),
-                lazyConnect,
-                logLevel);
+                lazyConnect);
     }
 
     private static Map<String, String> keyValues(String flag, List<String> items) {

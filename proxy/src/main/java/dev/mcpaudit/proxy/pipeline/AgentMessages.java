@@ -1,6 +1,7 @@
 package dev.mcpaudit.proxy.pipeline;
 
 import dev.mcpaudit.proxy.upstream.UpstreamException;
+import dev.mcpaudit.proxy.upstream.UpstreamSession;
 import java.time.Duration;
 
 /** The one sentence an agent (and the person behind it) reads when a call fails: cause, then what to do. */
@@ -9,7 +10,7 @@ public final class AgentMessages {
 
     public static String toolFailure(String tool, String profile, UpstreamException e, Duration toolTimeout) {
         return switch (e.kind()) {
-            case TIMEOUT -> "Tool '" + tool + "' timed out after " + seconds(toolTimeout)
+            case TIMEOUT -> "Tool '" + tool + "' timed out after " + UpstreamSession.describe(toolTimeout)
                     + "; upstream was asked to cancel it. Retry, or start the proxy with a larger --tool-timeout.";
             default -> "Tool call '" + tool + "' failed: " + cause(profile, e);
         };
@@ -31,9 +32,5 @@ public final class AgentMessages {
             case TIMEOUT -> what + ". Retry, or raise --timeout / --read-timeout.";
             default -> what + ". Retry; if it keeps failing, check upstream's status.";
         };
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

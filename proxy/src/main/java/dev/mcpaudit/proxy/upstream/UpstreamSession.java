@@ -248,22 +248,16 @@ public final class UpstreamSession {
         } catch (UpstreamException e) {
             // Past the deadline, whatever broke was the request timeout or the watchdog closing the body.
             if (e.kind() != Kind.CANCELLED && System.nanoTime() - deadline >= 0) {
-                cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
-                throw new UpstreamException(Kind.TIMEOUT, "upstream did not answer " + method + " within "
-                        + describe(timeout), e);
+                throw timedOut(id, method, timeout, e);
             }
             throw e;
         } catch (TimeoutException e) {
-            cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
-            throw new UpstreamException(Kind.TIMEOUT, "upstream did not answer " + method + " within "
-                    + describe(timeout), e);
+            throw timedOut(id, method, timeout, e);
         } catch (CancellationException e) {
             throw new UpstreamException(Kind.CANCELLED, "the client cancelled " + method);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TimeoutException te) {
-                cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
-                throw new UpstreamException(Kind.TIMEOUT, "upstream did not answer " + method + " within "
-                        + describe(timeout), te);
+                throw timedOut(id, method, timeout, te); // the event-stream watchdog fired
             }
             throw asUpstream(e.getCause(), method);
         } catch (InterruptedException e) {
@@ -273,6 +267,13 @@ public final class UpstreamSession {
             pending.remove(id);
             answer.cancel(false);
         }
+    }
+
+    /** Asks upstream to stop working on request {@code id}, and says what timed out after how long. */
+    private UpstreamException timedOut(long id, String method, Duration timeout, Throwable cause) {
+        cancel(id, "timed out in mcp-audit-proxy after " + describe(timeout));
+        return new UpstreamException(Kind.TIMEOUT, "upstream did not answer " + method + " within "
+                + describe(timeout), cause);
     }
 
     /** Delivers the HTTP response's messages (on a stream-reader thread); throws on HTTP errors. */
@@ -403,7 +404,8 @@ public final class UpstreamSession {
                 cause);
     }
 
-    static String describe(Duration d) {
+    /** "300 s", or "1500 ms" when not a whole number of seconds. */
+    public static String describe(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 

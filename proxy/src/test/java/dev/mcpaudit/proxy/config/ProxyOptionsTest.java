@@ -32,7 +32,6 @@ class ProxyOptionsTest {
         assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(c.toolTimeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(c.profileTools()).containsExactlyElementsOf(ProxyOptions.DEFAULT_PROFILE_TOOLS);
-        assertThat(c.logLevel()).isEqualTo(ProxyOptions.LogLevel.ERROR);
     }
 
     @Test
@@ -76,6 +75,8 @@ class ProxyOptionsTest {
         assertThatThrownBy(() -> resolve(Map.of(), URL, "--retries", "11")).hasMessageContaining("between 0 and 10");
         assertThat(resolve(Map.of(), URL, "--retries", "10").retries()).isEqualTo(10);
         assertThatThrownBy(() -> resolve(Map.of(), URL, "--timeout", "-1")).hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> resolve(Map.of(), URL, "--log-level", "INVALID"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--log-level");
         assertThatThrownBy(() -> resolve(Map.of())).hasMessageContaining("Missing ENDPOINT");
         assertThatThrownBy(() -> resolve(Map.of(), "--profile", "prod", "dev")).hasMessageContaining("Missing ENDPOINT");
         assertThatThrownBy(() -> resolve(Map.of(), "http://localhost:1/mcp")).hasMessageContaining("--region");
