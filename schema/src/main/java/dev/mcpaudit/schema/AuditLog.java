@@ -1,6 +1,9 @@
 package dev.mcpaudit.schema;
 
 import dev.mcpaudit.schema.AuditLogException.Reason;
+import dev.mcpaudit.schema.redact.FingerprintKey;
+import dev.mcpaudit.schema.redact.RedactionRules;
+import dev.mcpaudit.schema.redact.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -35,12 +38,15 @@ public final class AuditLog implements AutoCloseable {
     private final Duration busyTimeout;
     private final String logId;
     private final Jdbi jdbi;
+    /** Null when read-only: only writers redact. */
+    private final Redactor redactor;
     private EventAppender appender;
 
-    private AuditLog(Path path, boolean writable, Duration busyTimeout) {
+    private AuditLog(Path path, boolean writable, Duration busyTimeout, Redactor redactor) {
         this.path = path;
         this.writable = writable;
         this.busyTimeout = busyTimeout;
+        this.redactor = redactor;
         this.jdbi = Jdbi.create(this::openReader);
         this.logId = jdbi.withHandle(h -> h.createQuery("SELECT value FROM log_meta WHERE key = 'log_id'")
                 .mapTo(String.class)
@@ -53,7 +59,15 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public static AuditLog openForAppend(Path path, Duration busyTimeout) {
-        return openForAppend(path, busyTimeout, SchemaMigrations.LATEST);
+        return openForAppend(path, busyTimeout, RedactionRules.defaults());
+    }
+
+    /**
+     * Opens for appending with the given redaction rules; the fingerprint key file beside the
+     * database is created with the log.
+     */
+    public static AuditLog openForAppend(Path path, Duration busyTimeout, RedactionRules rules) {
+        return openForAppend(path, busyTimeout, SchemaMigrations.LATEST, rules);
     }
 
     /** Opens an existing log for reading only; never creates, upgrades or otherwise writes the file. */
@@ -74,11 +88,15 @@ public final class AuditLog implements AutoCloseable {
                     + state.userVersion + " and this version reads " + SchemaMigrations.LATEST
                     + "; upgrade it in place with `audit-cli upgrade` (events are kept).");
         }
-        return new AuditLog(p, false, DEFAULT_BUSY_TIMEOUT);
+        return new AuditLog(p, false, DEFAULT_BUSY_TIMEOUT, null);
     }
 
     /** Test seam: creates or upgrades a log only up to {@code targetVersion}. */
     static AuditLog openForAppend(Path path, Duration busyTimeout, int targetVersion) {
+        return openForAppend(path, busyTimeout, targetVersion, RedactionRules.defaults());
+    }
+
+    private static AuditLog openForAppend(Path path, Duration busyTimeout, int targetVersion, RedactionRules rules) {
         Path p = path.toAbsolutePath();
         createPrivately(p);
         FileState state = inspect(p);
@@ -101,7 +119,7 @@ public final class AuditLog implements AutoCloseable {
         } catch (SQLException e) {
             throw SqliteErrors.explain(p, "create or upgrade its schema", e);
         }
-        return new AuditLog(p, true, busyTimeout);
+        return new AuditLog(p, true, busyTimeout, new Redactor(rules, FingerprintKey.loadOrCreate(p)));
     }
 
     public Path path() {
@@ -122,6 +140,14 @@ public final class AuditLog implements AutoCloseable {
         return connect(path, true, busyTimeout);
     }
 
+    /** The redactor every appended payload goes through (writable logs only). */
+    public Redactor redactor() {
+        if (!writable) {
+            throw new IllegalStateException("audit log " + path + " was opened read-only");
+        }
+        return redactor;
+    }
+
     /** The single appender of this handle (group commit needs one writer per process). */
     public synchronized EventAppender appender() {
         if (!writable) {
@@ -129,7 +155,7 @@ public final class AuditLog implements AutoCloseable {
         }
         if (appender == null) {
             try {
-                appender = new EventAppender(path, connect(path, false, busyTimeout));
+                appender = new EventAppender(path, connect(path, false, busyTimeout), redactor);
             } catch (SQLException e) {
                 throw SqliteErrors.explain(path, "open it for writing", e);
             }
@@ -227,7 +253,10 @@ public final class AuditLog implements AutoCloseable {
                 .equals("SQLite format 3\0") && header[18] == 2 && header[19] == 2;
         if (walMode && !Files.exists(Path.of(p + "-wal"))) {
             ByteBuffer b = ByteBuffer.wrap(header);
-            return new FileState(b.getInt(68), b.getInt(60), 1);
+            // Schema cookie 0: no table yet. Another process has switched a new file to WAL and is
+            // about to create the schema; treating that as foreign would refuse a log being born.
+            int objects = b.getInt(40) == 0 ? 0 : 1;
+            return new FileState(b.getInt(68), b.getInt(60), objects);
         }
         try (Connection c = connect(p, true, DEFAULT_BUSY_TIMEOUT); Statement st = c.createStatement()) {
             int appId = intPragma(st, "application_id");

@@ -1,6 +1,7 @@
 package dev.mcpaudit.schema;
 
 import dev.mcpaudit.schema.AuditLogException.Reason;
+import dev.mcpaudit.schema.redact.Redactor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * thread takes everything that is waiting, and writes it in a single IMMEDIATE transaction that
  * first reads the head (so several processes sharing the file stay on one linear chain). An append
  * returns only once its transaction is committed with synchronous=FULL, i.e. durable.
+ *
+ * <p>Every payload is redacted on the caller's thread before it is canonicalised and hashed, so no
+ * writer can put a secret on disk by forgetting to redact, and what is stored is what verifies.
  */
 public final class EventAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventAppender.class);
@@ -31,13 +35,15 @@ public final class EventAppender implements AutoCloseable {
 
     private final Path path;
     private final Connection connection;
+    private final Redactor redactor;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
 
-    EventAppender(Path path, Connection connection) {
+    EventAppender(Path path, Connection connection, Redactor redactor) {
         this.path = path;
         this.connection = connection;
+        this.redactor = redactor;
         this.writer = new Thread(this::writeLoop, "audit-log-writer");
         writer.setDaemon(true);
         writer.start();
@@ -56,9 +62,9 @@ public final class EventAppender implements AutoCloseable {
         }
     }
 
-    /** Enqueues; the future completes once the event is durable. Canonicalises on the caller's thread. */
+    /** Enqueues; the future completes once the event is durable. Redacts and canonicalises on the caller's thread. */
     public CompletableFuture<AppendedEvent> appendAsync(NewEvent event) {
-        Prepared prepared = Prepared.of(event);
+        Prepared prepared = Prepared.of(event, redactor);
         CompletableFuture<AppendedEvent> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(closedError());
@@ -190,15 +196,15 @@ public final class EventAppender implements AutoCloseable {
 
     private record Pending(Prepared event, CompletableFuture<AppendedEvent> done) {}
 
-    /** An event with its id, time text and canonical bytes computed off the writer thread. */
+    /** An event with its id, time text, redacted payload and canonical bytes computed off the writer thread. */
     private record Prepared(
             String eventId, String type, String time, String sessionId, String callId, String payload,
             byte[] canonicalUtf8) {
 
-        static Prepared of(NewEvent e) {
+        static Prepared of(NewEvent e, Redactor redactor) {
             String eventId = EventIds.next();
             String time = EventTime.format(e.time());
-            String payload = CanonicalJson.canonicalize(e.payload());
+            String payload = CanonicalJson.canonicalize(redactor.redactPayload(e.payload()).value());
             String canonical = ChainHash.canonicalEvent(
                     eventId, e.type().wireName(), time, e.sessionId(), e.callId(), payload);
             return new Prepared(eventId, e.type().wireName(), time, e.sessionId(), e.callId(), payload,

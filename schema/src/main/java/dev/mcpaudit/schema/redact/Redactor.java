@@ -1,0 +1,229 @@
+package dev.mcpaudit.schema.redact;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.mcpaudit.schema.redact.Redaction.Finding;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies the rule set to what is about to be recorded. Thread-safe and stateless apart from the
+ * rules and the fingerprint key. Inputs are never modified; each call returns a redacted copy.
+ *
+ * <p>Everything is walked: object keys are matched against key rules (a matching key hides every
+ * string and number below it), strings holding JSON are parsed and walked (so a tool result's
+ * {@code content[].text} is redacted field by field), other strings go through the value and
+ * assignment rules, and the command and script arguments of the configured tools get their own
+ * command-line and script handling. Already redacted text is left as it is, so redacting twice
+ * changes nothing.
+ */
+public final class Redactor {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RedactionRules rules;
+    private final FingerprintKey key;
+    private final TextScanner scanner;
+
+    public Redactor(RedactionRules rules, FingerprintKey key) {
+        this.rules = rules;
+        this.key = key;
+        this.scanner = new TextScanner(rules);
+    }
+
+    public RedactionRules rules() {
+        return rules;
+    }
+
+    public FingerprintKey key() {
+        return key;
+    }
+
+    /**
+     * An event payload: generic, except that {@code arguments} next to a {@code tool} name is
+     * redacted as that tool's arguments (command lines, scripts).
+     */
+    public Redaction redactPayload(JsonNode payload) {
+        String tool = payload.path("tool").isTextual() ? payload.get("tool").asText() : null;
+        Walk walk = new Walk(tool);
+        return walk.done(walk.node(payload.deepCopy(), "$"));
+    }
+
+    /** The arguments of one {@code tools/call}. */
+    public Redaction redactArguments(String tool, JsonNode arguments) {
+        Walk walk = new Walk(null);
+        JsonNode copy = arguments.deepCopy();
+        JsonNode out = copy instanceof ObjectNode object ? walk.arguments(tool, object, "$") : walk.node(copy, "$");
+        return walk.done(out);
+    }
+
+    /** Any other JSON: a tool result, resource contents, an error. */
+    public Redaction redact(JsonNode value) {
+        Walk walk = new Walk(null);
+        return walk.done(walk.node(value.deepCopy(), "$"));
+    }
+
+    /** Free text, e.g. an error message on its way to a log line. */
+    public String redactText(String text) {
+        return new Walk(null).string(text, "$", false);
+    }
+
+    static KeyRule keyRuleFor(RedactionRules rules, String name) {
+        for (KeyRule rule : rules.keyRules()) {
+            if (rule.matches(name)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    /** One redaction pass; collects findings. */
+    final class Walk {
+        private final List<Finding> findings = new ArrayList<>();
+        /** The payload's tool, whose {@code $.arguments} get command-line and script handling. */
+        private final String payloadTool;
+
+        Walk(String payloadTool) {
+            this.payloadTool = payloadTool;
+        }
+
+        Redaction done(JsonNode value) {
+            return new Redaction(value, List.copyOf(findings));
+        }
+
+        /** Redacts in place where it can; returns the node to use (a string may become a new node). */
+        JsonNode node(JsonNode node, String path) {
+            if (node instanceof ObjectNode object) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    field.setValue(child(field.getKey(), field.getValue(), path + "." + field.getKey()));
+                }
+            } else if (node instanceof ArrayNode array) {
+                for (int i = 0; i < array.size(); i++) {
+                    array.set(i, node(array.get(i), path + "[" + i + "]"));
+                }
+            } else if (node.isTextual()) {
+                String text = node.asText();
+                String redacted = string(text, path, false);
+                return redacted.equals(text) ? node : TextNode.valueOf(redacted);
+            }
+            return node;
+        }
+
+        private JsonNode child(String name, JsonNode value, String path) {
+            KeyRule rule = keyRuleFor(rules, name);
+            if (rule != null) {
+                return hideAll(value, rule.name(), path);
+            }
+            if (payloadTool != null && path.equals("$.arguments") && value instanceof ObjectNode arguments) {
+                return arguments(payloadTool, arguments, path);
+            }
+            return node(value, path);
+        }
+
+        /** Below a secret key every string and number is hidden; the shape (keys, arrays) stays. */
+        private JsonNode hideAll(JsonNode node, String rule, String path) {
+            if (node instanceof ObjectNode object) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    field.setValue(hideAll(field.getValue(), rule, path + "." + field.getKey()));
+                }
+                return node;
+            }
+            if (node instanceof ArrayNode array) {
+                for (int i = 0; i < array.size(); i++) {
+                    array.set(i, hideAll(array.get(i), rule, path + "[" + i + "]"));
+                }
+                return node;
+            }
+            if (node.isTextual() && (node.asText().isEmpty() || Marker.isMarker(node.asText()))) {
+                return node;
+            }
+            if (node.isTextual() || node.isNumber()) {
+                return TextNode.valueOf(marker(rule, node.asText(), path));
+            }
+            return node; // true/false/null say nothing about the secret
+        }
+
+        JsonNode arguments(String tool, ObjectNode arguments, String path) {
+            Set<String> commandArguments = rules.commandArguments(tool);
+            boolean script = rules.isScriptTool(tool);
+            for (Iterator<Map.Entry<String, JsonNode>> it = arguments.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String fieldPath = path + "." + field.getKey();
+                JsonNode value = field.getValue();
+                if (value.isTextual() && keyRuleFor(rules, field.getKey()) == null
+                        && (commandArguments.contains(field.getKey()) || script)) {
+                    String text = value.asText();
+                    String redacted = commandArguments.contains(field.getKey())
+                            ? new CommandLineRedactor(this, text, fieldPath).redact()
+                            : string(text, fieldPath, true);
+                    field.setValue(redacted.equals(text) ? value : TextNode.valueOf(redacted));
+                } else {
+                    field.setValue(child(field.getKey(), value, fieldPath));
+                }
+            }
+            return arguments;
+        }
+
+        /** A string: JSON inside is walked as JSON, anything else scanned as text. */
+        String string(String text, String path, boolean script) {
+            if (text.isEmpty() || Marker.isMarker(text)) {
+                return text;
+            }
+            JsonNode parsed = parseJsonContainer(text);
+            if (parsed != null) {
+                int before = findings.size();
+                JsonNode redacted = node(parsed, path + "<json>");
+                return findings.size() == before ? text : redacted.toString();
+            }
+            List<TextScanner.Hit> hits = scanner.scan(text, script);
+            if (hits.isEmpty()) {
+                return text;
+            }
+            StringBuilder out = new StringBuilder(text.length());
+            int at = 0;
+            for (TextScanner.Hit hit : hits) {
+                out.append(text, at, hit.start()).append(marker(hit.rule(), text.substring(hit.start(), hit.end()), path));
+                at = hit.end();
+            }
+            return out.append(text, at, text.length()).toString();
+        }
+
+        String marker(String rule, String secret, String path) {
+            findings.add(new Finding(rule, path));
+            return Marker.of(rule, key.fingerprint(secret));
+        }
+
+        int findingCount() {
+            return findings.size();
+        }
+
+        RedactionRules rules() {
+            return rules;
+        }
+    }
+
+    /** The JSON object or array a string holds, or null when it holds something else. */
+    private static JsonNode parseJsonContainer(String text) {
+        int i = 0;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        if (i == text.length() || (text.charAt(i) != '{' && text.charAt(i) != '[')) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.isContainerNode() ? node : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}

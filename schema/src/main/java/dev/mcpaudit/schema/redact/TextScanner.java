@@ -1,0 +1,100 @@
+package dev.mcpaudit.schema.redact;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds secrets inside one string: every value rule, plus assignments ({@code password=…}) whose
+ * name a key rule matches. In script mode only quoted literals count as assigned values, so
+ * {@code token = get_token()} keeps its code readable while {@code token = "abc"} is hidden.
+ */
+final class TextScanner {
+    private static final String NAME = "(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_.-]{0,80})(?:[\"']\\]?)?\\s*(:=|[:=])\\s*";
+    private static final String QUOTED = "[rRbBuUfF]{0,2}(\"\"\"[\\s\\S]*?\"\"\"|'''[\\s\\S]*?'''|\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')";
+    private static final String UNQUOTED = "([^\\s\"'&;,)}\\]<>=\\[][^\\s\"'&;,)}\\]<>]*)";
+    private static final Pattern TEXT_ASSIGNMENT = Pattern.compile(NAME + "(?:" + QUOTED + "|" + UNQUOTED + ")");
+    private static final Pattern SCRIPT_ASSIGNMENT = Pattern.compile(NAME + QUOTED);
+
+    /** A span of the text to hide and the rule that hides it. */
+    record Hit(int start, int end, String rule) {}
+
+    private final RedactionRules rules;
+
+    TextScanner(RedactionRules rules) {
+        this.rules = rules;
+    }
+
+    /** Non-overlapping hits in text order. */
+    List<Hit> scan(String text, boolean script) {
+        List<Hit> hits = new ArrayList<>();
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (ValueRule rule : rules.valueRules()) {
+            rule.find(text, lower, (start, end) -> hits.add(new Hit(start, end, rule.name())));
+        }
+        if (rules.assignmentsEnabled() && (text.indexOf('=') >= 0 || text.indexOf(':') >= 0)) {
+            findAssignments(text, script ? SCRIPT_ASSIGNMENT : TEXT_ASSIGNMENT, hits);
+        }
+        return merge(hits);
+    }
+
+    private void findAssignments(String text, Pattern pattern, List<Hit> hits) {
+        Matcher m = pattern.matcher(text);
+        while (m.find()) {
+            KeyRule rule = Redactor.keyRuleFor(rules, m.group(1));
+            if (rule == null) {
+                continue;
+            }
+            boolean quoted = m.start(3) >= 0;
+            int group = quoted ? 3 : 4;
+            int start = m.start(group);
+            int end = m.end(group);
+            if (quoted) {
+                // Keep the quotes (and any r/b/f prefix) so the code still reads as code.
+                String literal = m.group(3);
+                int quote = literal.startsWith("\"\"\"") || literal.startsWith("'''") ? 3 : 1;
+                start += quote;
+                end -= quote;
+            } else if (m.group(2).equals(":")) {
+                end = restOfLine(text, end); // "Authorization: Bearer abc", "password: two words"
+            }
+            if (end > start && !Marker.isMarker(text.substring(start, end))) {
+                hits.add(new Hit(start, end, rule.name()));
+            }
+        }
+    }
+
+    private static int restOfLine(String text, int from) {
+        int end = from;
+        while (end < text.length() && "\r\n,;}\"'".indexOf(text.charAt(end)) < 0) {
+            end++;
+        }
+        while (end > from && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return end;
+    }
+
+    private static List<Hit> merge(List<Hit> hits) {
+        if (hits.size() < 2) {
+            return hits;
+        }
+        hits.sort(Comparator.comparingInt(Hit::start).thenComparing(Comparator.comparingInt(Hit::end).reversed()));
+        List<Hit> merged = new ArrayList<>();
+        Hit current = hits.get(0);
+        for (int i = 1; i < hits.size(); i++) {
+            Hit next = hits.get(i);
+            if (next.start() < current.end()) {
+                current = new Hit(current.start(), Math.max(current.end(), next.end()), current.rule());
+            } else {
+                merged.add(current);
+                current = next;
+            }
+        }
+        merged.add(current);
+        return merged;
+    }
+}
