@@ -66,7 +66,7 @@ final class CommandLineRedactor {
         String where = path + " " + fv.flag();
         for (FlagRule rule : walk.rules().flagRules()) {
             if (rule.appliesTo(fv.flag()) && commandMatches(rule, serviceOperation) && conditionHolds(rule, flagValues)) {
-                return rule.json() ? redactJson(value, where) : walk.marker(rule.name(), value, where);
+                return walk.marker(rule.name(), value, where);
             }
         }
         KeyRule byName = Redactor.keyRuleFor(walk.rules(), fv.flag());

@@ -16,6 +16,11 @@ public final class Marker {
         return "[REDACTED:" + rule + ":" + fingerprint + "]";
     }
 
+    /** Every marker inside a longer text, e.g. a command line redacted before. */
+    static java.util.regex.Matcher findIn(String text) {
+        return MARKER.matcher(text);
+    }
+
     /** True when the text is exactly one marker, i.e. already redacted. */
     public static boolean isMarker(String text) {
         return text.length() <= 120 && text.startsWith("[REDACTED:") && MARKER.matcher(text).matches();

@@ -42,7 +42,7 @@ public final class RedactionRules {
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "key", Set.of("name", "type", "description", "match", "except"),
             "value", Set.of("name", "type", "description", "pattern", "group", "hints", "near", "window"),
-            "flag", Set.of("name", "type", "description", "flags", "command", "when", "json"),
+            "flag", Set.of("name", "type", "description", "flags", "command", "when"),
             "assignment", Set.of("name", "type", "description"));
     private static final RedactionRules DEFAULTS = loadDefaults();
 
@@ -116,7 +116,7 @@ public final class RedactionRules {
     }
 
     /** Argument names of {@code tool} that hold an AWS CLI command line. */
-    Set<String> commandArguments(String tool) {
+    public Set<String> commandArguments(String tool) {
         return commandArguments.getOrDefault(tool, Set.of());
     }
 
@@ -307,10 +307,7 @@ public final class RedactionRules {
                 whenFlag = when.get("flag").asText();
                 whenEquals = when.get("equals").asText();
             }
-            if (node.has("json") && !node.get("json").isBoolean()) {
-                throw bad("has \"json\": " + node.get("json") + "; use true or false");
-            }
-            return new FlagRule(name, flags, command, whenFlag, whenEquals, node.path("json").asBoolean(false));
+            return new FlagRule(name, flags, command, whenFlag, whenEquals);
         }
 
         private List<String> stringList(String field) {

@@ -38,13 +38,30 @@ final class TextScanner {
         if (rules.assignmentsEnabled() && (text.indexOf('=') >= 0 || text.indexOf(':') >= 0)) {
             findAssignments(text, script ? SCRIPT_ASSIGNMENT : TEXT_ASSIGNMENT, hits);
         }
+        if (text.contains("[REDACTED:")) {
+            dropHitsInsideMarkers(text, hits);
+        }
         return merge(hits);
+    }
+
+    /** A marker's rule name may itself look secret ("password-field:…"); markers are never redacted again. */
+    private static void dropHitsInsideMarkers(String text, List<Hit> hits) {
+        Matcher marker = Marker.findIn(text);
+        while (marker.find()) {
+            int start = marker.start();
+            int end = marker.end();
+            hits.removeIf(h -> h.start() < end && h.end() > start);
+        }
     }
 
     private void findAssignments(String text, Pattern pattern, List<Hit> hits) {
         Matcher m = pattern.matcher(text);
-        while (m.find()) {
+        int from = 0;
+        while (from < text.length() && m.find(from)) {
             KeyRule rule = Redactor.keyRuleFor(rules, m.group(1));
+            // Resume right after the separator: the "value" of a harmless name may itself be a
+            // secret name ("error: password: x").
+            from = m.end(2);
             if (rule == null) {
                 continue;
             }
