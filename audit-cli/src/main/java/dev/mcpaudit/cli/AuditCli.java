@@ -3,6 +3,7 @@ package dev.mcpaudit.cli;
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.AuditLogLocation;
 import dev.mcpaudit.schema.ProductVersion;
+import dev.mcpaudit.schema.redact.RedactionRulesException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,12 +16,13 @@ import picocli.CommandLine.Option;
         name = "audit-cli",
         mixinStandardHelpOptions = true,
         versionProvider = AuditCli.Version.class,
-        description = "Reads, verifies and checkpoints the mcp-audit-proxy audit log.",
+        description = "Reads, verifies and checkpoints the mcp-audit-proxy audit log, and shows what redaction hides.",
         subcommands = {
             VerifyCommand.class,
             CheckpointCommand.class,
             KeygenCommand.class,
             UpgradeCommand.class,
+            RedactCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -64,7 +66,7 @@ public final class AuditCli {
         if (e instanceof AuditLogException || e instanceof IOException) {
             return ExitCode.ENVIRONMENT;
         }
-        if (e instanceof IllegalArgumentException) {
+        if (e instanceof IllegalArgumentException || e instanceof RedactionRulesException) {
             return ExitCode.USAGE;
         }
         return ExitCode.ENVIRONMENT;
