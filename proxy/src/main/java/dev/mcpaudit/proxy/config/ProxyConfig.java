@@ -1,5 +1,6 @@
 package dev.mcpaudit.proxy.config;
 
+import dev.mcpaudit.schema.redact.RedactionRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ public record ProxyConfig(
         boolean disableTelemetry,
         boolean skipAuth,
         Path auditDb,
+        RedactionRules redactionRules,
         List<String> profileTools,
         boolean lazyConnect) {
 

@@ -1,5 +1,7 @@
 package dev.mcpaudit.proxy.config;
 
+import dev.mcpaudit.schema.redact.RedactionRules;
+import dev.mcpaudit.schema.redact.RedactionRulesException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +98,11 @@ public final class ProxyOptions {
             description = "Audit log file (default: $MCP_AUDIT_DB, else $XDG_STATE_HOME/mcp-audit-proxy/audit.db).")
     Path auditDb;
 
+    @Option(names = "--redaction-rules", paramLabel = "FILE",
+            description = "JSON rule file that adds redaction rules to the built-in ones or turns some off "
+                    + "(default: $" + RedactionRules.RULES_ENV + "). Checked at start-up.")
+    Path redactionRules;
+
     @Option(names = "--profile-tools", arity = "1..*", paramLabel = "NAME|GLOB",
             description = "Tools that get the aws_profile argument (default: the five AWS MCP Server tools that "
                     + "call AWS). Globs such as 'eks_*' are allowed.")
@@ -143,8 +150,17 @@ public final class ProxyOptions {
                 disableTelemetry,
                 skipAuth,
                 auditDb,
+                redactionRules(env),
                 profileTools == null || profileTools.isEmpty() ? DEFAULT_PROFILE_TOOLS : List.copyOf(profileTools),
                 lazyConnect);
+    }
+
+    private RedactionRules redactionRules(Map<String, String> env) {
+        try {
+            return RedactionRules.fromFlagOrEnvironment(redactionRules, env);
+        } catch (RedactionRulesException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static Map<String, String> keyValues(String flag, List<String> items) {

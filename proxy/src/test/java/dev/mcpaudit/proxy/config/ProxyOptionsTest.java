@@ -3,10 +3,15 @@ package dev.mcpaudit.proxy.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcpaudit.schema.redact.RedactionRules;
+import dev.mcpaudit.schema.redact.Rule;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ProxyOptionsTest {
@@ -97,5 +102,20 @@ class ProxyOptionsTest {
         assertThat(c.skipAuth()).isTrue();
         assertThat(c.lazyConnect()).isTrue();
         assertThat(c.profileTools()).containsExactly("eks_*", "aws___call_aws");
+    }
+
+    @Test
+    void redactionRulesComeFromTheFlagElseTheEnvironmentAndAreCheckedAtStartUp(@TempDir Path dir) throws Exception {
+        Path noJwt = Files.writeString(dir.resolve("no-jwt.json"), "{\"disable\": [\"jwt\"]}");
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"disable\": [\"no-such-rule\"]}");
+
+        assertThat(resolve(Map.of(), URL).redactionRules()).isSameAs(RedactionRules.defaults());
+        assertThat(resolve(Map.of(RedactionRules.RULES_ENV, noJwt.toString()), URL).redactionRules().rules())
+                .extracting(Rule::name).doesNotContain("jwt").contains("password-field");
+        assertThat(resolve(Map.of(RedactionRules.RULES_ENV, broken.toString()), URL, "--redaction-rules", noJwt.toString())
+                .redactionRules().rules()).extracting(Rule::name).doesNotContain("jwt");
+        assertThatThrownBy(() -> resolve(Map.of(), URL, "--redaction-rules", broken.toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("\"disable\" names rule \"no-such-rule\", which does not exist");
     }
 }

@@ -165,4 +165,19 @@ class ProxyStdioIT {
         assertThat(proxy.allStdout()).allSatisfy(line -> assertThat(JSON.readTree(line).get("jsonrpc").asText()).isEqualTo("2.0"));
         assertThat(proxy.stderr()).doesNotContain(DEV.secretKey());
     }
+
+    @Test
+    void aBadRedactionRuleStopsStartUpWithAMessageNamingIt() throws Exception {
+        proxy.close();
+        Path rules = dir.resolve("rules.json");
+        java.nio.file.Files.writeString(rules, "{\"rules\": [{\"name\": \"acme\", \"type\": \"value\", \"pattern\": \"acme_(\"}]}");
+
+        proxy = start("--redaction-rules", rules.toString());
+
+        assertThat(proxy.waitFor(WAIT)).isEqualTo(2);
+        assertThat(proxy.stderr()).contains("redaction rules file " + rules + ": rule #1 \"acme\"")
+                .contains("not a valid Java regular expression");
+        assertThat(proxy.allStdout()).isEmpty();
+        assertThat(upstream.received()).isEmpty();
+    }
 }
