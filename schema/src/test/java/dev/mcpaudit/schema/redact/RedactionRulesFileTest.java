@@ -119,4 +119,12 @@ class RedactionRulesFileTest {
         assertThat(defaults.rules()).hasSizeGreaterThan(20)
                 .allSatisfy(rule -> assertThat(defaults.description(rule.name())).as(rule.name()).isNotBlank());
     }
+
+    @Test
+    void theReadmeDocumentsEveryDefaultRule() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+
+        assertThat(RedactionRules.defaults().rules())
+                .allSatisfy(rule -> assertThat(readme).contains("| `" + rule.name() + "` | " + rule.type() + " |"));
+    }
 }
