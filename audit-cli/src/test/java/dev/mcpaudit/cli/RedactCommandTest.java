@@ -55,7 +55,7 @@ class RedactCommandTest {
         Path db = dir.resolve("audit.db");
         try (AuditLog log = AuditLog.openForAppend(db)) {
             ObjectNode payload = JSON.createObjectNode().put("tool", "aws___call_aws");
-            payload.putObject("arguments").put("cli_command", "aws rds modify-db-instance --master-user-password S3cret-42");
+            payload.putObject("args").put("cli_command", "aws rds modify-db-instance --master-user-password S3cret-42");
             log.appender().append(NewEvent.now(EventType.CALL_REQUESTED, "s1", "c1", payload));
         }
         String stored = Files.exists(db) ? storedPayload(db) : "";

@@ -3,6 +3,7 @@ package dev.mcpaudit.schema.redact;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.redact.ShellWords.Word;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,9 +25,9 @@ final class CommandLineRedactor {
 
     private final Redactor.Walk walk;
     private final String command;
-    private final String path;
+    private final JsonPath path;
 
-    CommandLineRedactor(Redactor.Walk walk, String command, String path) {
+    CommandLineRedactor(Redactor.Walk walk, String command, JsonPath path) {
         this.walk = walk;
         this.command = command;
         this.path = path;
@@ -63,20 +64,25 @@ final class CommandLineRedactor {
         if (value.isEmpty() || Marker.isMarker(value) || value.startsWith("file://") || value.startsWith("fileb://")) {
             return null; // nothing secret is written here: a file reference names where the secret is
         }
-        String where = path + " " + fv.flag();
+        JsonPath where = path.then(" " + fv.flag());
         for (FlagRule rule : walk.rules().flagRules()) {
             if (rule.appliesTo(fv.flag()) && commandMatches(rule, serviceOperation) && conditionHolds(rule, flagValues)) {
                 return walk.marker(rule.name(), value, where);
             }
         }
-        KeyRule byName = Redactor.keyRuleFor(walk.rules(), fv.flag());
+        KeyRule byName = walk.rules().keyRuleFor(fv.flag());
         if (byName != null) {
             return walk.marker(byName.name(), value, where);
         }
-        return redactJson(value, where);
+        return redactJson(value, where, fv.flag().equals("--cli-input-json") ? serviceOperation : null);
     }
 
-    private String redactJson(String value, String where) {
+    /**
+     * A JSON flag value, redacted key by key. For {@code --cli-input-json} the flag rules apply too,
+     * to the parameter's JSON name ({@code --value} is {@code "Value"}), so the request body cannot
+     * carry what the flag form would have hidden.
+     */
+    private String redactJson(String value, JsonPath where, String inputJsonOf) {
         String trimmed = value.strip();
         if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
             return null;
@@ -88,8 +94,38 @@ final class CommandLineRedactor {
             return null;
         }
         int before = walk.findingCount();
+        if (inputJsonOf != null && parsed instanceof ObjectNode input) {
+            hideFlagRuleParameters(input, inputJsonOf, where);
+        }
         JsonNode redacted = walk.node(parsed, where);
         return walk.findingCount() == before ? null : redacted.toString();
+    }
+
+    private void hideFlagRuleParameters(ObjectNode input, String serviceOperation, JsonPath where) {
+        for (FlagRule rule : walk.rules().flagRules()) {
+            boolean applies = commandMatches(rule, serviceOperation) && (rule.whenFlag() == null
+                    || rule.whenEquals().equalsIgnoreCase(input.path(jsonName(rule.whenFlag())).asText(null)));
+            if (!applies) {
+                continue;
+            }
+            for (String flag : rule.flags()) {
+                JsonNode v = input.get(jsonName(flag));
+                if (v != null && (v.isTextual() || v.isNumber()) && !Marker.isMarker(v.asText())) {
+                    input.put(jsonName(flag), walk.marker(rule.name(), v.asText(), where.field(jsonName(flag))));
+                }
+            }
+        }
+    }
+
+    /** The AWS CLI's JSON name of a parameter: {@code --user-data} is {@code UserData}. */
+    private static String jsonName(String flag) {
+        StringBuilder b = new StringBuilder();
+        for (String part : flag.substring(2).split("-")) {
+            if (!part.isEmpty()) {
+                b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return b.toString();
     }
 
     private static boolean commandMatches(FlagRule rule, String serviceOperation) {
@@ -103,17 +139,22 @@ final class CommandLineRedactor {
     /** {@code --flag value} or {@code --flag=value} starting at word i, or null. */
     private static FlagValue flagValueAt(List<Word> words, int i) {
         String text = words.get(i).text();
-        if (!text.startsWith("--") || text.length() == 2) {
+        if (!isFlag(text)) {
             return null;
         }
         int eq = text.indexOf('=');
         if (eq > 2) {
             return new FlagValue(text.substring(0, eq), text.substring(eq + 1), words.get(i), true);
         }
-        if (i + 1 < words.size() && !words.get(i + 1).text().startsWith("--")) {
+        if (i + 1 < words.size() && !isFlag(words.get(i + 1).text())) {
             return new FlagValue(text, words.get(i + 1).text(), words.get(i + 1), false);
         }
         return null;
+    }
+
+    /** {@code --name}; a value such as "-----BEGIN PRIVATE KEY-----" or "--" alone is not a flag. */
+    private static boolean isFlag(String word) {
+        return word.length() > 2 && word.startsWith("--") && Character.isLetter(word.charAt(2));
     }
 
     /** "service operation" in lower case, e.g. "ssm put-parameter", skipping global flags. */

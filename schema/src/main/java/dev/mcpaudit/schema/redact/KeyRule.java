@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 public record KeyRule(String name, Pattern match, Pattern except) implements Rule {
 
     public boolean matches(String key) {
-        String normalised = normalise(key);
+        return matchesNormalised(normalise(key));
+    }
+
+    boolean matchesNormalised(String normalised) {
         return !normalised.isEmpty()
                 && match.matcher(normalised).find()
                 && (except == null || !except.matcher(normalised).find());

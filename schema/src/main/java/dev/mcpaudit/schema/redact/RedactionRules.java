@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -46,10 +48,19 @@ public final class RedactionRules {
             "assignment", Set.of("name", "type", "description"));
     private static final RedactionRules DEFAULTS = loadDefaults();
 
+    /** Key names repeat endlessly in tool results; the cache stops growing past this many names. */
+    private static final int KEY_CACHE_LIMIT = 10_000;
+    private static final Optional<KeyRule> NO_RULE = Optional.empty();
+
     private final List<Rule> rules;
     private final Map<String, String> descriptions;
     private final Map<String, Set<String>> commandArguments;
     private final Set<String> scriptTools;
+    private final List<KeyRule> keyRules;
+    private final List<ValueRule> valueRules;
+    private final List<FlagRule> flagRules;
+    private final boolean assignmentsEnabled;
+    private final Map<String, Optional<KeyRule>> keyDecisions = new ConcurrentHashMap<>();
 
     private RedactionRules(List<Rule> rules, Map<String, String> descriptions,
             Map<String, Set<String>> commandArguments, Set<String> scriptTools) {
@@ -57,6 +68,10 @@ public final class RedactionRules {
         this.descriptions = Map.copyOf(descriptions);
         this.commandArguments = Map.copyOf(commandArguments);
         this.scriptTools = Set.copyOf(scriptTools);
+        this.keyRules = ofType(KeyRule.class);
+        this.valueRules = ofType(ValueRule.class);
+        this.flagRules = ofType(FlagRule.class);
+        this.assignmentsEnabled = !ofType(AssignmentRule.class).isEmpty();
     }
 
     /** The rules shipped in the jar. */
@@ -99,20 +114,35 @@ public final class RedactionRules {
         return descriptions.getOrDefault(ruleName, "");
     }
 
-    List<KeyRule> keyRules() {
-        return ofType(KeyRule.class);
+    /** The first key rule that marks {@code name} (a JSON key, flag or assigned name) as secret, or null. */
+    KeyRule keyRuleFor(String name) {
+        Optional<KeyRule> known = keyDecisions.get(name);
+        if (known == null) {
+            known = NO_RULE;
+            String normalised = KeyRule.normalise(name);
+            for (KeyRule rule : keyRules) {
+                if (rule.matchesNormalised(normalised)) {
+                    known = Optional.of(rule);
+                    break;
+                }
+            }
+            if (keyDecisions.size() < KEY_CACHE_LIMIT) {
+                keyDecisions.put(name, known);
+            }
+        }
+        return known.orElse(null);
     }
 
     List<ValueRule> valueRules() {
-        return ofType(ValueRule.class);
+        return valueRules;
     }
 
     List<FlagRule> flagRules() {
-        return ofType(FlagRule.class);
+        return flagRules;
     }
 
     boolean assignmentsEnabled() {
-        return !ofType(AssignmentRule.class).isEmpty();
+        return assignmentsEnabled;
     }
 
     /** Argument names of {@code tool} that hold an AWS CLI command line. */

@@ -46,47 +46,38 @@ public final class Redactor {
     }
 
     /**
-     * An event payload: generic, except that {@code arguments} next to a {@code tool} name is
-     * redacted as that tool's arguments (command lines, scripts).
+     * An event payload: generic, except that {@code args} next to a {@code tool} name (the call
+     * events' fields, see the {@code calls} view) is redacted as that tool's arguments.
      */
     public Redaction redactPayload(JsonNode payload) {
         String tool = payload.path("tool").isTextual() ? payload.get("tool").asText() : null;
         Walk walk = new Walk(tool);
-        return walk.done(walk.node(payload.deepCopy(), "$"));
+        return walk.done(walk.node(payload.deepCopy(), JsonPath.ROOT));
     }
 
     /** The arguments of one {@code tools/call}. */
     public Redaction redactArguments(String tool, JsonNode arguments) {
         Walk walk = new Walk(null);
         JsonNode copy = arguments.deepCopy();
-        JsonNode out = copy instanceof ObjectNode object ? walk.arguments(tool, object, "$") : walk.node(copy, "$");
+        JsonNode out = copy instanceof ObjectNode object ? walk.arguments(tool, object, JsonPath.ROOT) : walk.node(copy, JsonPath.ROOT);
         return walk.done(out);
     }
 
     /** Any other JSON: a tool result, resource contents, an error. */
     public Redaction redact(JsonNode value) {
         Walk walk = new Walk(null);
-        return walk.done(walk.node(value.deepCopy(), "$"));
+        return walk.done(walk.node(value.deepCopy(), JsonPath.ROOT));
     }
 
     /** Free text, e.g. an error message on its way to a log line. */
     public String redactText(String text) {
-        return new Walk(null).string(text, "$", false);
-    }
-
-    static KeyRule keyRuleFor(RedactionRules rules, String name) {
-        for (KeyRule rule : rules.keyRules()) {
-            if (rule.matches(name)) {
-                return rule;
-            }
-        }
-        return null;
+        return new Walk(null).string(text, JsonPath.ROOT, false);
     }
 
     /** One redaction pass; collects findings. */
     final class Walk {
         private final List<Finding> findings = new ArrayList<>();
-        /** The payload's tool, whose {@code $.arguments} get command-line and script handling. */
+        /** The payload's tool, whose {@code $.args} get command-line and script handling. */
         private final String payloadTool;
 
         Walk(String payloadTool) {
@@ -98,15 +89,15 @@ public final class Redactor {
         }
 
         /** Redacts in place where it can; returns the node to use (a string may become a new node). */
-        JsonNode node(JsonNode node, String path) {
+        JsonNode node(JsonNode node, JsonPath path) {
             if (node instanceof ObjectNode object) {
                 for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = it.next();
-                    field.setValue(child(field.getKey(), field.getValue(), path + "." + field.getKey()));
+                    field.setValue(child(field.getKey(), field.getValue(), path.field(field.getKey())));
                 }
             } else if (node instanceof ArrayNode array) {
                 for (int i = 0; i < array.size(); i++) {
-                    array.set(i, node(array.get(i), path + "[" + i + "]"));
+                    array.set(i, node(array.get(i), path.index(i)));
                 }
             } else if (node.isTextual()) {
                 String text = node.asText();
@@ -116,29 +107,29 @@ public final class Redactor {
             return node;
         }
 
-        private JsonNode child(String name, JsonNode value, String path) {
-            KeyRule rule = keyRuleFor(rules, name);
+        private JsonNode child(String name, JsonNode value, JsonPath path) {
+            KeyRule rule = rules.keyRuleFor(name);
             if (rule != null) {
                 return hideAll(value, rule.name(), path);
             }
-            if (payloadTool != null && path.equals("$.arguments") && value instanceof ObjectNode arguments) {
+            if (payloadTool != null && path.isTopLevelField("args") && value instanceof ObjectNode arguments) {
                 return arguments(payloadTool, arguments, path);
             }
             return node(value, path);
         }
 
         /** Below a secret key every string and number is hidden; the shape (keys, arrays) stays. */
-        private JsonNode hideAll(JsonNode node, String rule, String path) {
+        private JsonNode hideAll(JsonNode node, String rule, JsonPath path) {
             if (node instanceof ObjectNode object) {
                 for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = it.next();
-                    field.setValue(hideAll(field.getValue(), rule, path + "." + field.getKey()));
+                    field.setValue(hideAll(field.getValue(), rule, path.field(field.getKey())));
                 }
                 return node;
             }
             if (node instanceof ArrayNode array) {
                 for (int i = 0; i < array.size(); i++) {
-                    array.set(i, hideAll(array.get(i), rule, path + "[" + i + "]"));
+                    array.set(i, hideAll(array.get(i), rule, path.index(i)));
                 }
                 return node;
             }
@@ -151,14 +142,14 @@ public final class Redactor {
             return node; // true/false/null say nothing about the secret
         }
 
-        JsonNode arguments(String tool, ObjectNode arguments, String path) {
+        JsonNode arguments(String tool, ObjectNode arguments, JsonPath path) {
             Set<String> commandArguments = rules.commandArguments(tool);
             boolean script = rules.isScriptTool(tool);
             for (Iterator<Map.Entry<String, JsonNode>> it = arguments.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                String fieldPath = path + "." + field.getKey();
+                JsonPath fieldPath = path.field(field.getKey());
                 JsonNode value = field.getValue();
-                if (value.isTextual() && keyRuleFor(rules, field.getKey()) == null
+                if (value.isTextual() && rules.keyRuleFor(field.getKey()) == null
                         && (commandArguments.contains(field.getKey()) || script)) {
                     String text = value.asText();
                     String redacted = commandArguments.contains(field.getKey())
@@ -173,14 +164,14 @@ public final class Redactor {
         }
 
         /** A string: JSON inside is walked as JSON, anything else scanned as text. */
-        String string(String text, String path, boolean script) {
+        String string(String text, JsonPath path, boolean script) {
             if (text.isEmpty() || Marker.isMarker(text)) {
                 return text;
             }
             JsonNode parsed = parseJsonContainer(text);
             if (parsed != null) {
                 int before = findings.size();
-                JsonNode redacted = node(parsed, path + "<json>");
+                JsonNode redacted = node(parsed, path.then("<json>"));
                 return findings.size() == before ? text : redacted.toString();
             }
             List<TextScanner.Hit> hits = scanner.scan(text, script);
@@ -196,8 +187,8 @@ public final class Redactor {
             return out.append(text, at, text.length()).toString();
         }
 
-        String marker(String rule, String secret, String path) {
-            findings.add(new Finding(rule, path));
+        String marker(String rule, String secret, JsonPath path) {
+            findings.add(new Finding(rule, path.toString()));
             return Marker.of(rule, key.fingerprint(secret));
         }
 

@@ -9,11 +9,13 @@ import java.util.regex.Pattern;
 
 /**
  * Finds secrets inside one string: every value rule, plus assignments ({@code password=…}) whose
- * name a key rule matches. In script mode only quoted literals count as assigned values, so
+ * name a key rule matches. A colon counts only when a space or quote follows ({@code password: x},
+ * {@code "password":"x"}), so ARNs and IAM actions ({@code arn:aws:secretsmanager:…}) are not
+ * mistaken for assignments. In script mode only quoted literals count as assigned values, so
  * {@code token = get_token()} keeps its code readable while {@code token = "abc"} is hidden.
  */
 final class TextScanner {
-    private static final String NAME = "(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_.-]{0,80})(?:[\"']\\]?)?\\s*(:=|[:=])\\s*";
+    private static final String NAME = "(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_.-]{0,80})(?:[\"']\\]?)?\\s*(:=|=|:(?=[\\s\"']))\\s*";
     private static final String QUOTED = "[rRbBuUfF]{0,2}(\"\"\"[\\s\\S]*?\"\"\"|'''[\\s\\S]*?'''|\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')";
     private static final String UNQUOTED = "([^\\s\"'&;,)}\\]<>=\\[][^\\s\"'&;,)}\\]<>]*)";
     private static final Pattern TEXT_ASSIGNMENT = Pattern.compile(NAME + "(?:" + QUOTED + "|" + UNQUOTED + ")");
@@ -58,7 +60,7 @@ final class TextScanner {
         Matcher m = pattern.matcher(text);
         int from = 0;
         while (from < text.length() && m.find(from)) {
-            KeyRule rule = Redactor.keyRuleFor(rules, m.group(1));
+            KeyRule rule = rules.keyRuleFor(m.group(1));
             // Resume right after the separator: the "value" of a harmless name may itself be a
             // secret name ("error: password: x").
             from = m.end(2);

@@ -17,7 +17,7 @@ public record ValueRule(String name, Pattern pattern, int group, List<String> hi
 
     /** Calls {@code sink} with the [start, end) span of every secret this rule finds in {@code text}. */
     void find(String text, String lowerCaseText, SpanSink sink) {
-        if (!hints.isEmpty() && hints.stream().noneMatch(lowerCaseText::contains)) {
+        if (!hints.isEmpty() && !containsAny(lowerCaseText)) {
             return;
         }
         Matcher m = pattern.matcher(text);
@@ -32,6 +32,16 @@ public record ValueRule(String name, Pattern pattern, int group, List<String> hi
             }
             sink.accept(start, end);
         }
+    }
+
+    /** A plain loop: this runs for every rule on every string of every result. */
+    private boolean containsAny(String lowerCaseText) {
+        for (int i = 0; i < hints.size(); i++) {
+            if (lowerCaseText.contains(hints.get(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean nearby(String text, int start, int end) {

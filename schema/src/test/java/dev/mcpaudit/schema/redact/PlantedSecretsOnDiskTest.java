@@ -207,7 +207,7 @@ class PlantedSecretsOnDiskTest {
 
     private static NewEvent requested(String tool, JsonNode arguments) {
         ObjectNode payload = JSON.createObjectNode().put("tool", tool).put("profile", "prod");
-        payload.set("arguments", arguments);
+        payload.set("args", arguments);
         return NewEvent.now(EventType.CALL_REQUESTED, "s1", "c-" + tool + "-" + RANDOM.nextInt(1_000_000), payload);
     }
 
