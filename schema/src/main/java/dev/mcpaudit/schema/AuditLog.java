@@ -259,13 +259,12 @@ public final class AuditLog implements AutoCloseable {
             return new FileState(b.getInt(68), b.getInt(60), objects);
         }
         try (Connection c = connect(p, true, DEFAULT_BUSY_TIMEOUT); Statement st = c.createStatement()) {
-            int appId = intPragma(st, "application_id");
-            int version = intPragma(st, "user_version");
-            int objects;
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
-                objects = rs.getInt(1);
+            // One statement, so one snapshot: read separately, a log another process is creating
+            // right now could show its new schema but not yet its application id.
+            try (ResultSet rs = st.executeQuery("SELECT (SELECT application_id FROM pragma_application_id()),"
+                    + " (SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_master)")) {
+                return new FileState(rs.getInt(1), rs.getInt(2), rs.getInt(3));
             }
-            return new FileState(appId, version, objects);
         } catch (SQLException e) {
             throw SqliteErrors.explain(p, "read its header", e);
         }
