@@ -1,6 +1,8 @@
 package dev.mcpaudit.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.proxy.audit.AccountResolver;
+import dev.mcpaudit.proxy.audit.AuditRecorder;
 import dev.mcpaudit.proxy.config.ConfigException;
 import dev.mcpaudit.proxy.config.ProxyConfig;
 import dev.mcpaudit.proxy.config.ProxyOptions;
@@ -57,6 +59,11 @@ public final class ProxyMain implements Callable<Integer> {
 
     private final InputStream stdin;
     private final OutputStream stdout;
+    /** Benchmarks only: run without recording, to measure what recording costs (BENCHMARKS.md). */
+    static final String BENCH_AUDIT_OFF_PROPERTY = "mcpaudit.bench.auditOff";
+    /** One STS GetCallerIdentity, and what a call waits for it at most before using a fallback. */
+    private static final Duration STS_TIMEOUT = Duration.ofSeconds(3);
+
     private final Map<String, String> env;
 
     ProxyMain(InputStream stdin, OutputStream stdout, Map<String, String> env) {
@@ -97,23 +104,32 @@ public final class ProxyMain implements Callable<Integer> {
         }
         ExecutorService workers = Executors.newCachedThreadPool(daemonThreads("agent-request"));
         ExecutorService upstreamIo = Executors.newCachedThreadPool(daemonThreads("upstream-io"));
+        Map<String, String> regionByProfile = regionByProfile(config, credentials);
+        AuditRecorder recorder = Boolean.getBoolean(BENCH_AUDIT_OFF_PROPERTY)
+                ? AuditRecorder.disabledForBenchmarks()
+                : new AuditRecorder(config.auditDb(), config.redactionRules(), config.auditFailure(),
+                        config.recordResultsMaxBytes());
+        recorder.start(() -> sessionInfo(config, regionByProfile)); // host name lookup and all: off the start-up path
+        AccountResolver accounts = new AccountResolver(credentials, regionByProfile::get, upstreamIo, STS_TIMEOUT);
+        accounts.prefetch(config.profiles().allowed());
         UpstreamHttp http = new UpstreamHttp(
                 config.endpoint().uri(),
                 config.connectTimeout(),
                 new SigV4Signer(config.service(), config.signingRegion()),
                 credentials,
                 config.headers(),
-                metadataByProfile(config, credentials),
+                metadataByProfile(config, regionByProfile),
                 config.readTimeout(),
                 config.retries(),
                 config.skipAuth());
         StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
         ProxyServer server = new ProxyServer(config, agent, http, router, new ToolCatalog(router, config.readOnly()),
-                workers, upstreamIo);
+                recorder, accounts, regionByProfile, workers, upstreamIo);
         Logger log = LoggerFactory.getLogger(ProxyMain.class);
-        log.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {})", ProductVersion.get(),
-                config.endpoint().uri(), config.service(), config.signingRegion(), config.profiles().allowed());
+        log.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {}), recording to {}", ProductVersion.get(),
+                config.endpoint().uri(), config.service(), config.signingRegion(), config.profiles().allowed(),
+                config.auditDb());
         agent.readLoop(server::onAgentMessage);
         log.info("stdin closed; finishing requests in flight, then ending upstream sessions");
         workers.shutdown();
@@ -121,24 +137,60 @@ public final class ProxyMain implements Callable<Integer> {
             log.warn("requests still running after {} s are abandoned", SHUTDOWN_GRACE.toSeconds());
         }
         server.shutdown();
+        recorder.close();
         upstreamIo.shutdownNow();
         return 0;
     }
 
-    /** {@code _meta} per profile: AWS_REGION from that profile (else AWS_REGION, the endpoint, the signing region), then --metadata. */
-    private Map<String, ObjectNode> metadataByProfile(ProxyConfig config, ProfileCredentials credentials) {
-        Map<String, ObjectNode> out = new LinkedHashMap<>();
+    /** Each profile's region: its own setting, else AWS_REGION, the endpoint's, the signing region. */
+    private Map<String, String> regionByProfile(ProxyConfig config, ProfileCredentials credentials) {
+        Map<String, String> out = new LinkedHashMap<>();
         for (String profile : config.profiles().allowed()) {
-            ObjectNode meta = JsonRpc.MAPPER.createObjectNode();
-            String region = credentials.region(profile)
+            out.put(profile, credentials.region(profile)
                     .or(() -> java.util.Optional.ofNullable(env.get("AWS_REGION")).filter(s -> !s.isBlank()))
                     .or(() -> config.endpoint().inferredRegion())
-                    .orElse(config.signingRegion());
+                    .orElse(config.signingRegion()));
+        }
+        return out;
+    }
+
+    /** {@code _meta} per profile: AWS_REGION of that profile, then --metadata. */
+    private static Map<String, ObjectNode> metadataByProfile(ProxyConfig config, Map<String, String> regionByProfile) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        regionByProfile.forEach((profile, region) -> {
+            ObjectNode meta = JsonRpc.MAPPER.createObjectNode();
             meta.put("AWS_REGION", region);
             config.metadata().forEach(meta::put);
             out.put(profile, meta);
-        }
+        });
         return out;
+    }
+
+    /** The {@code session.started} payload: who runs what, where, with which settings. */
+    private static ObjectNode sessionInfo(ProxyConfig config, Map<String, String> regionByProfile) {
+        ObjectNode info = JsonRpc.MAPPER.createObjectNode();
+        info.put("proxy_version", ProductVersion.get());
+        info.put("endpoint", config.endpoint().uri().toString());
+        info.put("service", config.service());
+        info.put("signing_region", config.signingRegion());
+        config.profiles().allowed().forEach(info.putArray("profiles")::add);
+        info.put("default_profile", config.profiles().defaultProfile());
+        regionByProfile.forEach(info.putObject("profile_regions")::put);
+        info.put("read_only", config.readOnly());
+        info.put("audit_failure", config.auditFailure().name().toLowerCase(java.util.Locale.ROOT));
+        info.put("record_results", config.recordResultsMaxBytes() >= 0);
+        info.put("host", hostName());
+        info.put("os_user", System.getProperty("user.name"));
+        info.put("pid", ProcessHandle.current().pid());
+        return info;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "unknown");
+        }
     }
 
     /**

@@ -3,6 +3,13 @@ package dev.mcpaudit.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.mcpaudit.proxy.audit.Account;
+import dev.mcpaudit.proxy.audit.AccountResolver;
+import dev.mcpaudit.proxy.audit.AuditRecorder;
+import dev.mcpaudit.proxy.audit.AuditRecorder.RecordedCall;
+import dev.mcpaudit.proxy.audit.AuditUnavailableException;
+import dev.mcpaudit.proxy.audit.CallStart;
+import dev.mcpaudit.proxy.audit.Outcome;
 import dev.mcpaudit.proxy.config.ProxyConfig;
 import dev.mcpaudit.proxy.downstream.StdioChannel;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
@@ -26,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * Routes every message between the agent and upstream. Requests run on worker threads so the stdin
  * reader never blocks (a cancellation must get through while a call runs). tools/call goes through
  * the pipeline (read-only guard, profile router); everything else passes through on the default
- * profile's session unchanged.
+ * profile's session unchanged. Calls that do something upstream (tools/call, resources/read,
+ * prompts/get, completion/complete) are recorded in the audit log before they leave and before
+ * their answer reaches the agent; one that cannot be recorded is not sent (fail-closed).
  */
 final class ProxyServer {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
@@ -37,6 +46,9 @@ final class ProxyServer {
     private final Upstreams upstreams;
     private final ProfileRouter router;
     private final ToolCatalog catalog;
+    private final AuditRecorder recorder;
+    private final AccountResolver accounts;
+    private final Map<String, String> regionByProfile;
     private final ExecutorService workers;
     /** Agent request id (as JSON text) → the upstream request serving it, for notifications/cancelled. */
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -51,8 +63,12 @@ final class ProxyServer {
      * @param background runs upstream's listening streams and cancellations
      */
     ProxyServer(ProxyConfig config, StdioChannel agent, UpstreamHttp http, ProfileRouter router, ToolCatalog catalog,
+            AuditRecorder recorder, AccountResolver accounts, Map<String, String> regionByProfile,
             ExecutorService workers, ExecutorService background) {
         this.config = config;
+        this.recorder = recorder;
+        this.accounts = accounts;
+        this.regionByProfile = Map.copyOf(regionByProfile);
         this.agent = agent;
         this.http = http;
         this.upstreams = new Upstreams(http, this::onServerMessage, background);
@@ -138,7 +154,8 @@ final class ProxyServer {
                 case "tools/list" -> forwardDefault(id, method, params, handle, catalog::rewrite);
                 case "tools/call" -> params == null || !params.path("name").isTextual()
                         ? JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "tools/call needs params with the tool's name.")
-                        : JsonRpc.result(id, callTool(params, handle));
+                        : JsonRpc.result(id, callTool(id, params, handle));
+                case "resources/read", "prompts/get", "completion/complete" -> forwardRecorded(id, method, params, handle);
                 case "ping" -> upstreams.get(config.profiles().defaultProfile()).sessionId() == null
                         ? JsonRpc.result(id, JsonRpc.MAPPER.createObjectNode())
                         : forwardDefault(id, method, params, handle, r -> r);
@@ -164,6 +181,7 @@ final class ProxyServer {
         JsonNode p = params == null ? JsonRpc.MAPPER.createObjectNode() : params;
         upstreams.setAgentInitialize(p);
         JsonNode clientInfo = p.path("clientInfo");
+        recorder.clientInitialized(clientInfo, p.path("protocolVersion").asText(null));
         if (!config.disableTelemetry() && clientInfo.hasNonNull("name")) {
             http.setClientInfo(clientInfo.get("name").asText(), clientInfo.path("version").asText("unknown"));
         }
@@ -188,16 +206,21 @@ final class ProxyServer {
         return result;
     }
 
-    private JsonNode callTool(JsonNode params, InFlight handle) {
+    private JsonNode callTool(JsonNode id, JsonNode params, InFlight handle) {
         String tool = params.path("name").asText();
-        if (catalog.readOnlyMode() && !Boolean.TRUE.equals(readOnlyHint(tool, handle))) {
-            return JsonRpc.toolError("Tool call '" + tool + "' was refused: the proxy runs with --read-only and '"
-                    + tool + "' is not marked read-only by upstream. Use a read-only tool instead.");
-        }
         ProfileRouter.Route route = router.route(tool, params.get("arguments"));
+        if (catalog.readOnlyMode() && !Boolean.TRUE.equals(readOnlyHint(tool, handle))) {
+            String message = "Tool call '" + tool + "' was refused: the proxy runs with --read-only and '"
+                    + tool + "' is not marked read-only by upstream. Use a read-only tool instead.";
+            String profile = route instanceof ProfileRouter.Allowed a ? a.profile() : config.profiles().defaultProfile();
+            recorder.rejected(callStart("tools/call", id, profile, null, tool, null, forwardedArguments(route)), message);
+            return JsonRpc.toolError(message);
+        }
         if (route instanceof ProfileRouter.Refused refused) {
             LOG.warn("refused a tools/call to {}: its aws_profile is not an allowed profile", tool);
             LOG.debug("refused aws_profile value: {}", refused.requestedValue());
+            recorder.rejected(new CallStart("tools/call", id, refused.requestedValue(), null, null, config.service(),
+                    null, tool, null, refused.arguments()), refused.message());
             return JsonRpc.toolError(refused.message());
         }
         ProfileRouter.Allowed allowed = (ProfileRouter.Allowed) route;
@@ -206,20 +229,109 @@ final class ProxyServer {
         if (allowed.arguments() != null) {
             forwarded.set("arguments", allowed.arguments());
         }
+        UpstreamSession session = upstreams.get(allowed.profile());
+        UpstreamException notConnected = connect(session);
+        CallStart start = callStart("tools/call", id, allowed.profile(), session, tool, null, allowed.arguments());
+        RecordedCall call;
         try {
-            JsonNode response = upstreams.get(allowed.profile())
-                    .request("tools/call", forwarded, config.toolTimeout(), handle);
+            call = recorder.requested(start);
+        } catch (AuditUnavailableException e) {
+            return JsonRpc.toolError(AgentMessages.auditUnavailable("Tool call '" + tool + "'", e.getMessage()));
+        }
+        try {
+            if (notConnected != null) {
+                throw notConnected;
+            }
+            JsonNode response = session.request("tools/call", forwarded, config.toolTimeout(), handle);
             if (response.has("error")) {
                 JsonNode error = response.get("error");
-                return JsonRpc.toolError("Tool call '" + tool + "' failed: upstream error " + error.path("code").asInt()
-                        + ": " + error.path("message").asText() + ".");
+                String message = "Tool call '" + tool + "' failed: upstream error " + error.path("code").asInt()
+                        + ": " + error.path("message").asText() + ".";
+                return completed(call, Outcome.ERROR, message, JsonRpc.toolError(message));
             }
-            return response.get("result"); // passed through exactly, structuredContent and isError included
+            JsonNode result = response.get("result"); // passed through exactly, structuredContent and isError included
+            boolean toolError = result != null && result.path("isError").asBoolean(false);
+            return completed(call, toolError ? Outcome.TOOL_ERROR : Outcome.OK, null, result);
         } catch (UpstreamException e) {
             String message = AgentMessages.toolFailure(tool, allowed.profile(), e, config.toolTimeout());
             logFailure(tool, e, message);
-            return JsonRpc.toolError(message);
+            return completed(call, outcomeOf(e, handle), message, JsonRpc.toolError(message));
         }
+    }
+
+    /** resources/read, prompts/get and completion/complete: recorded, then passed through on the default session. */
+    private JsonNode forwardRecorded(JsonNode id, String method, JsonNode params, InFlight handle) {
+        String profile = config.profiles().defaultProfile();
+        UpstreamSession session = upstreams.get(profile);
+        UpstreamException notConnected = connect(session);
+        JsonNode p = params == null ? JsonRpc.MAPPER.createObjectNode() : params;
+        String target = switch (method) {
+            case "resources/read" -> p.path("uri").asText(null);
+            case "prompts/get" -> p.path("name").asText(null);
+            default -> p.path("ref").path("uri").asText(p.path("ref").path("name").asText(null));
+        };
+        JsonNode args = switch (method) {
+            case "prompts/get" -> p.get("arguments");
+            case "completion/complete" -> p.get("argument");
+            default -> null;
+        };
+        RecordedCall call;
+        try {
+            call = recorder.requested(callStart(method, id, profile, session, null, target, args));
+        } catch (AuditUnavailableException e) {
+            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, AgentMessages.auditUnavailable(method, e.getMessage()));
+        }
+        try {
+            if (notConnected != null) {
+                throw notConnected;
+            }
+            JsonNode response = session.request(method, params, config.requestTimeout(), handle);
+            if (response.has("error")) {
+                recorder.completed(call, Outcome.ERROR, response.get("error").path("message").asText(), null);
+                ObjectNode error = response.deepCopy();
+                error.set("id", id);
+                return error;
+            }
+            return JsonRpc.result(id, completed(call, Outcome.OK, null, response.get("result")));
+        } catch (UpstreamException e) {
+            String message = AgentMessages.requestFailure(method, profile, e);
+            logFailure(method, e, message);
+            recorder.completed(call, outcomeOf(e, handle), message, null);
+            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, message);
+        }
+    }
+
+    /** Opens the profile's upstream session now, so its id can be recorded; the failure, if any, is the call's. */
+    private UpstreamException connect(UpstreamSession session) {
+        try {
+            session.ensureInitialized(config.requestTimeout());
+            return null;
+        } catch (UpstreamException e) {
+            return e;
+        }
+    }
+
+    private CallStart callStart(String method, JsonNode id, String profile, UpstreamSession session, String tool,
+            String target, JsonNode args) {
+        Account account = accounts.forProfile(profile);
+        return new CallStart(method, id, profile, account, regionByProfile.get(profile), config.service(),
+                session == null ? null : session.sessionId(), tool, target, args);
+    }
+
+    private static JsonNode forwardedArguments(ProfileRouter.Route route) {
+        return route instanceof ProfileRouter.Allowed a ? a.arguments() : ((ProfileRouter.Refused) route).arguments();
+    }
+
+    private JsonNode completed(RecordedCall call, Outcome outcome, String error, JsonNode result) {
+        recorder.completed(call, outcome, error, result);
+        return result;
+    }
+
+    private static Outcome outcomeOf(UpstreamException e, InFlight handle) {
+        if (handle.cancelled() || e.kind() == UpstreamException.Kind.CANCELLED) {
+            return Outcome.CANCELLED;
+        }
+        return e.kind() == UpstreamException.Kind.TIMEOUT ? Outcome.TIMEOUT : Outcome.ERROR;
     }
 
     /** Looks the tool up in what was listed; lists first if the agent called before listing. */

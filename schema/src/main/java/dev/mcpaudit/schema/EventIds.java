@@ -6,12 +6,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Event ids: UUID version 7 (RFC 9562), time-ordered, so consecutive appends land next to each other
  * in the {@code event_id} index instead of dirtying a random page each (measurably fewer pages per
- * commit; see BENCHMARKS.md).
+ * commit; see BENCHMARKS.md). Session and call ids use the same form, for the same reason.
  */
-final class EventIds {
+public final class EventIds {
     private EventIds() {}
 
-    static String next() {
+    public static String next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long millis = System.currentTimeMillis();
         long high = (millis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);

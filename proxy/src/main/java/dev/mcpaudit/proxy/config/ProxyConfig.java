@@ -1,12 +1,16 @@
 package dev.mcpaudit.proxy.config;
 
+import dev.mcpaudit.proxy.audit.AuditRecorder;
 import dev.mcpaudit.schema.redact.RedactionRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The proxy's settings after validation; everything downstream of start-up reads only this. */
+/**
+ * The proxy's settings after validation; everything downstream of start-up reads only this.
+ * {@code recordResultsMaxBytes} is negative when result bodies are not recorded.
+ */
 public record ProxyConfig(
         Endpoint endpoint,
         String service,
@@ -23,6 +27,8 @@ public record ProxyConfig(
         boolean disableTelemetry,
         boolean skipAuth,
         Path auditDb,
+        AuditRecorder.FailurePolicy auditFailure,
+        int recordResultsMaxBytes,
         RedactionRules redactionRules,
         List<String> profileTools,
         boolean lazyConnect) {

@@ -1,5 +1,7 @@
 package dev.mcpaudit.proxy.config;
 
+import dev.mcpaudit.proxy.audit.AuditRecorder;
+import dev.mcpaudit.schema.AuditLogLocation;
 import dev.mcpaudit.schema.redact.RedactionRules;
 import dev.mcpaudit.schema.redact.RedactionRulesException;
 import java.nio.file.Path;
@@ -95,8 +97,23 @@ public final class ProxyOptions {
     boolean skipAuth;
 
     @Option(names = "--audit-db", paramLabel = "PATH",
-            description = "Audit log file (default: $MCP_AUDIT_DB, else $XDG_STATE_HOME/mcp-audit-proxy/audit.db).")
+            description = "Audit log file (default: $MCP_AUDIT_DB, else $XDG_STATE_HOME/mcp-audit-proxy/audit.db, "
+                    + "else ~/.local/state/mcp-audit-proxy/audit.db).")
     Path auditDb;
+
+    @Option(names = "--audit-failure", defaultValue = "closed", paramLabel = "closed|open",
+            converter = AuditFailureConverter.class,
+            description = "When a call cannot be recorded in the audit log: closed (default) refuses it, "
+                    + "open sends it anyway and says so on stderr.")
+    AuditRecorder.FailurePolicy auditFailure;
+
+    @Option(names = "--record-results",
+            description = "Also record each call's (redacted) result body, up to --record-results-max-bytes.")
+    boolean recordResults;
+
+    @Option(names = "--record-results-max-bytes", defaultValue = "65536", paramLabel = "BYTES",
+            description = "Largest result body kept with --record-results; longer ones are cut and marked (default: ${DEFAULT-VALUE}).")
+    int recordResultsMaxBytes;
 
     @Option(names = "--redaction-rules", paramLabel = "FILE",
             description = "JSON rule file that adds redaction rules to the built-in ones or turns some off "
@@ -149,10 +166,32 @@ public final class ProxyOptions {
                 seconds("--tool-timeout", toolTimeout),
                 disableTelemetry,
                 skipAuth,
-                auditDb,
+                auditDb != null ? auditDb : AuditLogLocation.defaultPath(),
+                auditFailure,
+                recordResults ? checkedResultCap() : -1,
                 redactionRules(env),
                 profileTools == null || profileTools.isEmpty() ? DEFAULT_PROFILE_TOOLS : List.copyOf(profileTools),
                 lazyConnect);
+    }
+
+    private int checkedResultCap() {
+        if (recordResultsMaxBytes < 0) {
+            throw new ConfigException("--record-results-max-bytes must be 0 or more, got " + recordResultsMaxBytes + ".");
+        }
+        return recordResultsMaxBytes;
+    }
+
+    /** closed|open, in any case. */
+    static final class AuditFailureConverter implements picocli.CommandLine.ITypeConverter<AuditRecorder.FailurePolicy> {
+        @Override
+        public AuditRecorder.FailurePolicy convert(String value) {
+            for (AuditRecorder.FailurePolicy p : AuditRecorder.FailurePolicy.values()) {
+                if (p.name().equalsIgnoreCase(value)) {
+                    return p;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected closed or open, got '" + value + "'");
+        }
     }
 
     private RedactionRules redactionRules(Map<String, String> env) {

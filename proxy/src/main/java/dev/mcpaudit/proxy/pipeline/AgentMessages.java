@@ -16,6 +16,13 @@ public final class AgentMessages {
         };
     }
 
+    /** Fail-closed: why a call was not sent, and the two ways out. */
+    public static String auditUnavailable(String what, String why) {
+        return what + " was not sent: the audit log is unavailable (" + why + "). mcp-audit-proxy records every"
+                + " call before it runs; fix the log, or restart the proxy with --audit-failure open to run calls"
+                + " without recording them.";
+    }
+
     public static String requestFailure(String method, String profile, UpstreamException e) {
         return method + " failed: " + cause(profile, e);
     }

@@ -44,7 +44,11 @@ public final class ProfileRouter {
 
     public record Allowed(String profile, JsonNode arguments) implements Route {}
 
-    public record Refused(String requestedValue, String message) implements Route {}
+    /**
+     * @param requestedValue the refused aws_profile (its text, or its JSON when it is not a string)
+     * @param arguments the call's arguments without aws_profile, for the audit log
+     */
+    public record Refused(String requestedValue, String message, JsonNode arguments) implements Route {}
 
     public Route route(String toolName, JsonNode arguments) {
         if (arguments == null || !arguments.isObject() || !arguments.has(ARGUMENT)) {
@@ -62,8 +66,8 @@ public final class ProfileRouter {
             return new Allowed(requested.asText(), forwarded);
         }
         String shown = requested.isTextual() ? "'" + requested.asText() + "'" : requested.toString();
-        return new Refused(requested.toString(), "Tool call '" + toolName + "' was refused: aws_profile " + shown
+        return new Refused(requested.isTextual() ? requested.asText() : requested.toString(), "Tool call '" + toolName + "' was refused: aws_profile " + shown
                 + " is not an allowed profile. Allowed profiles: " + String.join(", ", profiles.allowed())
-                + ". Retry with one of them, or leave aws_profile out to use " + profiles.defaultProfile() + ".");
+                + ". Retry with one of them, or leave aws_profile out to use " + profiles.defaultProfile() + ".", forwarded);
     }
 }

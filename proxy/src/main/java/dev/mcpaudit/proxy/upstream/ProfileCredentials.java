@@ -60,6 +60,11 @@ public final class ProfileCredentials {
         return Optional.ofNullable(env.get("AWS_DEFAULT_REGION")).filter(s -> !s.isBlank());
     }
 
+    /** A setting of the profile in the config or credentials file, e.g. {@code role_arn}. */
+    public Optional<String> property(String profile, String name) {
+        return profileFiles.get().profile(profile).flatMap(p -> p.property(name));
+    }
+
     /** True when the profile is defined in the config or credentials file. */
     public boolean exists(String profile) {
         return profileFiles.get().profile(profile).isPresent();

@@ -49,6 +49,8 @@ public final class ProxyLatencyBench {
             Map<String, String> env = new HashMap<>(System.getenv());
             profiles.applyTo(env);
             env.put("HOME", dir.toString());
+            env.putAll(upstream.stsEnvironment());
+            env.put("MCP_AUDIT_DB", dir.resolve("audit.db").toString());
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             // e.g. -Dbench.proxyJvmArgs=-XX:StartFlightRecording=filename=/tmp/proxy.jfr to profile the proxy
             String jvmArgs = System.getProperty("bench.proxyJvmArgs", "");

@@ -39,6 +39,8 @@ class ProxyStdioIT {
         env = new HashMap<>();
         profiles.applyTo(env);
         env.put("HOME", dir.toString());
+        env.putAll(upstream.stsEnvironment());
+        env.put("MCP_AUDIT_DB", dir.resolve("audit.db").toString());
         proxy = start("--log-level", "INFO");
     }
 

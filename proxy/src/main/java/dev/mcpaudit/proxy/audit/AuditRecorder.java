@@ -1,0 +1,292 @@
+package dev.mcpaudit.proxy.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.CanonicalJson;
+import dev.mcpaudit.schema.EventIds;
+import dev.mcpaudit.schema.EventType;
+import dev.mcpaudit.schema.NewEvent;
+import dev.mcpaudit.schema.redact.RedactionRules;
+import dev.mcpaudit.schema.redact.Redactor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the proxy's session and its calls to the audit log. {@code call.requested} is durable
+ * before the call leaves and {@code call.completed} before the agent sees the answer, so a crash in
+ * between leaves the call visible as incomplete, never missing.
+ *
+ * <p>Fail-closed by default: when the log cannot be opened or written, {@link #requested} throws
+ * and the caller must not forward the call. With {@code --audit-failure open} calls go ahead
+ * unrecorded, and stderr says so once per run of failures. The log is (re)opened on demand, so a
+ * problem fixed while the proxy runs (permissions, disk space) heals without a restart.
+ */
+public final class AuditRecorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A call must not hang for long on a log another process holds. */
+    private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
+
+    /** What to do with a call that cannot be recorded. */
+    public enum FailurePolicy { CLOSED, OPEN }
+
+    /** A call whose {@code call.requested} is in the log (or, fail-open, could not be written). */
+    public record RecordedCall(String callId, long startNanos, boolean recorded) {}
+
+    private final Path dbPath;
+    private final RedactionRules rules;
+    private final FailurePolicy policy;
+    private final int maxResultBytes;
+    private final boolean enabled;
+    private final String sessionId = EventIds.next();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicLong requested = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong unrecorded = new AtomicLong();
+    /** Session events are written here, in order and off the agent's path (start-up must stay fast). */
+    private final ExecutorService sessionEvents = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "audit-session-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private AuditLog log;
+
+    /**
+     * @param maxResultBytes with {@code --record-results}, the largest result body kept (canonical
+     *     JSON bytes); negative to record no result bodies
+     */
+    public AuditRecorder(Path dbPath, RedactionRules rules, FailurePolicy policy, int maxResultBytes) {
+        this(dbPath, rules, policy, maxResultBytes, true);
+    }
+
+    private AuditRecorder(Path dbPath, RedactionRules rules, FailurePolicy policy, int maxResultBytes, boolean enabled) {
+        this.dbPath = dbPath;
+        this.rules = rules;
+        this.policy = policy;
+        this.maxResultBytes = maxResultBytes;
+        this.enabled = enabled;
+    }
+
+    /** Records nothing: only for measuring what recording costs (see BENCHMARKS.md). */
+    public static AuditRecorder disabledForBenchmarks() {
+        return new AuditRecorder(null, RedactionRules.defaults(), FailurePolicy.OPEN, -1, false);
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public Path dbPath() {
+        return dbPath;
+    }
+
+    /**
+     * Opens the log and records {@code session.started}, in the background; a failure is reported
+     * on stderr, and opening is tried again by every call.
+     */
+    public void start(Supplier<ObjectNode> sessionInfo) {
+        if (enabled) {
+            sessionEvents.execute(() -> append(EventType.SESSION_STARTED, null, redactor -> sessionInfo.get(),
+                    "record the session start"));
+        }
+    }
+
+    /** Records the agent's {@code clientInfo} once {@code initialize} arrives, in the background. */
+    public void clientInitialized(JsonNode clientInfo, String protocolVersion) {
+        if (!enabled) {
+            return;
+        }
+        ObjectNode payload = JSON.createObjectNode();
+        payload.set("client_info", clientInfo == null || clientInfo.isMissingNode() ? JSON.nullNode() : clientInfo.deepCopy());
+        payload.put("protocol_version", protocolVersion);
+        sessionEvents.execute(() -> append(EventType.CLIENT_INITIALIZED, null, redactor -> payload,
+                "record the agent's initialize"));
+    }
+
+    /**
+     * Records the call before it is sent.
+     *
+     * @throws AuditUnavailableException fail-closed, when it could not be recorded: do not send it
+     */
+    public RecordedCall requested(CallStart call) throws AuditUnavailableException {
+        String callId = EventIds.next();
+        long start = System.nanoTime();
+        requested.incrementAndGet();
+        if (!enabled) {
+            return new RecordedCall(callId, start, false);
+        }
+        try {
+            appendOrThrow(EventType.CALL_REQUESTED, callId, redactor -> describe(call, redactor));
+            return new RecordedCall(callId, start, true);
+        } catch (AuditUnavailableException e) {
+            if (policy == FailurePolicy.CLOSED) {
+                throw e;
+            }
+            unrecorded.incrementAndGet();
+            return new RecordedCall(callId, start, false);
+        }
+    }
+
+    /**
+     * Records how the call ended, before the agent gets the answer.
+     *
+     * @param resultSentToAgent the JSON-RPC {@code result} the agent receives, or null when it gets an error
+     */
+    public void completed(RecordedCall call, Outcome outcome, String error, JsonNode resultSentToAgent) {
+        completed.incrementAndGet();
+        if (!enabled || !call.recorded()) {
+            return;
+        }
+        double durationMs = Math.round((System.nanoTime() - call.startNanos()) / 1e5) / 10.0;
+        append(EventType.CALL_COMPLETED, call.callId(), redactor -> {
+            ObjectNode payload = JSON.createObjectNode();
+            payload.put("outcome", outcome.wireName());
+            if (error != null) {
+                payload.put("error", error);
+            }
+            payload.put("duration_ms", durationMs);
+            if (resultSentToAgent != null) {
+                payload.put("result_sha256", CanonicalJson.sha256Hex(resultSentToAgent));
+                if (maxResultBytes >= 0) {
+                    putResult(payload, redactor.redact(resultSentToAgent).value());
+                }
+            }
+            return payload;
+        }, "record the end of a call");
+    }
+
+    /** Records a call the proxy refused; nothing was sent upstream. */
+    public void rejected(CallStart call, String reason) {
+        rejected.incrementAndGet();
+        if (!enabled) {
+            return;
+        }
+        append(EventType.CALL_REJECTED, EventIds.next(), redactor -> describe(call, redactor).put("reason", reason),
+                "record a refused call");
+    }
+
+    /** Records {@code session.ended} with the session's counts and closes the log. */
+    @Override
+    public void close() {
+        if (!enabled) {
+            return;
+        }
+        sessionEvents.shutdown();
+        try {
+            sessionEvents.awaitTermination(BUSY_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ObjectNode counts = JSON.createObjectNode();
+        counts.put("calls_requested", requested.get());
+        counts.put("calls_completed", completed.get());
+        counts.put("calls_rejected", rejected.get());
+        counts.put("calls_not_recorded", unrecorded.get());
+        append(EventType.SESSION_ENDED, null, redactor -> counts, "record the session end");
+        synchronized (this) {
+            if (log != null) {
+                log.close();
+                log = null;
+            }
+        }
+    }
+
+    private static ObjectNode describe(CallStart call, Redactor redactor) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("method", call.method());
+        if (call.jsonRpcId() != null) {
+            p.set("jsonrpc_id", call.jsonRpcId());
+        }
+        putIfNotNull(p, "profile", call.profile());
+        Account account = call.account();
+        if (account != null) {
+            putIfNotNull(p, "account_id", account.accountId());
+            p.put("account_source", account.source());
+            putIfNotNull(p, "principal_arn", account.principalArn());
+        }
+        putIfNotNull(p, "region", call.region());
+        putIfNotNull(p, "service", call.service());
+        putIfNotNull(p, "upstream_session_id", call.upstreamSessionId());
+        putIfNotNull(p, "tool", call.tool());
+        putIfNotNull(p, "target", call.target());
+        if (call.args() != null && !call.args().isNull()) {
+            JsonNode redacted = call.tool() != null
+                    ? redactor.redactArguments(call.tool(), call.args()).value()
+                    : redactor.redact(call.args()).value();
+            p.set("args", redacted);
+            p.put("args_fingerprint", CanonicalJson.sha256Hex(redacted));
+        }
+        return p;
+    }
+
+    /** The (already redacted) result body, cut to the cap after redaction so a cut cannot expose part of a secret. */
+    private void putResult(ObjectNode payload, JsonNode redacted) {
+        String canonical = CanonicalJson.canonicalize(redacted);
+        byte[] bytes = canonical.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxResultBytes) {
+            payload.set("result", redacted);
+            return;
+        }
+        String kept = new String(bytes, 0, maxResultBytes, StandardCharsets.UTF_8);
+        if (!kept.isEmpty() && kept.charAt(kept.length() - 1) == '\uFFFD') {
+            kept = kept.substring(0, kept.length() - 1); // a character cut in half
+        }
+        payload.put("result", kept);
+        payload.put("result_truncated", true);
+        payload.put("result_bytes", bytes.length);
+    }
+
+    private static void putIfNotNull(ObjectNode p, String field, String value) {
+        if (value != null) {
+            p.put(field, value);
+        }
+    }
+
+    /** Best effort: events whose loss must not stop the proxy (session bookkeeping, completions). */
+    private void append(EventType type, String callId, Function<Redactor, ObjectNode> payload, String what) {
+        try {
+            appendOrThrow(type, callId, payload);
+        } catch (AuditUnavailableException e) {
+            LOG.error("could not {}: {}", what, e.getMessage());
+        }
+    }
+
+    /** Builds the payload with the log's redactor (its fingerprint key), then appends it durably. */
+    private void appendOrThrow(EventType type, String callId, Function<Redactor, ObjectNode> payload)
+            throws AuditUnavailableException {
+        try {
+            AuditLog open = openLog();
+            open.appender().append(NewEvent.now(type, sessionId, callId, payload.apply(open.redactor())));
+            if (failing.compareAndSet(true, false)) {
+                LOG.warn("the audit log {} is writable again; calls are recorded", dbPath);
+            }
+        } catch (RuntimeException e) { // AuditLogException, and whatever else stops the write
+            if (failing.compareAndSet(false, true)) {
+                LOG.error("the audit log is unavailable: {} {}", e.getMessage(), policy == FailurePolicy.CLOSED
+                        ? "Calls that must be recorded are refused until it is fixed (--audit-failure closed)."
+                        : "Calls are forwarded WITHOUT being recorded until it is fixed (--audit-failure open).");
+            }
+            throw new AuditUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    private synchronized AuditLog openLog() {
+        if (log == null) {
+            log = AuditLog.openForAppend(dbPath, BUSY_TIMEOUT, rules);
+        }
+        return log;
+    }
+}
