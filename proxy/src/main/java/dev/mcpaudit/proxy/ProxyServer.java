@@ -21,6 +21,8 @@ import dev.mcpaudit.proxy.upstream.UpstreamHttp;
 import dev.mcpaudit.proxy.upstream.UpstreamSession;
 import dev.mcpaudit.proxy.upstream.UpstreamSession.InFlight;
 import dev.mcpaudit.schema.ProductVersion;
+import dev.mcpaudit.schema.redact.FingerprintKey;
+import dev.mcpaudit.schema.redact.Redactor;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +51,8 @@ final class ProxyServer {
     private final AuditRecorder recorder;
     private final AccountResolver accounts;
     private final Map<String, String> regionByProfile;
+    /** For DEBUG lines that quote upstream or the agent: the same rules as the log, a throw-away key. */
+    private final Redactor logRedactor;
     private final ExecutorService workers;
     /** Agent request id (as JSON text) → the upstream request serving it, for notifications/cancelled. */
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -69,6 +73,7 @@ final class ProxyServer {
         this.recorder = recorder;
         this.accounts = accounts;
         this.regionByProfile = Map.copyOf(regionByProfile);
+        this.logRedactor = new Redactor(config.redactionRules(), FingerprintKey.ephemeral());
         this.agent = agent;
         this.http = http;
         this.upstreams = new Upstreams(http, this::onServerMessage, background);
@@ -172,9 +177,11 @@ final class ProxyServer {
      * Above DEBUG only the kind of failure is logged: the full sentence may quote upstream's answer,
      * which can echo the call's arguments.
      */
-    private static void logFailure(String what, UpstreamException e, String message) {
+    private void logFailure(String what, UpstreamException e, String message) {
         LOG.error("{} failed: {}", what, e.kind());
-        LOG.debug("{}", message);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}", logRedactor.redactText(message));
+        }
     }
 
     private JsonNode initialize(JsonNode params) throws UpstreamException {
@@ -218,7 +225,9 @@ final class ProxyServer {
         }
         if (route instanceof ProfileRouter.Refused refused) {
             LOG.warn("refused a tools/call to {}: its aws_profile is not an allowed profile", tool);
-            LOG.debug("refused aws_profile value: {}", refused.requestedValue());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("refused aws_profile value: {}", logRedactor.redactText(refused.requestedValue()));
+            }
             recorder.rejected(new CallStart("tools/call", id, refused.requestedValue(), null, null, config.service(),
                     null, tool, null, refused.arguments()), refused.message());
             return JsonRpc.toolError(refused.message());

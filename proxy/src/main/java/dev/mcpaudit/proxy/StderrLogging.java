@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 
 /**
  * Logback's configuration for the proxy, in code (found through META-INF/services): every line to
- * stderr, since stdout belongs to JSON-RPC, at ERROR until {@code --log-level} says otherwise.
+ * stderr, since stdout belongs to JSON-RPC, at ERROR until {@code --log-level} says otherwise, and
+ * never with a secret: third-party loggers that print credentials stay at INFO even at DEBUG.
  * Code rather than logback.xml because parsing XML at start-up costs the agent a noticeable wait.
  */
 public final class StderrLogging extends ContextAwareBase implements Configurator {
@@ -31,8 +32,14 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         stderr.setEncoder(encoder);
         stderr.start();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(level(System.getProperty(LEVEL_PROPERTY, "ERROR")));
+        Level level = level(System.getProperty(LEVEL_PROPERTY, "ERROR"));
+        root.setLevel(level);
         root.addAppender(stderr);
+        // The AWS SDK's DEBUG output includes canonical requests with session tokens: never below INFO.
+        if (level.isGreaterOrEqual(Level.INFO)) {
+            return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        }
+        context.getLogger("software.amazon.awssdk").setLevel(Level.INFO);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

@@ -21,18 +21,17 @@ final class AccessKeyAccount {
         if (fifth == 'I' || fifth == 'J') {
             return Optional.empty();
         }
-        long first48Bits = 0;
-        int bits = 0;
-        for (int i = 4; i < 20 && bits < 48; i++) {
-            int v = BASE32.indexOf(accessKeyId.charAt(i));
-            if (v < 0) {
-                return Optional.empty();
+        for (int i = 4; i < 20; i++) {
+            if (BASE32.indexOf(accessKeyId.charAt(i)) < 0) {
+                return Optional.empty(); // not a real key id: nothing trustworthy to decode
             }
-            first48Bits = (first48Bits << 5) | v;
-            bits += 5;
         }
-        first48Bits >>>= bits - 48; // keep exactly the first 6 bytes
+        long first48Bits = 0;
+        for (int i = 4; i < 14; i++) { // 10 characters = 50 bits, of which the first 48 are wanted
+            first48Bits = (first48Bits << 5) | BASE32.indexOf(accessKeyId.charAt(i));
+        }
+        first48Bits >>>= 2;
         long account = (first48Bits & 0x7fffffffff80L) >>> 7;
-        return Optional.of(String.format("%012d", account));
+        return account > 999_999_999_999L ? Optional.empty() : Optional.of(String.format("%012d", account));
     }
 }

@@ -130,6 +130,9 @@ public final class AccountResolver {
     }
 
     private Optional<Account> fromConfig(String profile) {
+        if (!credentials.credentialsFromProfileSettings(profile)) {
+            return Optional.empty();
+        }
         Optional<String> fromRole = credentials.property(profile, "role_arn").flatMap(AccountResolver::accountOfArn);
         Optional<String> fromSso = credentials.property(profile, "sso_account_id").filter(a -> a.matches("\\d{12}"));
         return fromRole.or(() -> fromSso).map(a -> new Account(a, "config", null));

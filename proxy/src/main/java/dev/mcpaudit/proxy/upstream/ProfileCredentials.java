@@ -65,6 +65,20 @@ public final class ProfileCredentials {
         return profileFiles.get().profile(profile).flatMap(p -> p.property(name));
     }
 
+    /**
+     * False when the profile's credentials come from elsewhere than its own settings: the unnamed
+     * default with keys in the environment or system properties, which win over {@code [default]}.
+     * Then the profile's {@code role_arn} or {@code sso_account_id} says nothing about the account.
+     */
+    public boolean credentialsFromProfileSettings(String profile) {
+        return !profile.equals(DEFAULT_CHAIN)
+                || (isBlank(env.get("AWS_ACCESS_KEY_ID")) && isBlank(System.getProperty("aws.accessKeyId")));
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
     /** True when the profile is defined in the config or credentials file. */
     public boolean exists(String profile) {
         return profileFiles.get().profile(profile).isPresent();

@@ -57,8 +57,12 @@ public final class ProxyLatencyBench {
             if (!jvmArgs.isBlank()) {
                 cmd.addAll(List.of(jvmArgs.split("\\s+")));
             }
-            cmd.addAll(List.of("-jar", jar.toString(), upstream.endpoint().toString(), "--service", "aws-mcp",
-                    "--region", "us-east-1", "--profile", "dev"));
+            List<String> proxyArgs = List.of("-jar", jar.toString(), upstream.endpoint().toString(), "--service", "aws-mcp",
+                    "--region", "us-east-1", "--profile", "dev");
+            List<String> auditOff = new ArrayList<>(cmd);
+            auditOff.add("-Dmcpaudit.bench.auditOff=true"); // the same proxy, recording nothing: the audit's cost is the difference
+            auditOff.addAll(proxyArgs);
+            cmd.addAll(proxyArgs);
 
             long[] startups = new long[5];
             for (int i = 0; i < startups.length; i++) {
@@ -76,33 +80,31 @@ public final class ProxyLatencyBench {
             String session = init.headers().firstValue("mcp-session-id").orElseThrow();
             Call directCall = id -> directCall(direct, upstream.endpoint().toURL(), session, toolCall(id));
 
-            try (Stdio proxy = new Stdio(cmd, env)) {
+            try (Stdio proxy = new Stdio(cmd, env); Stdio unaudited = new Stdio(auditOff, env)) {
                 proxy.initialize();
-                measure("warm-up", directCall, 1, WARMUP);
-                measure("warm-up", proxy::call, 1, WARMUP);
-                measure("warm-up", directCall, CONCURRENCY, WARMUP / 2);
-                measure("warm-up", proxy::call, CONCURRENCY, WARMUP / 2);
+                unaudited.initialize();
+                for (Call path : List.<Call>of(directCall, unaudited::call, proxy::call)) {
+                    measure("warm-up", path, 1, WARMUP);
+                    measure("warm-up", path, CONCURRENCY, WARMUP / 2);
+                }
                 upstream.reset();
-                long[][] seq = interleaved(directCall, proxy, 1);
+                long[][] seq = interleaved(List.of(directCall, unaudited::call, proxy::call), 1);
                 long cpuBefore = proxy.cpuMillis();
                 measure("proxy", proxy::call, 1, CALLS);
                 double cpuPerCall = (proxy.cpuMillis() - cpuBefore) * 1000.0 / CALLS;
-                long[][] par = interleaved(directCall, proxy, CONCURRENCY);
-                long[] directSeq = seq[0];
-                long[] proxySeq = seq[1];
-                long[] directPar = par[0];
-                long[] proxyPar = par[1];
+                long[][] par = interleaved(List.of(directCall, unaudited::call, proxy::call), CONCURRENCY);
                 upstream.reset(); // WireMock keeps every request; don't let the journal grow with the run
 
                 StringBuilder out = new StringBuilder();
                 out.append(String.format("start-up to first initialize answer: median %.0f ms (of %d runs)%n%n",
                         median(startups) / 1e6, startups.length));
-                out.append(String.format("proxy CPU time per sequential call (user + system, from /proc): %.0f µs%n%n",
+                out.append(String.format("proxy (audit on) CPU time per sequential call (user + system, from /proc): %.0f µs%n%n",
                         cpuPerCall));
-                out.append("| run | calls | direct p50 | proxy p50 | overhead p50 | direct p99 | proxy p99 | overhead p99 |\n");
+                out.append("| run | calls | percentile | direct | proxy, audit off | proxy, audit on | proxy overhead (off − direct)"
+                        + " | audit cost (on − off) |\n");
                 out.append("|---|---|---|---|---|---|---|---|\n");
-                row(out, "sequential", directSeq, proxySeq);
-                row(out, CONCURRENCY + " concurrent", directPar, proxyPar);
+                row(out, "sequential", seq);
+                row(out, CONCURRENCY + " concurrent", par);
                 System.out.println();
                 System.out.print(out);
                 Files.writeString(Path.of("target", "proxy-latency.md"), out);
@@ -139,19 +141,19 @@ public final class ProxyLatencyBench {
     }
 
     /**
-     * Both paths in alternating rounds, so that drift in the machine's load (it is shared, two cores)
-     * falls on both alike; returns {direct, proxy} latencies.
+     * The paths in alternating rounds, so that drift in the machine's load (it is shared, two cores)
+     * falls on all alike; returns the latencies of each path, in the order given.
      */
-    private static long[][] interleaved(Call direct, Stdio proxy, int threads) throws Exception {
+    private static long[][] interleaved(List<Call> paths, int threads) throws Exception {
         int rounds = 6;
         int perRound = CALLS / rounds;
-        long[] d = new long[perRound * rounds];
-        long[] p = new long[perRound * rounds];
+        long[][] out = new long[paths.size()][perRound * rounds];
         for (int r = 0; r < rounds; r++) {
-            System.arraycopy(measure("direct", direct, threads, perRound), 0, d, r * perRound, perRound);
-            System.arraycopy(measure("proxy", proxy::call, threads, perRound), 0, p, r * perRound, perRound);
+            for (int i = 0; i < paths.size(); i++) {
+                System.arraycopy(measure("path " + i, paths.get(i), threads, perRound), 0, out[i], r * perRound, perRound);
+            }
         }
-        return new long[][] {d, p};
+        return out;
     }
 
     @FunctionalInterface
@@ -194,13 +196,15 @@ public final class ProxyLatencyBench {
         return latencies;
     }
 
-    private static void row(StringBuilder out, String run, long[] direct, long[] proxy) {
-        double d50 = percentile(direct, 50);
-        double p50 = percentile(proxy, 50);
-        double d99 = percentile(direct, 99);
-        double p99 = percentile(proxy, 99);
-        out.append(String.format("| %s | %d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", run,
-                direct.length, d50, p50, p50 - d50, d99, p99, p99 - d99));
+    /** {direct, audit off, audit on} latencies → a p50 and a p99 line. */
+    private static void row(StringBuilder out, String run, long[][] paths) {
+        for (int p : new int[] {50, 99}) {
+            double direct = percentile(paths[0], p);
+            double off = percentile(paths[1], p);
+            double on = percentile(paths[2], p);
+            out.append(String.format("| %s | %d | p%d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", run,
+                    paths[0].length, p, direct, off, on, off - direct, on - off));
+        }
     }
 
     private static double percentile(long[] ns, double p) {

@@ -133,6 +133,21 @@ public final class RedactionRules {
         return known.orElse(null);
     }
 
+    /**
+     * The rule that makes {@code --flag}'s value secret outside a parsed command line: a key rule
+     * on its name, or a flag rule that needs no other flag to decide. Null when none does.
+     */
+    String secretFlagRule(String flagName) {
+        String flag = "--" + flagName;
+        for (FlagRule rule : flagRules) {
+            if (rule.whenFlag() == null && rule.command() == null && rule.appliesTo(flag)) {
+                return rule.name();
+            }
+        }
+        KeyRule byName = keyRuleFor(flag);
+        return byName == null ? null : byName.name();
+    }
+
     List<ValueRule> valueRules() {
         return valueRules;
     }

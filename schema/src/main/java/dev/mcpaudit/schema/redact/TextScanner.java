@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Finds secrets inside one string: every value rule, plus assignments ({@code password=…}) whose
- * name a key rule matches. A colon counts only when a space or quote follows ({@code password: x},
+ * name a key rule matches, and {@code --flag value} when the flag is a secret one (a command line
+ * echoed in a result or an error). A colon counts only when a space or quote follows ({@code password: x},
  * {@code "password":"x"}), so ARNs and IAM actions ({@code arn:aws:secretsmanager:…}) are not
  * mistaken for assignments. In script mode only quoted literals count as assigned values, so
  * {@code token = get_token()} keeps its code readable while {@code token = "abc"} is hidden.
@@ -20,6 +21,9 @@ final class TextScanner {
     private static final String UNQUOTED = "([^\\s\"'&;,)}\\]<>=\\[][^\\s\"'&;,)}\\]<>]*)";
     private static final Pattern TEXT_ASSIGNMENT = Pattern.compile(NAME + "(?:" + QUOTED + "|" + UNQUOTED + ")");
     private static final Pattern SCRIPT_ASSIGNMENT = Pattern.compile(NAME + QUOTED);
+    /** {@code --flag value} in free text, e.g. a command line echoed in a tool result or an error. */
+    private static final Pattern FLAG = Pattern.compile(
+            "(?<![A-Za-z0-9_-])--([A-Za-z][A-Za-z0-9-]*)(?:=|\\s+)(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|(?!--)[^\\s\"']+)");
 
     /** A span of the text to hide and the rule that hides it. */
     record Hit(int start, int end, String rule) {}
@@ -39,6 +43,9 @@ final class TextScanner {
         }
         if (rules.assignmentsEnabled() && (text.indexOf('=') >= 0 || text.indexOf(':') >= 0)) {
             findAssignments(text, script ? SCRIPT_ASSIGNMENT : TEXT_ASSIGNMENT, hits);
+        }
+        if (rules.assignmentsEnabled() && !script && text.contains("--")) {
+            findFlags(text, hits);
         }
         if (text.contains("[REDACTED:")) {
             dropHitsInsideMarkers(text, hits);
@@ -82,6 +89,31 @@ final class TextScanner {
             }
             if (end > start && !Marker.isMarker(text.substring(start, end))) {
                 hits.add(new Hit(start, end, rule.name()));
+            }
+        }
+    }
+
+    /** A secret flag's value wherever a command line shows up in text; the quotes stay. */
+    private void findFlags(String text, List<Hit> hits) {
+        Matcher m = FLAG.matcher(text);
+        while (m.find()) {
+            String rule = rules.secretFlagRule(m.group(1));
+            if (rule == null) {
+                continue;
+            }
+            int start = m.start(2);
+            int end = m.end(2);
+            String value = m.group(2);
+            if (value.startsWith("file://") || value.startsWith("fileb://")) {
+                continue; // names where the secret is, which is worth keeping
+            }
+            char first = text.charAt(start);
+            if ((first == '"' || first == '\'') && end - start >= 2) {
+                start++;
+                end--;
+            }
+            if (end > start && !Marker.isMarker(text.substring(start, end))) {
+                hits.add(new Hit(start, end, rule));
             }
         }
     }
