@@ -105,7 +105,7 @@ final class ProxyServer {
                     if (!handle.cancelled()) {
                         agent.send(response);
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) {
                     // Every request gets an answer: an agent waits for one, possibly forever.
                     LOG.error("handling {} failed", message.get("method").asText(), e);
                     agent.send(JsonRpc.error(message.get("id"), JsonRpc.INTERNAL_ERROR,

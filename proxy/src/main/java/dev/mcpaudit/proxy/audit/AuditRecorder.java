@@ -273,7 +273,7 @@ public final class AuditRecorder implements AutoCloseable {
             if (failing.compareAndSet(true, false)) {
                 LOG.warn("the audit log {} is writable again; calls are recorded", dbPath);
             }
-        } catch (RuntimeException e) { // AuditLogException, and whatever else stops the write
+        } catch (RuntimeException | LinkageError e) { // e.g. SQLite's native library could not be loaded
             if (failing.compareAndSet(false, true)) {
                 LOG.error("the audit log is unavailable: {} {}", e.getMessage(), policy == FailurePolicy.CLOSED
                         ? "Calls that must be recorded are refused until it is fixed (--audit-failure closed)."

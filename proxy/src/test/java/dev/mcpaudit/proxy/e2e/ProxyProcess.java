@@ -29,7 +29,20 @@ final class ProxyProcess implements AutoCloseable {
     private final StringBuffer stderr = new StringBuffer();
 
     ProxyProcess(List<String> args, Map<String, String> env) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
+        this(null, args, env);
+    }
+
+    /**
+     * Starts the jar through {@code sh -c '<shellPrefix>; exec java -jar … <args>'}, e.g. to set a
+     * ulimit the JVM inherits; {@code exec} replaces the shell, so the process is still the proxy's
+     * JVM. A null prefix starts the JVM directly.
+     */
+    ProxyProcess(String shellPrefix, List<String> args, Map<String, String> env) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (shellPrefix != null) {
+            cmd.addAll(List.of("sh", "-c", shellPrefix + "; exec \"$0\" \"$@\""));
+        }
+        cmd.addAll(List.of(javaBinary(), "-jar", JAR.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
