@@ -109,9 +109,7 @@ public final class ProxyMain implements Callable<Integer> {
                 ? AuditRecorder.disabledForBenchmarks()
                 : new AuditRecorder(config.auditDb(), config.redactionRules(), config.auditFailure(),
                         config.recordResultsMaxBytes());
-        recorder.start(() -> sessionInfo(config, regionByProfile)); // host name lookup and all: off the start-up path
         AccountResolver accounts = new AccountResolver(credentials, regionByProfile::get, upstreamIo, STS_TIMEOUT);
-        accounts.prefetch(config.profiles().allowed());
         UpstreamHttp http = new UpstreamHttp(
                 config.endpoint().uri(),
                 config.connectTimeout(),
@@ -125,7 +123,12 @@ public final class ProxyMain implements Callable<Integer> {
         StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
         ProxyServer server = new ProxyServer(config, agent, http, router, new ToolCatalog(router, config.readOnly()),
-                recorder, accounts, regionByProfile, workers, upstreamIo);
+                recorder, accounts, regionByProfile, workers, upstreamIo, () -> {
+                    // On the agent's first request, not at launch: opening SQLite and the first STS
+                    // lookup would otherwise compete with JVM start-up for the CPU (start-up target: 1 s).
+                    recorder.start(() -> sessionInfo(config, regionByProfile));
+                    accounts.prefetch(config.profiles().allowed());
+                });
         Logger log = LoggerFactory.getLogger(ProxyMain.class);
         log.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {}), recording to {}", ProductVersion.get(),
                 config.endpoint().uri(), config.service(), config.signingRegion(), config.profiles().allowed(),

@@ -26,6 +26,7 @@ import dev.mcpaudit.schema.redact.Redactor;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -51,9 +52,11 @@ final class ProxyServer {
     private final AuditRecorder recorder;
     private final AccountResolver accounts;
     private final Map<String, String> regionByProfile;
-    /** For DEBUG lines that quote upstream or the agent: the same rules as the log, a throw-away key. */
+    /** For DEBUG lines that quote upstream or the agent: the same rules as the log, a throw-away key; null above DEBUG. */
     private final Redactor logRedactor;
     private final ExecutorService workers;
+    private final Runnable onFirstRequest;
+    private final AtomicBoolean started = new AtomicBoolean();
     /** Agent request id (as JSON text) → the upstream request serving it, for notifications/cancelled. */
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     /** Proxy-assigned id → the upstream request it stands for (server→client requests). */
@@ -65,15 +68,18 @@ final class ProxyServer {
     /**
      * @param workers runs the agent's requests, one thread each while it waits on upstream
      * @param background runs upstream's listening streams and cancellations
+     * @param onFirstRequest start-up work that can wait for the agent (it must not block)
      */
     ProxyServer(ProxyConfig config, StdioChannel agent, UpstreamHttp http, ProfileRouter router, ToolCatalog catalog,
             AuditRecorder recorder, AccountResolver accounts, Map<String, String> regionByProfile,
-            ExecutorService workers, ExecutorService background) {
+            ExecutorService workers, ExecutorService background, Runnable onFirstRequest) {
+        this.onFirstRequest = onFirstRequest;
         this.config = config;
         this.recorder = recorder;
         this.accounts = accounts;
         this.regionByProfile = Map.copyOf(regionByProfile);
-        this.logRedactor = new Redactor(config.redactionRules(), FingerprintKey.ephemeral());
+        // Only DEBUG lines quote anything; a key (SecureRandom) is not worth making at start-up otherwise.
+        this.logRedactor = LOG.isDebugEnabled() ? new Redactor(config.redactionRules(), FingerprintKey.ephemeral()) : null;
         this.agent = agent;
         this.http = http;
         this.upstreams = new Upstreams(http, this::onServerMessage, background);
@@ -96,6 +102,9 @@ final class ProxyServer {
         } else if (JsonRpc.isNotification(message)) {
             onAgentNotification(message);
         } else {
+            if (started.compareAndSet(false, true)) {
+                onFirstRequest.run();
+            }
             String key = message.get("id").toString();
             InFlight handle = new InFlight();
             inFlight.put(key, handle);
