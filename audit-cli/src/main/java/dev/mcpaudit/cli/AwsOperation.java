@@ -1,0 +1,78 @@
+package dev.mcpaudit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The AWS service and operation a recorded call ran ({@code s3api put-bucket-policy}), parsed from
+ * the {@code cli_command} of {@code aws___call_aws}, and whether it changes anything. Read
+ * operations are recognised by their verb (describe, list, get, head, lookup, …); everything else
+ * that calls AWS, and every {@code aws___run_script} (its code can do anything), counts as a write.
+ */
+record AwsOperation(String service, String operation) {
+    static final String CALL_AWS = "aws___call_aws";
+    static final String RUN_SCRIPT = "aws___run_script";
+
+    private static final List<String> READ_PREFIXES = List.of("describe", "list", "get", "head", "lookup", "search",
+            "scan", "query", "select", "batch-get", "check", "estimate", "preview", "filter", "view", "simulate",
+            "validate", "detect", "test", "generate-presigned", "presign", "wait", "help");
+    private static final Set<String> S3_READS = Set.of("ls", "presign");
+    private static final Set<String> VALUELESS_GLOBAL_FLAGS = Set.of("--debug", "--no-verify-ssl", "--no-paginate",
+            "--no-sign-request", "--no-cli-pager", "--cli-auto-prompt", "--no-cli-auto-prompt");
+
+    /** "service operation", e.g. "s3api put-bucket-policy". */
+    String name() {
+        return operation.isEmpty() ? service : service + " " + operation;
+    }
+
+    boolean isWrite() {
+        if (service.equals("s3")) {
+            return !S3_READS.contains(operation);
+        }
+        String op = operation.toLowerCase(Locale.ROOT);
+        return READ_PREFIXES.stream().noneMatch(p -> op.equals(p) || op.startsWith(p + "-"));
+    }
+
+    /** The operation of a {@code cli_command}, if it names one. */
+    static Optional<AwsOperation> ofCommand(String cliCommand) {
+        if (cliCommand == null) {
+            return Optional.empty();
+        }
+        String[] words = cliCommand.strip().split("\\s+");
+        List<String> found = new ArrayList<>(2);
+        int i = words.length > 0 && words[0].equals("aws") ? 1 : 0;
+        while (i < words.length && found.size() < 2) {
+            String w = words[i];
+            if (w.startsWith("-")) {
+                i += VALUELESS_GLOBAL_FLAGS.contains(w) || w.contains("=") ? 1 : 2;
+                continue;
+            }
+            found.add(w.toLowerCase(Locale.ROOT));
+            i++;
+        }
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AwsOperation(found.get(0), found.size() > 1 ? found.get(1) : ""));
+    }
+
+    /** A call's operation from its tool and (redacted) arguments. */
+    static Optional<AwsOperation> ofCall(String tool, JsonNode args) {
+        if (CALL_AWS.equals(tool) && args != null) {
+            return ofCommand(args.path("cli_command").asText(null));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a recorded call changes anything in AWS, as far as the log can tell. */
+    static boolean isWrite(String tool, JsonNode args) {
+        if (RUN_SCRIPT.equals(tool)) {
+            return true;
+        }
+        return ofCall(tool, args).map(AwsOperation::isWrite).orElse(false);
+    }
+}

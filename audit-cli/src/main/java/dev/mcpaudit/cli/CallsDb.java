@@ -1,0 +1,90 @@
+package dev.mcpaudit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpaudit.schema.AuditLog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sqlite.Function;
+
+/**
+ * Read-only queries over an audit log for audit-cli: rows as ordered maps named like the read
+ * model's columns. Registers {@link #IS_WRITE} on each connection so filters can use it in SQL.
+ */
+final class CallsDb implements AutoCloseable {
+    static final String IS_WRITE = "mcp_is_write";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AuditLog log;
+    private final Connection connection;
+
+    CallsDb(AuditLog log) throws SQLException {
+        this.log = log;
+        this.connection = log.openReader();
+        Function.create(connection, IS_WRITE, new Function() {
+            @Override
+            protected void xFunc() throws SQLException {
+                result(AwsOperation.isWrite(value_text(0), parse(value_text(1))) ? 1 : 0);
+            }
+        }, 2, Function.FLAG_DETERMINISTIC);
+    }
+
+    AuditLog log() {
+        return log;
+    }
+
+    List<Map<String, Object>> query(String sql, List<Object> params) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                st.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int c = 1; c <= md.getColumnCount(); c++) {
+                        row.put(md.getColumnLabel(c), rs.getObject(c));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        }
+    }
+
+    List<Map<String, Object>> query(String sql, Object... params) throws SQLException {
+        return query(sql, List.of(params));
+    }
+
+    /** Calls matching the filter, newest first, at most {@code limit} (0 = all). */
+    List<Map<String, Object>> calls(CallFilter filter, int limit) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT * FROM calls" + filter.where(params) + " ORDER BY started_at DESC, call_id DESC"
+                + (limit > 0 ? " LIMIT " + limit : "");
+        return query(sql, params);
+    }
+
+    static JsonNode parse(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}
