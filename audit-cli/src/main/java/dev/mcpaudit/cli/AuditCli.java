@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
         versionProvider = AuditCli.Version.class,
         description = "Reads, verifies and checkpoints the mcp-audit-proxy audit log, and shows what redaction hides.",
         subcommands = {
+            CallsCommand.class,
+            ShowCommand.class,
+            SessionsCommand.class,
             VerifyCommand.class,
             CheckpointCommand.class,
             KeygenCommand.class,

@@ -1,0 +1,111 @@
+package dev.mcpaudit.cli;
+
+import dev.mcpaudit.schema.AuditLog;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "calls",
+        aliases = "ls",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists recorded calls, newest first: one row per call from the calls read model, with its outcome",
+            "(ok, tool_error, error, timeout, cancelled, denied, or incomplete when the proxy stopped before the answer)."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  audit-cli calls --profile prod --since 24h",
+            "  audit-cli ls --writes --account 777788889999 --limit 20",
+            "  audit-cli calls --outcome denied --format json | jq '.[].args'",
+            "  audit-cli calls --tool 'aws___*' --since 2026-11-01 --until 2026-12-01 --format csv > november.csv",
+            "",
+            "JSON, JSON Lines and CSV fields are the calls read model's names (see README): call_id, session_id,",
+            "started_at, ended_at, duration_ms, profile, account_id, account_source, region, service, tool, args,",
+            "args_fingerprint, outcome, error, result_sha256, result."
+        })
+final class CallsCommand implements Callable<Integer> {
+    static final List<String> FIELDS = List.of("call_id", "session_id", "started_at", "ended_at", "duration_ms", "profile",
+            "account_id", "account_source", "region", "service", "tool", "args", "args_fingerprint", "outcome", "error",
+            "result_sha256", "result");
+    private static final List<String> TABLE = List.of("started_at", "profile", "account_id", "tool", "outcome",
+            "duration_ms", "args", "call_id");
+
+    @ParentCommand
+    AuditCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", description = "Only calls signed with this AWS profile.")
+    String profile;
+
+    @Option(names = "--account", paramLabel = "ID", description = "Only calls in this AWS account.")
+    String account;
+
+    @Option(names = "--tool", paramLabel = "NAME|GLOB", description = "Only calls to this tool, e.g. aws___call_aws or 'aws___*'.")
+    String tool;
+
+    @Option(names = "--session", paramLabel = "ID", description = "Only calls of this proxy session (see `audit-cli sessions`).")
+    String session;
+
+    @Option(names = "--outcome", paramLabel = "OUTCOME",
+            description = "Only calls with this outcome: ok, tool_error, error, timeout, cancelled, denied, incomplete.")
+    String outcome;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "From this time: ISO-8601 (2026-11-26, 2026-11-26T14:00Z) or relative (30m, 24h, 7d).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Before this time, same forms as --since.")
+    String until;
+
+    @Option(names = "--writes", description = "Only mutating calls: AWS CLI operations that are not reads (describe, list, get, …) and every run_script.")
+    boolean writes;
+
+    @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N calls, newest first (default ${DEFAULT-VALUE}; 0 for all).")
+    int limit;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table (default), json, jsonl or csv.")
+    RowWriter.Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
+        }
+        CallFilter filter = filter(profile, account, tool, session, outcome, since, until, writes);
+        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath()); CallsDb db = new CallsDb(log)) {
+            List<Map<String, Object>> rows = db.calls(filter, limit);
+            if (rows.isEmpty() && format == RowWriter.Format.table) {
+                spec.commandLine().getOut().println("No calls match (" + filter.describe() + ") in " + log.path() + ".");
+                return ExitCode.OK;
+            }
+            RowWriter.write(spec.commandLine().getOut(), format, format == RowWriter.Format.table ? TABLE : FIELDS, rows);
+        }
+        return ExitCode.OK;
+    }
+
+    /** The shared filter options of calls/report/export, validated. */
+    static CallFilter filter(String profile, String account, String tool, String session, String outcome,
+            String since, String until, boolean writes) {
+        Instant now = Instant.now();
+        Instant from = since == null ? null : TimeArgs.parse(since, now);
+        Instant to = until == null ? null : TimeArgs.parse(until, now);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new IllegalArgumentException("--since (" + TimeArgs.stored(from) + ") must be before --until ("
+                    + TimeArgs.stored(to) + ").");
+        }
+        if (outcome != null && !List.of("ok", "tool_error", "error", "timeout", "cancelled", "denied", "incomplete").contains(outcome)) {
+            throw new IllegalArgumentException("--outcome " + outcome + " is not an outcome; use ok, tool_error, error,"
+                    + " timeout, cancelled, denied or incomplete.");
+        }
+        return new CallFilter(profile, account, tool, session, outcome, from, to, writes);
+    }
+}

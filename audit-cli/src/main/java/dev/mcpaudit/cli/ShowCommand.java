@@ -1,0 +1,100 @@
+package dev.mcpaudit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.schema.AuditLog;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
+        description = "Shows every event of one call: what was asked (redacted arguments), where, and how it ended (and the result, when recorded).",
+        footer = {"", "Examples:", "  audit-cli show 01a21a38-93c0-762c-a5b5-e177999770d8",
+            "  audit-cli show 01a21a38-93c0 --format json   (a unique prefix of the id is enough)"})
+final class ShowCommand implements Callable<Integer> {
+    enum Format { text, json }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    AuditCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "CALL_ID", description = "The call's id, or a unique prefix of it (as listed by `audit-cli calls`).")
+    String callId;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text (default) or json.")
+    Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (callId.isBlank()) {
+            throw new IllegalArgumentException("CALL_ID is empty; take one from `audit-cli calls`.");
+        }
+        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath()); CallsDb db = new CallsDb(log)) {
+            List<Map<String, Object>> ids = db.query("SELECT DISTINCT call_id FROM events WHERE call_id >= ? AND call_id < ?"
+                    + " LIMIT 2", callId, callId + "\uffff");
+            PrintWriter err = spec.commandLine().getErr();
+            if (ids.isEmpty()) {
+                err.println("audit-cli: no call " + callId + " in " + log.path() + "; list calls with `audit-cli calls`.");
+                return ExitCode.FINDING;
+            }
+            if (ids.size() > 1) {
+                err.println("audit-cli: " + callId + " is the start of more than one call id; give more of it.");
+                return ExitCode.USAGE;
+            }
+            String id = (String) ids.get(0).get("call_id");
+            List<Map<String, Object>> events = db.query(
+                    "SELECT seq, time, type, session_id, payload, hash FROM events WHERE call_id = ? ORDER BY seq", id);
+            print(spec.commandLine().getOut(), id, events);
+        }
+        return ExitCode.OK;
+    }
+
+    private void print(PrintWriter out, String id, List<Map<String, Object>> events) throws Exception {
+        if (format == Format.json) {
+            ObjectNode call = JSON.createObjectNode().put("call_id", id);
+            ArrayNode array = call.putArray("events");
+            for (Map<String, Object> e : events) {
+                ObjectNode o = array.addObject();
+                o.put("seq", ((Number) e.get("seq")).longValue());
+                o.put("time", (String) e.get("time"));
+                o.put("type", (String) e.get("type"));
+                o.put("session_id", (String) e.get("session_id"));
+                o.set("payload", JSON.readTree((String) e.get("payload")));
+                o.put("hash", (String) e.get("hash"));
+            }
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(call));
+            return;
+        }
+        out.println("call " + id + " (session " + events.get(0).get("session_id") + ")");
+        for (Map<String, Object> e : events) {
+            JsonNode payload = JSON.readTree((String) e.get("payload"));
+            out.println();
+            out.println(e.get("time") + "  " + e.get("type") + "  (seq " + e.get("seq") + ")");
+            for (var it = payload.fields(); it.hasNext(); ) {
+                var field = it.next();
+                JsonNode v = field.getValue();
+                String text = v.isContainerNode() ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(v) : v.asText();
+                out.println("  " + field.getKey() + ": " + text.replace("\n", "\n    "));
+            }
+        }
+        if (events.stream().noneMatch(e -> !"call.requested".equals(e.get("type")))) {
+            out.println();
+            out.println("No completion recorded: the proxy stopped (or was killed) before the answer (outcome incomplete).");
+        }
+    }
+}
