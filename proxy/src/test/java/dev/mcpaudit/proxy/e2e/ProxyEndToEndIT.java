@@ -211,6 +211,15 @@ class ProxyEndToEndIT {
                 assertThat(r.isError()).as(r.toString()).isFalse();
                 assertThat(structured(r).get("access_key_id").asText()).isEqualTo("ASIAROLEROLEROLE0004");
             }
+            // That STS only knows AssumeRole, so GetCallerIdentity fails: the account comes from role_arn.
+            try (dev.mcpaudit.schema.AuditLog log = dev.mcpaudit.schema.AuditLog.openReadOnly(dir.resolve("audit.db"))) {
+                var recorded = log.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT account_id, account_source FROM calls WHERE profile = 'deploy'").mapToMap().list());
+                assertThat(recorded).hasSize(3).allSatisfy(row -> {
+                    assertThat(row.get("account_id")).isEqualTo("123456789012");
+                    assertThat(row.get("account_source")).isEqualTo("config");
+                });
+            }
             var assumeRoles = sts.getAllServeEvents().stream()
                     .filter(e -> e.getRequest().getBodyAsString().contains("Action=AssumeRole")).toList();
             assertThat(assumeRoles).as("credentials are cached: one AssumeRole for three calls").hasSize(1);
