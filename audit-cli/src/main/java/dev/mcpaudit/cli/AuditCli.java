@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             ShowCommand.class,
             SessionsCommand.class,
             VerifyCommand.class,
+            ExportCommand.class,
             CheckpointCommand.class,
             KeygenCommand.class,
             UpgradeCommand.class,

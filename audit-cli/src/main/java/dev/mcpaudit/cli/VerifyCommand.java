@@ -35,8 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  audit-cli verify",
             "  audit-cli verify --checkpoint daily.checkpoint --public-key audit-checkpoint.key.pub",
             "  audit-cli verify --format json | jq .intact",
+            "  audit-cli verify --jsonl november.jsonl      (an export, e.g. on another machine)",
             "",
-            "Exit codes: 0 intact, 1 problems found, 2 usage error, 3 log or key unavailable."
+            "Exit codes: 0 intact, 1 problems found, 2 usage error, 3 log, export or key unavailable."
         })
 final class VerifyCommand implements Callable<Integer> {
     enum Format { text, json }
@@ -57,6 +58,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "text (default) or json.")
     Format format;
 
+    @Option(names = "--jsonl", paramLabel = "FILE",
+            description = "Verify this export (`audit-cli export`) instead of the log; --db is not read.")
+    Path jsonl;
+
     @Override
     public Integer call() throws Exception {
         if ((checkpointFile == null) != (publicKeyFile == null)) {
@@ -65,6 +70,9 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Checkpoint checkpoint = checkpointFile == null ? null : readCheckpoint(checkpointFile);
         PublicKey key = publicKeyFile == null ? null : CheckpointKeys.loadPublicKey(publicKeyFile);
+        if (jsonl != null) {
+            return ExportVerification.run(spec.commandLine().getOut(), jsonl, checkpoint, key, format == Format.json);
+        }
         VerificationReport report;
         Path path;
         try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
@@ -113,7 +121,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode toJson(Path path, VerificationReport r) {
+    static ObjectNode toJson(Path path, VerificationReport r) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("path", path.toString());

@@ -1,0 +1,292 @@
+package dev.mcpaudit.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.EventTime;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * Writes the log's events, hash fields included, as JSON Lines (re-verifiable elsewhere with
+ * {@code verify --jsonl}) or CSV. Streams from one read snapshot: memory does not grow with the log.
+ *
+ * <p>JSON Lines layout: line 1 is a header object ({@code "export": "mcp-audit-proxy events"},
+ * {@code version}, {@code log_id}, {@code first_seq}, {@code last_seq}, {@code since}, {@code until},
+ * {@code exported_at}); every further line is one event with the columns of {@link #COLUMNS}.
+ * {@code payload} is a JSON <em>string</em> holding the stored canonical payload text exactly, because
+ * the hash covers those bytes; re-serialising a parsed payload could change them. Non-ASCII is
+ * written as {@code \\u} escapes so every string round-trips exactly. The header is not covered by
+ * the hash chain: it only says which range was meant.
+ */
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes the log's events, in seq order and with their hash fields, as JSON",
+            "Lines or CSV. A JSON Lines export can be re-verified on another machine:",
+            "audit-cli verify --jsonl FILE.",
+            "",
+            "jsonl: line 1 is a header: {\"export\":\"mcp-audit-proxy events\",\"version\":1,",
+            "\"log_id\":…,\"first_seq\":…,\"last_seq\":…,\"since\":…,\"until\":…,\"exported_at\":…}.",
+            "Each further line is one event: seq, event_id, type, time, session_id,",
+            "call_id, payload, prev_hash, hash. payload is a JSON string holding the",
+            "stored canonical payload exactly, since the hash covers those bytes: parse",
+            "it to read it (jq: .payload | fromjson), but hash it as it is.",
+            "csv (RFC 4180, CRLF line ends): a header row, then one row per event with",
+            "the same columns.",
+            "",
+            "--since/--until export a contiguous range of seq: from the first event at",
+            "or after --since to the last event before --until, so that the chain can",
+            "be checked within it. Events of concurrent proxies can carry times slightly",
+            "out of seq order; one inside the range is exported even if its own time",
+            "lies just outside. The first event of a partial export links to an event",
+            "that is not in the file: verify checks every link within the range but",
+            "that one."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  audit-cli export --out audit-$(date +%%F).jsonl",
+            "  audit-cli export --since 2026-11-01 --until 2026-12-01 --out november.jsonl",
+            "  audit-cli verify --jsonl november.jsonl",
+            "  audit-cli export --format csv --since 7d > last-week.csv",
+            "  audit-cli export | jq -c 'select(.type == \"call.requested\") | .payload | fromjson | .args'",
+            "",
+            "Exit codes: 0 ok, 2 usage error, 3 log missing or unreadable, or FILE cannot be written."
+        })
+final class ExportCommand implements Callable<Integer> {
+    enum Format { jsonl, csv }
+
+    static final String MARK = "mcp-audit-proxy events";
+    static final int VERSION = 1;
+    static final List<String> COLUMNS =
+            List.of("seq", "event_id", "type", "time", "session_id", "call_id", "payload", "prev_hash", "hash");
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build()
+            .setRootValueSeparator(null)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    @ParentCommand
+    AuditCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT", description = "jsonl (default) or csv.")
+    Format format;
+
+    @Option(names = "--since", paramLabel = "TIME",
+            description = "From the first event at or after this time: ISO-8601 (2026-11-26, 2026-11-26T14:00Z) or relative (30m, 24h, 7d).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "To the last event before this time, same forms as --since.")
+    String until;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write to FILE (created 0600, replaced only once the export is complete) instead of stdout.")
+    Path out;
+
+    /** What was exported: the seq range and its times; {@code firstSeq} 0 when nothing matched. */
+    record Exported(long firstSeq, long lastSeq, long events, String firstTime, String lastTime) {}
+
+    @Override
+    public Integer call() throws Exception {
+        Instant now = Instant.now();
+        String from = since == null ? null : TimeArgs.stored(TimeArgs.parse(since, now));
+        String to = until == null ? null : TimeArgs.stored(TimeArgs.parse(until, now));
+        if (from != null && to != null && from.compareTo(to) >= 0) {
+            throw new IllegalArgumentException("--since (" + from + ") must be before --until (" + to + ").");
+        }
+        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+            if (out == null) {
+                PrintWriter stdout = spec.commandLine().getOut();
+                export(log, format, from, to, now, stdout);
+                stdout.flush();
+                return ExitCode.OK;
+            }
+            Exported done = exportToFile(log, from, to, now);
+            PrintWriter err = spec.commandLine().getErr();
+            if (done.events() == 0) {
+                err.printf("No events%s in %s; wrote an empty export to %s.%n", range(from, to), log.path(), out);
+            } else {
+                err.printf("Exported %,d events (seq %d to %d, %s to %s) of log %s to %s.%n", done.events(),
+                        done.firstSeq(), done.lastSeq(), done.firstTime(), done.lastTime(), log.logId(), out);
+            }
+            err.flush();
+        }
+        return ExitCode.OK;
+    }
+
+    private Exported exportToFile(AuditLog log, String from, String to, Instant now) throws IOException, SQLException {
+        Path target = out.toAbsolutePath();
+        Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("cannot write " + out + ": directory " + dir + " does not exist.");
+        }
+        Path tmp = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            Exported done;
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8),
+                    1 << 16)) {
+                done = export(log, format, from, to, now, w);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return done;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Streams the events of [first event at or after {@code from}, last event before {@code to}] (both
+     * optional, stored time text) to {@code w}, reading the range and the rows in one read transaction.
+     */
+    static Exported export(AuditLog log, Format format, String from, String to, Instant now, Writer w)
+            throws IOException, SQLException {
+        try (Connection c = log.openReader()) {
+            c.setAutoCommit(false); // one snapshot for the range and the rows, whatever is appended meanwhile
+            try {
+                long first = bound(c, from == null ? "SELECT min(seq) FROM events"
+                        : "SELECT min(seq) FROM events WHERE time >= ?", from);
+                long last = bound(c, to == null ? "SELECT max(seq) FROM events"
+                        : "SELECT max(seq) FROM events WHERE time < ?", to);
+                boolean empty = first == 0 || last == 0 || first > last;
+                JsonGenerator json = format == Format.jsonl ? JSON.createGenerator(w) : null;
+                if (json != null) {
+                    writeHeader(json, log.logId(), empty ? 0 : first, empty ? 0 : last, from, to, now);
+                } else {
+                    w.write(String.join(",", COLUMNS));
+                    w.write("\r\n");
+                }
+                Exported done = empty ? new Exported(0, 0, 0, null, null) : rows(c, first, last, json, w);
+                if (json != null) {
+                    json.flush();
+                }
+                return done;
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static long bound(Connection c, String sql, String time) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (time != null) {
+                ps.setString(1, time);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0; // NULL (no such event) reads as 0
+            }
+        }
+    }
+
+    private static void writeHeader(JsonGenerator g, String logId, long first, long last, String from, String to,
+            Instant now) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("export", MARK);
+        g.writeNumberField("version", VERSION);
+        g.writeStringField("log_id", logId);
+        if (first == 0) {
+            g.writeNullField("first_seq");
+            g.writeNullField("last_seq");
+        } else {
+            g.writeNumberField("first_seq", first);
+            g.writeNumberField("last_seq", last);
+        }
+        g.writeStringField("since", from);
+        g.writeStringField("until", to);
+        g.writeStringField("exported_at", EventTime.format(now));
+        g.writeEndObject();
+        g.writeRaw('\n');
+    }
+
+    private static Exported rows(Connection c, long first, long last, JsonGenerator json, Writer w)
+            throws SQLException, IOException {
+        long count = 0;
+        long firstSeq = 0;
+        long lastSeq = 0;
+        String firstTime = null;
+        String lastTime = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id, payload,"
+                + " prev_hash, hash FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+            ps.setLong(1, first);
+            ps.setLong(2, last);
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    String time = rs.getString(4);
+                    if (count++ == 0) {
+                        firstSeq = seq;
+                        firstTime = time;
+                    }
+                    lastSeq = seq;
+                    lastTime = time;
+                    if (json != null) {
+                        json.writeStartObject();
+                        json.writeNumberField("seq", seq);
+                        json.writeStringField("event_id", rs.getString(2));
+                        json.writeStringField("type", rs.getString(3));
+                        json.writeStringField("time", time);
+                        json.writeStringField("session_id", rs.getString(5));
+                        json.writeStringField("call_id", rs.getString(6));
+                        json.writeStringField("payload", rs.getString(7));
+                        json.writeStringField("prev_hash", rs.getString(8));
+                        json.writeStringField("hash", rs.getString(9));
+                        json.writeEndObject();
+                        json.writeRaw('\n');
+                    } else {
+                        w.write(Long.toString(seq));
+                        for (int col = 2; col <= 9; col++) {
+                            w.write(',');
+                            String v = rs.getString(col);
+                            w.write(v == null ? "" : RowWriter.csv(v));
+                        }
+                        w.write("\r\n");
+                    }
+                }
+            }
+        }
+        return new Exported(firstSeq, lastSeq, count, firstTime, lastTime);
+    }
+
+    private static String range(String from, String to) {
+        if (from == null && to == null) {
+            return "";
+        }
+        return (from == null ? "" : " since " + from) + (to == null ? "" : " until " + to);
+    }
+}

@@ -1,0 +1,380 @@
+package dev.mcpaudit.cli.bench;
+
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.fixtures.SyntheticCalls;
+import dev.mcpaudit.schema.AuditLog;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * audit-cli on a large log (BENCHMARKS.md, "audit-cli on 1,000,000 calls"). Generates the log once
+ * (cached at {@code -Dbench.db}), then times commands in-process through {@link AuditCli#run} and, for
+ * what a user waits for, as {@code java -jar audit-cli.jar} subprocesses. Each figure is the median of
+ * {@code -Dbench.runs} runs after one untimed warm-up run.
+ *
+ * <p>Run with {@code ./mvnw -B -Pbench -pl audit-cli -am verify -DskipTests}. Options:
+ * {@code -Dbench.db=PATH} (default {@code audit-cli/target/bench-1m.db}), {@code -Dbench.calls=N}
+ * (default 1,000,000; only used when generating), {@code -Dbench.runs=N} (default 5),
+ * {@code -Dbench.verifyRuns=N} (default 3), {@code -Dbench.jar=PATH} (the shaded jar; empty skips
+ * the subprocess timings).
+ */
+public final class LargeLogBench {
+    /** Calls per {@link SyntheticCalls#fill} round: bounds the events (and futures) in memory at once. */
+    private static final int CHUNK = 10_000;
+    /** A fill round of 10,000 calls spans about 30,000 s (one call every 0.5–5.5 s); rounds do not overlap. */
+    private static final Duration CHUNK_SPAN = Duration.ofSeconds(31_000);
+    private static final Instant START = Instant.parse("2026-09-01T00:00:00Z");
+
+    /** Exactly what CallsDb.calls(new CallFilter("prod", …), 100) runs (calls --profile prod --limit 100). */
+    static final String CALLS_PROD_SQL =
+            "SELECT * FROM calls WHERE profile = ? ORDER BY started_at DESC, call_id DESC LIMIT 100";
+
+    private final Path db;
+    private final int calls;
+    private final int runs;
+    private final int verifyRuns;
+    private final String jar;
+    private final StringBuilder report = new StringBuilder();
+
+    LargeLogBench(Path db, int calls, int runs, int verifyRuns, String jar) {
+        this.db = db;
+        this.calls = calls;
+        this.runs = runs;
+        this.verifyRuns = verifyRuns;
+        this.jar = jar;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path db = Path.of(System.getProperty("bench.db", "audit-cli/target/bench-1m.db")).toAbsolutePath();
+        int calls = Integer.getInteger("bench.calls", 1_000_000);
+        int runs = Integer.getInteger("bench.runs", 5);
+        int verifyRuns = Integer.getInteger("bench.verifyRuns", 3);
+        String jar = System.getProperty("bench.jar", "");
+        boolean generateOnly = Boolean.getBoolean("bench.generateOnly");
+        LargeLogBench bench = new LargeLogBench(db, calls, runs, verifyRuns, jar);
+        bench.generateIfMissing();
+        bench.upgradeIfOlder();
+        if (generateOnly) {
+            return;
+        }
+        bench.run();
+        Path out = db.resolveSibling("large-log-bench.md");
+        Files.writeString(out, bench.report);
+        System.out.println(bench.report);
+        System.out.println("(written to " + out + ")");
+    }
+
+    /**
+     * Fills the log through the normal appender ({@code SyntheticCalls.fill}: every event redacted,
+     * canonicalised, hashed and group-committed durably), in rounds of {@value #CHUNK} calls so the
+     * queue stays bounded. Written to a temporary name and renamed when complete, so an interrupted
+     * generation is never mistaken for the cached log.
+     */
+    void generateIfMissing() throws IOException {
+        if (Files.exists(db)) {
+            line("Using the cached log %s (%,d bytes); delete it to generate again.", db, Files.size(db));
+            return;
+        }
+        Files.createDirectories(db.getParent());
+        Path partial = db.resolveSibling(db.getFileName() + ".partial");
+        for (String suffix : List.of("", "-wal", "-shm", ".fingerprint-key")) {
+            Files.deleteIfExists(Path.of(partial + suffix));
+        }
+        long t0 = System.nanoTime();
+        try (AuditLog log = AuditLog.openForAppend(partial)) {
+            int done = 0;
+            for (int round = 0; done < calls; round++) {
+                int n = Math.min(CHUNK, calls - done);
+                SyntheticCalls.fill(log, n, 1000 + round, START.plus(CHUNK_SPAN.multipliedBy(round)));
+                done += n;
+                if (round % 10 == 9) {
+                    System.out.printf(Locale.ROOT, "  generated %,d calls in %.0f s%n", done, seconds(t0));
+                }
+            }
+        }
+        double took = seconds(t0);
+        checkpointWal(partial);
+        Files.move(partial, db, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(Path.of(partial + ".fingerprint-key"), Path.of(db + ".fingerprint-key"), StandardCopyOption.REPLACE_EXISTING);
+        line("Generated %,d calls in %.0f s (%,.0f calls/s) into %s (%,d bytes).", calls, took, calls / took, db, Files.size(db));
+    }
+
+    /**
+     * A cached log from an older build is upgraded in place, as the proxy or {@code audit-cli upgrade}
+     * would do; how long that takes on this many events is worth knowing too.
+     */
+    void upgradeIfOlder() throws Exception {
+        int before = userVersion();
+        long t0 = System.nanoTime();
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            log.logId();
+        }
+        int after = userVersion();
+        if (after != before) {
+            line("Upgraded the cached log from schema version %d to %d in %.1f s (one IMMEDIATE transaction).",
+                    before, after, seconds(t0));
+        }
+        checkpointWal(db);
+    }
+
+    private int userVersion() throws Exception {
+        try (Connection c = reader(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            return rs.getInt(1);
+        }
+    }
+
+    private static void checkpointWal(Path p) {
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + p); Statement st = c.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void run() throws Exception {
+        line("");
+        line("Machine: %d cores, load average %s; %s", Runtime.getRuntime().availableProcessors(), loadAverage(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        describeLog();
+        line("");
+        line("| figure | runs (ms) | median |");
+        line("|---|---|---:|");
+        boolean hasCalls = hasCommand("calls");
+        boolean hasReport = hasCommand("report");
+        if (hasCalls) {
+            timeInProcess("`calls --profile prod --limit 100` (in-process)", "calls", "--profile", "prod", "--limit", "100");
+        } else {
+            line("| `calls` is not in this build: timing its SQL instead | | |");
+        }
+        timeSql("the same query as SQL (`" + CALLS_PROD_SQL.replace("?", "'prod'") + "`)", CALLS_PROD_SQL, "prod");
+        if (hasCalls) {
+            // prod is a third of all calls, so the newest 100 are found after ~300 rows whatever the plan;
+            // a profile with few (here: no) calls shows what a filter costs when it has to look at every call.
+            timeInProcess("`calls --profile sandbox --limit 100` (no such calls: the selective case)",
+                    "calls", "--profile", "sandbox", "--limit", "100");
+        }
+        timeSql("the same query as SQL, profile 'sandbox'", CALLS_PROD_SQL, "sandbox");
+        if (hasReport) {
+            timeInProcess("`report --profile prod` (in-process)", "report", "--profile", "prod");
+        } else {
+            line("| `report` is not in this build: not timed | | |");
+        }
+        if (!jar.isEmpty() && Files.exists(Path.of(jar))) {
+            timeSubprocess("`java -jar audit-cli.jar --version` (JVM start-up alone)", "--version");
+            if (hasCalls) {
+                timeSubprocess("`java -jar audit-cli.jar calls --profile prod --limit 100`", "calls", "--profile", "prod", "--limit", "100");
+            }
+            if (hasReport) {
+                timeSubprocess("`java -jar audit-cli.jar report --profile prod`", "report", "--profile", "prod");
+            }
+        }
+        timeVerify();
+        timeExport();
+        line("");
+        explain(CALLS_PROD_SQL, "prod");
+        explain(CALLS_PROD_SQL, "sandbox");
+    }
+
+    private void describeLog() throws Exception {
+        try (Connection c = reader(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (SELECT max(seq) FROM events),"
+                        + " (SELECT count(*) FROM events WHERE type IN ('call.requested', 'call.rejected')),"
+                        + " (SELECT user_version FROM pragma_user_version()),"
+                        + " (SELECT min(time) FROM events), (SELECT max(time) FROM events)")) {
+            line("Log %s: %,d events, %,d calls, schema version %d, %s to %s, %,d bytes.", db, rs.getLong(1),
+                    rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5), Files.size(db));
+        }
+    }
+
+    private boolean hasCommand(String name) {
+        return new picocli.CommandLine(new AuditCli()).getSubcommands().containsKey(name);
+    }
+
+    private void timeInProcess(String label, String... command) {
+        String[] args = new String[command.length + 2];
+        args[0] = "--db";
+        args[1] = db.toString();
+        System.arraycopy(command, 0, args, 2, command.length);
+        long[] ms = new long[runs];
+        for (int i = -1; i < runs; i++) {
+            StringWriter err = new StringWriter();
+            long t0 = System.nanoTime();
+            int code = AuditCli.run(nullWriter(), new PrintWriter(err), args);
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            if (code != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited " + code + ": " + err);
+            }
+            if (i >= 0) {
+                ms[i] = took;
+            }
+        }
+        row(label, ms);
+    }
+
+    private void timeSql(String label, String sql, String param) throws Exception {
+        long[] ms = new long[runs];
+        int rows = 0;
+        for (int i = -1; i < runs; i++) {
+            long t0 = System.nanoTime();
+            try (Connection c = reader(); PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, param);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rows = 0;
+                    while (rs.next()) {
+                        rows++;
+                    }
+                }
+            }
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t0) / 1_000_000;
+            }
+        }
+        row(label + ", " + rows + " rows", ms);
+    }
+
+    private void timeSubprocess(String label, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar));
+        if (!command[0].startsWith("--version")) {
+            cmd.addAll(List.of("--db", db.toString()));
+        }
+        cmd.addAll(Arrays.asList(command));
+        long[] ms = new long[runs];
+        for (int i = -1; i < runs; i++) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            int code = p.waitFor();
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            if (code != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " exited " + code);
+            }
+            if (i >= 0) {
+                ms[i] = took;
+            }
+        }
+        row(label, ms);
+    }
+
+    private void timeVerify() throws Exception {
+        long events;
+        try (Connection c = reader(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT max(seq) FROM events")) {
+            events = rs.getLong(1);
+        }
+        long[] ms = new long[verifyRuns];
+        for (int i = 0; i < verifyRuns; i++) {
+            StringWriter out = new StringWriter();
+            long t0 = System.nanoTime();
+            int code = AuditCli.run(new PrintWriter(out), nullWriter(), "--db", db.toString(), "verify");
+            ms[i] = (System.nanoTime() - t0) / 1_000_000;
+            if (code != 0) {
+                throw new IllegalStateException("verify exited " + code + ": " + out);
+            }
+        }
+        long median = median(ms);
+        line("| `verify` (in-process), %,d events | %s | %,d ms = **%,.0f events/s** |", events, list(ms), median,
+                events * 1000.0 / median);
+    }
+
+    private void timeExport() throws Exception {
+        Path file = db.resolveSibling("bench-export.jsonl");
+        long t0 = System.nanoTime();
+        StringWriter err = new StringWriter();
+        int code = AuditCli.run(nullWriter(), new PrintWriter(err), "--db", db.toString(), "export", "--out", file.toString());
+        long exportMs = (System.nanoTime() - t0) / 1_000_000;
+        if (code != 0) {
+            throw new IllegalStateException("export exited " + code + ": " + err);
+        }
+        long size = Files.size(file);
+        StringWriter out = new StringWriter();
+        t0 = System.nanoTime();
+        code = AuditCli.run(new PrintWriter(out), nullWriter(), "verify", "--jsonl", file.toString());
+        long verifyMs = (System.nanoTime() - t0) / 1_000_000;
+        if (code != 0) {
+            throw new IllegalStateException("verify --jsonl exited " + code + ": " + out);
+        }
+        long events;
+        try (Connection c = reader(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT max(seq) FROM events")) {
+            events = rs.getLong(1);
+        }
+        line("| `export --out FILE` (jsonl, in-process, one run), %,d bytes | %,d | %,d ms = %,.0f events/s |", size,
+                exportMs, exportMs, events * 1000.0 / exportMs);
+        line("| `verify --jsonl FILE` (in-process, one run) | %,d | %,d ms = **%,.0f events/s** |", verifyMs, verifyMs,
+                events * 1000.0 / verifyMs);
+        Files.delete(file);
+    }
+
+    private void explain(String sql, String param) throws Exception {
+        line("EXPLAIN QUERY PLAN %s", sql.replace("?", "'" + param + "'"));
+        line("```");
+        try (Connection c = reader(); PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    line("%s", rs.getString("detail"));
+                }
+            }
+        }
+        line("```");
+    }
+
+    private Connection reader() throws Exception {
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        return config.createConnection("jdbc:sqlite:" + db);
+    }
+
+    private void row(String label, long[] ms) {
+        line("| %s | %s | **%,d ms** |", label, list(ms), median(ms));
+    }
+
+    private static String list(long[] ms) {
+        return String.join(" / ", Arrays.stream(ms).mapToObj(v -> String.format(Locale.ROOT, "%,d", v)).toList());
+    }
+
+    static long median(long[] values) {
+        long[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private void line(String format, Object... args) {
+        String s = String.format(Locale.ROOT, format, args);
+        System.out.println(s);
+        report.append(s).append('\n');
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static PrintWriter nullWriter() {
+        return new PrintWriter(Writer.nullWriter());
+    }
+}
