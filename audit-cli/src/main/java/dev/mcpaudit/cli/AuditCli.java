@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             KeygenCommand.class,
             UpgradeCommand.class,
             RedactCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -1,0 +1,212 @@
+package dev.mcpaudit.cli;
+
+import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.ChainVerifier;
+import dev.mcpaudit.schema.Checkpoint;
+import dev.mcpaudit.schema.CheckpointKeys;
+import dev.mcpaudit.schema.VerificationReport;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "The compliance report for a scope of the log: per account and profile the calls, errors, denials",
+            "and mutating calls; the AWS services and operations touched; the sessions (agent, host, user);",
+            "a timeline by outcome; every mutating call and every denied attempt with its time, profile,",
+            "account and (redacted) arguments; and whether the log's hash chain verifies.",
+            "Reads the log only; never writes to it."
+        },
+        footer = {
+            "",
+            "Formats:",
+            "  md    markdown (default): tables that read in a terminal and render anywhere.",
+            "  html  one self-contained file (inline CSS and SVG timeline; no scripts, fonts or network).",
+            "  json  the whole report, arguments embedded as JSON (listings: total, not_listed, rows).",
+            "  csv   one row per profile, account, tool and operation: profile, account_id, tool, service,",
+            "        operation, mutating, calls, ok, errors, denied, incomplete, first_call, last_call.",
+            "        For one row per call use `audit-cli calls --format csv`.",
+            "",
+            "Errors are tool errors, failures, timeouts and cancellations. Mutating calls are those sent to AWS",
+            "that may change something: every operation that is not a read (describe, list, get, ...), and every",
+            "aws___run_script. Denied attempts never reached AWS and are listed on their own.",
+            "The timeline is per hour for calls spanning up to 2 days, per day up to 92 days, else per week (UTC).",
+            "The chain is verified over the whole log (all events, not only the scope), optionally against a",
+            "signed checkpoint, while the report is computed; --no-verify skips it (and the report says so).",
+            "",
+            "Examples:",
+            "  audit-cli report --profile prod --since 7d",
+            "  audit-cli report --account 777788889999 --since 2026-11-01 --until 2026-12-01 --format html --out nov.html",
+            "  audit-cli report --session 0b6c3a1e-... --format json | jq .mutating_calls",
+            "  audit-cli report --since 24h --checkpoint daily.checkpoint --public-key audit.key.pub",
+            "  audit-cli report --format csv --out activity.csv",
+            "",
+            "Times: ISO-8601 (2026-11-26, 2026-11-26T14:00:00Z, 2026-11-26T15:00+01:00; UTC unless an offset",
+            "is given) or relative to now (30m, 24h, 7d, 2w). --since is inclusive, --until exclusive.",
+            "",
+            "Exit codes: 0 report written (also when no call matches), 1 report written but the chain does not",
+            "verify, 2 usage error (bad time, bad option), 3 log missing, locked, not an audit log, newer schema,",
+            "or a file that cannot be read or written."
+        })
+final class ReportCommand implements Callable<Integer> {
+    enum Format { md, html, json, csv }
+
+    @ParentCommand
+    AuditCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "Only calls made with this AWS profile.")
+    String profile;
+
+    @Option(names = "--account", paramLabel = "ID", description = "Only calls to this AWS account.")
+    String account;
+
+    @Option(names = "--session", paramLabel = "ID", description = "Only calls of this proxy session.")
+    String session;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Only calls started at or after TIME.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Only calls started before TIME.")
+    String until;
+
+    @Option(names = "--format", defaultValue = "md", paramLabel = "FORMAT",
+            description = "md (default), html, json or csv; see below.")
+    Format format;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the report to FILE (UTF-8) instead of standard output; prints nothing else.")
+    Path out;
+
+    @Option(names = "--max-listed", defaultValue = "1000", paramLabel = "N",
+            description = "List at most N mutating calls, N denied attempts and N sessions (default ${DEFAULT-VALUE});"
+                    + " the rest are counted.")
+    int maxListed;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Signed checkpoint to verify the log against.")
+    Path checkpointFile;
+
+    @Option(names = "--public-key", paramLabel = "FILE", description = "Public key that signed the checkpoint.")
+    Path publicKeyFile;
+
+    @Option(names = "--no-verify", description = "Do not verify the chain (faster on a large log; the report says so).")
+    boolean noVerify;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((checkpointFile == null) != (publicKeyFile == null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--checkpoint and --public-key go together: a checkpoint proves nothing without the key that signed it.");
+        }
+        if (noVerify && checkpointFile != null) {
+            throw new ParameterException(spec.commandLine(), "--no-verify and --checkpoint contradict each other.");
+        }
+        if (maxListed < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-listed must be 0 or more, not " + maxListed + ".");
+        }
+        Instant now = Instant.now();
+        Instant from = time("--since", since, now);
+        Instant to = time("--until", until, now);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new ParameterException(spec.commandLine(), "--since " + since + " (" + TimeArgs.stored(from)
+                    + ") is not before --until " + until + " (" + TimeArgs.stored(to) + "): the period is empty.");
+        }
+        Checkpoint checkpoint = checkpointFile == null ? null : readCheckpoint(checkpointFile);
+        PublicKey key = publicKeyFile == null ? null : CheckpointKeys.loadPublicKey(publicKeyFile);
+
+        CallFilter filter = new CallFilter(profile, account, null, session, null, from, to, false);
+        Report.Scope scope = new Report.Scope(profile, account, session,
+                from == null ? null : TimeArgs.stored(from), to == null ? null : TimeArgs.stored(to), filter.describe());
+        Report report;
+        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+            // The chain is checked on its own connection while the queries run.
+            CompletableFuture<VerificationReport> verification = noVerify ? null
+                    : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key));
+            Report built;
+            try {
+                built = new ReportBuilder(log, filter, maxListed).build(scope, TimeArgs.stored(now),
+                        ReportBuilder.notVerified());
+            } catch (Exception e) {
+                if (verification != null) {
+                    verification.cancel(true);
+                }
+                throw e;
+            }
+            Report.Verification verified = verification == null ? ReportBuilder.notVerified()
+                    : ReportBuilder.verification(join(verification), built.lastCall());
+            report = withVerification(built, verified);
+        }
+
+        String text = switch (format) {
+            case html -> ReportHtml.render(report);
+            case json -> ReportJson.render(report) + "\n";
+            case csv -> ReportCsv.render(report);
+            default -> ReportMarkdown.render(report);
+        };
+        if (out != null) {
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        } else {
+            PrintWriter w = spec.commandLine().getOut();
+            w.print(text);
+            w.flush();
+            if (format == Format.csv && report.empty()) {
+                spec.commandLine().getErr().println("audit-cli: " + report.noCallsMessage() + ".");
+            }
+        }
+        boolean chainFailed = report.verification().performed() && !report.verification().intact();
+        return chainFailed ? ExitCode.FINDING : ExitCode.OK;
+    }
+
+    private Instant time(String option, String value, Instant now) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return TimeArgs.parse(value, now);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    private static Checkpoint readCheckpoint(Path file) throws java.io.IOException {
+        try {
+            return Checkpoint.parse(Files.readString(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static VerificationReport join(CompletableFuture<VerificationReport> f) throws Exception {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static Report withVerification(Report r, Report.Verification v) {
+        return new Report(r.generatedAt(), r.database(), r.logId(), r.scope(), r.firstCall(), r.lastCall(), r.totals(),
+                r.accounts(), r.activity(), r.operations(), r.services(), r.sessions(), r.timeline(),
+                r.mutatingCalls(), r.deniedCalls(), v);
+    }
+}
