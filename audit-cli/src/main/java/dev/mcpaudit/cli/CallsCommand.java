@@ -95,17 +95,11 @@ final class CallsCommand implements Callable<Integer> {
     /** The shared filter options of calls/report/export, validated. */
     static CallFilter filter(String profile, String account, String tool, String session, String outcome,
             String since, String until, boolean writes) {
-        Instant now = Instant.now();
-        Instant from = since == null ? null : TimeArgs.parse(since, now);
-        Instant to = until == null ? null : TimeArgs.parse(until, now);
-        if (from != null && to != null && !from.isBefore(to)) {
-            throw new IllegalArgumentException("--since (" + TimeArgs.stored(from) + ") must be before --until ("
-                    + TimeArgs.stored(to) + ").");
-        }
+        TimeArgs.Period period = TimeArgs.period(since, until, Instant.now());
         if (outcome != null && !List.of("ok", "tool_error", "error", "timeout", "cancelled", "denied", "incomplete").contains(outcome)) {
             throw new IllegalArgumentException("--outcome " + outcome + " is not an outcome; use ok, tool_error, error,"
                     + " timeout, cancelled, denied or incomplete.");
         }
-        return new CallFilter(profile, account, tool, session, outcome, from, to, writes);
+        return new CallFilter(profile, account, tool, session, outcome, period.since(), period.until(), writes);
     }
 }

@@ -118,11 +118,9 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Instant now = Instant.now();
-        String from = since == null ? null : TimeArgs.stored(TimeArgs.parse(since, now));
-        String to = until == null ? null : TimeArgs.stored(TimeArgs.parse(until, now));
-        if (from != null && to != null && from.compareTo(to) >= 0) {
-            throw new IllegalArgumentException("--since (" + from + ") must be before --until (" + to + ").");
-        }
+        TimeArgs.Period period = TimeArgs.period(since, until, now);
+        String from = period.storedSince();
+        String to = period.storedUntil();
         try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
             if (out == null) {
                 PrintWriter stdout = spec.commandLine().getOut();

@@ -122,12 +122,14 @@ final class ReportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-listed must be 0 or more, not " + maxListed + ".");
         }
         Instant now = Instant.now();
-        Instant from = time("--since", since, now);
-        Instant to = time("--until", until, now);
-        if (from != null && to != null && !from.isBefore(to)) {
-            throw new ParameterException(spec.commandLine(), "--since " + since + " (" + TimeArgs.stored(from)
-                    + ") is not before --until " + until + " (" + TimeArgs.stored(to) + "): the period is empty.");
+        TimeArgs.Period period;
+        try {
+            period = TimeArgs.period(since, until, now);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        Instant from = period.since();
+        Instant to = period.until();
         Checkpoint checkpoint = checkpointFile == null ? null : readCheckpoint(checkpointFile);
         PublicKey key = publicKeyFile == null ? null : CheckpointKeys.loadPublicKey(publicKeyFile);
 
@@ -172,17 +174,6 @@ final class ReportCommand implements Callable<Integer> {
         }
         boolean chainFailed = report.verification().performed() && !report.verification().intact();
         return chainFailed ? ExitCode.FINDING : ExitCode.OK;
-    }
-
-    private Instant time(String option, String value, Instant now) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return TimeArgs.parse(value, now);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-        }
     }
 
     private static Checkpoint readCheckpoint(Path file) throws java.io.IOException {

@@ -16,6 +16,39 @@ final class TimeArgs {
 
     private TimeArgs() {}
 
+    /** A {@code --since}/{@code --until} pair; either end may be open (null). */
+    record Period(Instant since, Instant until) {
+        String storedSince() {
+            return since == null ? null : stored(since);
+        }
+
+        String storedUntil() {
+            return until == null ? null : stored(until);
+        }
+    }
+
+    /** Both options parsed and checked against each other; a bad value is a usage error naming the option. */
+    static Period period(String since, String until, Instant now) {
+        Instant from = option("--since", since, now);
+        Instant to = option("--until", until, now);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new IllegalArgumentException("--since (" + stored(from) + ") must be before --until (" + stored(to)
+                    + "): the period is empty.");
+        }
+        return new Period(from, to);
+    }
+
+    private static Instant option(String name, String value, Instant now) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return parse(value, now);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
+    }
+
     static Instant parse(String value, Instant now) {
         String v = value.strip();
         Matcher m = RELATIVE.matcher(v);
