@@ -3,7 +3,6 @@ package dev.mcpaudit.cli;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
-import dev.mcpaudit.schema.CheckpointKeys;
 import dev.mcpaudit.schema.VerificationReport;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -100,22 +100,16 @@ final class ReportCommand implements Callable<Integer> {
                     + " the rest are counted.")
     int maxListed;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Signed checkpoint to verify the log against.")
-    Path checkpointFile;
-
-    @Option(names = "--public-key", paramLabel = "FILE", description = "Public key that signed the checkpoint.")
-    Path publicKeyFile;
+    @Mixin
+    CheckpointOptions checkpointOptions;
 
     @Option(names = "--no-verify", description = "Do not verify the chain (faster on a large log; the report says so).")
     boolean noVerify;
 
     @Override
     public Integer call() throws Exception {
-        if ((checkpointFile == null) != (publicKeyFile == null)) {
-            throw new ParameterException(spec.commandLine(),
-                    "--checkpoint and --public-key go together: a checkpoint proves nothing without the key that signed it.");
-        }
-        if (noVerify && checkpointFile != null) {
+        checkpointOptions.check(spec.commandLine());
+        if (noVerify && checkpointOptions.given()) {
             throw new ParameterException(spec.commandLine(), "--no-verify and --checkpoint contradict each other.");
         }
         if (maxListed < 0) {
@@ -130,8 +124,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         Instant from = period.since();
         Instant to = period.until();
-        Checkpoint checkpoint = checkpointFile == null ? null : readCheckpoint(checkpointFile);
-        PublicKey key = publicKeyFile == null ? null : CheckpointKeys.loadPublicKey(publicKeyFile);
+        Checkpoint checkpoint = checkpointOptions.checkpoint();
+        PublicKey key = checkpointOptions.publicKey();
 
         CallFilter filter = new CallFilter(profile, account, null, session, null, from, to, false);
         Report.Scope scope = new Report.Scope(profile, account, session,
@@ -174,14 +168,6 @@ final class ReportCommand implements Callable<Integer> {
         }
         boolean chainFailed = report.verification().performed() && !report.verification().intact();
         return chainFailed ? ExitCode.FINDING : ExitCode.OK;
-    }
-
-    private static Checkpoint readCheckpoint(Path file) throws java.io.IOException {
-        try {
-            return Checkpoint.parse(Files.readString(file));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
     }
 
     private static VerificationReport join(CompletableFuture<VerificationReport> f) throws Exception {

@@ -7,16 +7,14 @@ import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
-import dev.mcpaudit.schema.CheckpointKeys;
 import dev.mcpaudit.schema.VerificationReport;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,11 +46,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Signed checkpoint to check the log against.")
-    Path checkpointFile;
-
-    @Option(names = "--public-key", paramLabel = "FILE", description = "Public key that signed the checkpoint.")
-    Path publicKeyFile;
+    @Mixin
+    CheckpointOptions checkpointOptions;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
             description = "text (default) or json.")
@@ -64,12 +59,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((checkpointFile == null) != (publicKeyFile == null)) {
-            throw new ParameterException(spec.commandLine(),
-                    "--checkpoint and --public-key go together: a checkpoint proves nothing without the key that signed it.");
-        }
-        Checkpoint checkpoint = checkpointFile == null ? null : readCheckpoint(checkpointFile);
-        PublicKey key = publicKeyFile == null ? null : CheckpointKeys.loadPublicKey(publicKeyFile);
+        checkpointOptions.check(spec.commandLine());
+        Checkpoint checkpoint = checkpointOptions.checkpoint();
+        PublicKey key = checkpointOptions.publicKey();
         if (jsonl != null) {
             return ExportVerification.run(spec.commandLine().getOut(), jsonl, checkpoint, key, format == Format.json);
         }
@@ -87,14 +79,6 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.flush();
         return report.intact() ? ExitCode.OK : ExitCode.FINDING;
-    }
-
-    private Checkpoint readCheckpoint(Path file) throws java.io.IOException {
-        try {
-            return Checkpoint.parse(Files.readString(file));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
     }
 
     private static void printText(PrintWriter out, Path path, VerificationReport r) {

@@ -149,7 +149,7 @@ class ExportCommandTest {
     void csvHasOneRowPerEventAndParsesBackPerRfc4180() throws Exception {
         Path file = export("--format", "csv", "--out", dir.resolve("all.csv").toString());
 
-        List<List<String>> rows = parseCsv(Files.readString(file, StandardCharsets.UTF_8));
+        List<List<String>> rows = Csv.parse(Files.readString(file, StandardCharsets.UTF_8));
 
         assertThat(rows).hasSize(1 + stored.size());
         assertThat(rows.get(0)).containsExactly("seq", "event_id", "type", "time", "session_id", "call_id", "payload",
@@ -269,42 +269,4 @@ class ExportCommandTest {
         return Path.of(all.get(all.indexOf("--out") + 1));
     }
 
-    /** RFC 4180: fields separated by commas, records by CRLF; quoted fields may hold commas, quotes (doubled) and line breaks. */
-    static List<List<String>> parseCsv(String text) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                row.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                row.add(field.toString());
-                field.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-                i++;
-            } else {
-                field.append(c);
-            }
-        }
-        if (field.length() > 0 || !row.isEmpty()) {
-            row.add(field.toString());
-            rows.add(row);
-        }
-        return rows;
-    }
 }

@@ -263,7 +263,7 @@ class ReportCommandTest {
         CliRun run = report("--format", "csv");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        List<List<String>> rows = parseCsv(run.out());
+        List<List<String>> rows = Csv.parse(run.out());
         assertThat(rows.get(0)).containsExactlyElementsOf(ReportCsv.COLUMNS);
         List<Map<String, String>> records = new ArrayList<>();
         for (List<String> row : rows.subList(1, rows.size())) {
@@ -603,44 +603,4 @@ class ReportCommandTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
-    /** RFC 4180: fields separated by commas, optionally quoted, "" inside quotes, records end at a newline. */
-    static List<List<String>> parseCsv(String text) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    field.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                row.add(field.toString());
-                field.setLength(0);
-            } else if (ch == '\n' || ch == '\r') {
-                if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                row.add(field.toString());
-                field.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-            } else {
-                field.append(ch);
-            }
-        }
-        if (field.length() > 0 || !row.isEmpty()) {
-            row.add(field.toString());
-            rows.add(row);
-        }
-        return rows;
-    }
 }
