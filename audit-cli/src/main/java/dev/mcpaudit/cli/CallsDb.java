@@ -22,11 +22,9 @@ final class CallsDb implements AutoCloseable {
     static final String IS_WRITE = "mcp_is_write";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AuditLog log;
     private final Connection connection;
 
     CallsDb(AuditLog log) throws SQLException {
-        this.log = log;
         this.connection = log.openReader();
         Function.create(connection, IS_WRITE, new Function() {
             @Override
@@ -34,10 +32,6 @@ final class CallsDb implements AutoCloseable {
                 result(AwsOperation.isWrite(value_text(0), parse(value_text(1))) ? 1 : 0);
             }
         }, 2, Function.FLAG_DETERMINISTIC);
-    }
-
-    AuditLog log() {
-        return log;
     }
 
     List<Map<String, Object>> query(String sql, List<Object> params) throws SQLException {

@@ -85,14 +85,6 @@ public final class AuditRecorder implements AutoCloseable {
         return new AuditRecorder(null, RedactionRules.defaults(), FailurePolicy.OPEN, -1, false);
     }
 
-    public String sessionId() {
-        return sessionId;
-    }
-
-    public Path dbPath() {
-        return dbPath;
-    }
-
     /**
      * Opens the log and records {@code session.started}, in the background; a failure is reported
      * on stderr, and opening is tried again by every call.

@@ -37,14 +37,6 @@ public final class Redactor {
         this.scanner = new TextScanner(rules);
     }
 
-    public RedactionRules rules() {
-        return rules;
-    }
-
-    public FingerprintKey key() {
-        return key;
-    }
-
     /**
      * An event payload: generic, except that {@code args} next to a {@code tool} name (the call
      * events' fields, see the {@code calls} view) is redacted as that tool's arguments.
