@@ -69,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
         Path path;
         try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
             path = log.path();
-            report = ChainVerifier.verify(log.logId(), log::scanEvents, checkpoint, key);
+            report = ChainVerifier.verify(log, checkpoint, key);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {

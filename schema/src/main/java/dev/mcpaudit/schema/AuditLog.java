@@ -190,6 +190,48 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** The largest seq in the log, 0 when it has no events. */
+    long maxSeq() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM events").mapTo(Long.class).one());
+    }
+
+    /**
+     * Events with {@code afterSeq < seq <= upToSeq} in seq order, on a connection of their own, with
+     * every column as its UTF-8 bytes: the verifier hashes these bytes without decoding them.
+     */
+    void scanRawEvents(long afterSeq, long upToSeq, Consumer<RawEvent> sink) {
+        try (Connection c = openReader()) {
+            boolean utf8;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA encoding")) {
+                utf8 = rs.getString(1).equals("UTF-8");
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id,"
+                    + " payload, prev_hash, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq")) {
+                ps.setLong(1, afterSeq);
+                ps.setLong(2, upToSeq);
+                ps.setFetchSize(1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(new RawEvent(rs.getLong(1), utf8(rs, 2, utf8), utf8(rs, 3, utf8), utf8(rs, 4, utf8),
+                                utf8(rs, 5, utf8), utf8(rs, 6, utf8), utf8(rs, 7, utf8), utf8(rs, 8, utf8),
+                                utf8(rs, 9, utf8)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(path, "read its events", e);
+        }
+    }
+
+    /** A column's UTF-8 bytes; SQLite hands out text in the file's own encoding, so others are converted. */
+    private static byte[] utf8(ResultSet rs, int column, boolean fileIsUtf8) throws SQLException {
+        if (fileIsUtf8) {
+            return rs.getBytes(column);
+        }
+        String s = rs.getString(column);
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Override
     public synchronized void close() {
         if (appender != null) {

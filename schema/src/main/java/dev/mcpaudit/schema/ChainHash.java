@@ -55,6 +55,103 @@ public final class ChainHash {
         return HEX.formatHex(sha256.digest());
     }
 
+    private static final byte[] CALL_ID = ascii("{\"call_id\":");
+    private static final byte[] EVENT_ID = ascii(",\"event_id\":");
+    private static final byte[] PAYLOAD = ascii(",\"payload\":");
+    private static final byte[] SESSION_ID = ascii(",\"session_id\":");
+    private static final byte[] TIME = ascii(",\"time\":");
+    private static final byte[] TYPE = ascii(",\"type\":");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] HEX_DIGITS = ascii("0123456789abcdef");
+    /** Lookup tables for the verifier's per-byte loops: a byte's value as a lowercase hex digit (-1: not one). */
+    private static final byte[] HEX_VALUE = new byte[256];
+    /** Bytes that RFC 8785 escapes inside a string: {@code "}, {@code \\} and controls. */
+    private static final boolean[] ESCAPED = new boolean[256];
+
+    static {
+        java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            HEX_VALUE[HEX_DIGITS[i]] = (byte) i;
+        }
+        for (int b = 0; b < 0x20; b++) {
+            ESCAPED[b] = true;
+        }
+        ESCAPED['"'] = true;
+        ESCAPED['\\'] = true;
+    }
+
+    /**
+     * Whether a stored row's hash is the chain rule applied to its stored content, hashing the
+     * columns' bytes as they are (the same bytes {@link #canonicalEvent} would produce, without
+     * building it). Both hashes must be well formed ({@link #isHash(byte[])}).
+     */
+    static boolean hashMatches(MessageDigest sha256, RawEvent e) {
+        sha256.reset();
+        byte[] prev = new byte[32];
+        byte[] prevHex = e.prevHash();
+        for (int i = 0; i < 32; i++) {
+            prev[i] = (byte) (HEX_VALUE[prevHex[2 * i]] << 4 | HEX_VALUE[prevHex[2 * i + 1]]);
+        }
+        sha256.update(prev);
+        // Keys in RFC 8785 order, as in canonicalEvent.
+        sha256.update(CALL_ID);
+        if (e.callId() == null) {
+            sha256.update(NULL);
+        } else {
+            updateQuoted(sha256, e.callId());
+        }
+        sha256.update(EVENT_ID);
+        updateQuoted(sha256, e.eventId());
+        sha256.update(PAYLOAD);
+        sha256.update(e.payload());
+        sha256.update(SESSION_ID);
+        updateQuoted(sha256, e.sessionId());
+        sha256.update(TIME);
+        updateQuoted(sha256, e.time());
+        sha256.update(TYPE);
+        updateQuoted(sha256, e.type());
+        sha256.update((byte) '}');
+        byte[] digest = sha256.digest();
+        byte[] stored = e.hash();
+        for (int i = 0; i < 32; i++) {
+            if (stored[2 * i] != HEX_DIGITS[(digest[i] >> 4) & 0xf] || stored[2 * i + 1] != HEX_DIGITS[digest[i] & 0xf]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A JSON string of UTF-8 bytes; only {@code "}, {@code \} and control characters need escaping in RFC 8785. */
+    private static void updateQuoted(MessageDigest sha256, byte[] utf8) {
+        for (byte b : utf8) {
+            if (ESCAPED[b & 0xff]) {
+                StringBuilder escaped = new StringBuilder(utf8.length + 8);
+                CanonicalJson.appendQuoted(escaped, new String(utf8, StandardCharsets.UTF_8));
+                sha256.update(escaped.toString().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        sha256.update((byte) '"');
+        sha256.update(utf8);
+        sha256.update((byte) '"');
+    }
+
+    static boolean isHash(byte[] s) {
+        if (s == null || s.length != 64) {
+            return false;
+        }
+        for (byte c : s) {
+            if (HEX_VALUE[c & 0xff] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
     static boolean isHash(String s) {
         if (s == null || s.length() != 64) {
             return false;

@@ -5,19 +5,30 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * Recomputes every hash of the chain and names each problem with its seq, like
  * {@code aws cloudtrail validate-logs}. Separate from the writer on purpose: it trusts nothing stored
- * but the bytes it re-hashes. One streaming pass checks everything; only when links are broken does
- * a second pass index the hashes to tell insertions, reorderings and deletions apart.
+ * but the bytes it re-hashes. A log is checked in segments of consecutive seqs on every core (each
+ * row's hash and its link to the row before depend on nothing else), and the segments' ends are
+ * joined afterwards; only when links are broken does a second pass index the hashes to tell
+ * insertions, reorderings and deletions apart.
  */
 public final class ChainVerifier {
+    /** Events per segment: enough that opening a segment's connection is noise. */
+    static final long SEGMENT_EVENTS = 100_000;
+    private static final byte[] GENESIS = ChainHash.GENESIS.getBytes(StandardCharsets.US_ASCII);
 
     /** Anything that can list a log's events in seq order, more than once (the database, an export). */
     @FunctionalInterface
@@ -28,91 +39,205 @@ public final class ChainVerifier {
     private ChainVerifier() {}
 
     public static VerificationReport verify(AuditLog log) {
-        return verify(log.logId(), log::scanEvents, null, null);
-    }
-
-    public static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey) {
-        return verify(log.logId(), log::scanEvents, checkpoint, publicKey);
+        return verify(log, null, null);
     }
 
     /**
      * @param checkpoint optional (null); when given, {@code publicKey} must be too
      */
-    public static VerificationReport verify(String logId, EventSource events, Checkpoint checkpoint, PublicKey publicKey) {
-        Pass pass = new Pass(checkpoint == null ? -1 : checkpoint.seq());
-        events.scan(pass);
-        List<ChainProblem> problems = new ArrayList<>(pass.problems);
-        if (!pass.brokenLinks.isEmpty()) {
-            problems.addAll(classify(events, pass.brokenLinks));
-        }
-        if (checkpoint != null) {
-            problems.addAll(checkAgainst(checkpoint, publicKey, logId, pass));
-        }
-        problems.sort((a, b) -> Long.compare(a.seq(), b.seq()));
-        return new VerificationReport(logId, pass.count, pass.firstSeq, pass.lastSeq, pass.firstTime, pass.lastTime,
-                problems, Optional.ofNullable(checkpoint));
+    public static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey) {
+        return verify(log, checkpoint, publicKey, SEGMENT_EVENTS, Runtime.getRuntime().availableProcessors());
     }
 
-    /** The streaming pass: seq continuity, each row's own hash, and each link to its predecessor. */
-    private static final class Pass implements Consumer<StoredEvent> {
+    /** Test seam: the segment size and the number of threads. */
+    static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey, long segmentEvents,
+            int threads) {
+        long head = log.maxSeq();
+        int count = (int) Math.max(1, (head + segmentEvents - 1) / segmentEvents);
+        Segment[] segments = new Segment[count];
+        long checkpointSeq = checkpoint == null ? -1 : checkpoint.seq();
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i; (i = next.getAndIncrement()) < count; ) {
+                Segment segment = new Segment(checkpointSeq);
+                // The first and last segments are open-ended, so no row is left out, whatever its seq.
+                log.scanRawEvents(i == 0 ? Long.MIN_VALUE : i * segmentEvents,
+                        i == count - 1 ? Long.MAX_VALUE : (i + 1) * segmentEvents, segment);
+                segments[i] = segment;
+            }
+        };
+        int workers = Math.min(threads, count);
+        if (workers <= 1) {
+            worker.run();
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+                Thread t = new Thread(r, "chain-verifier");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int i = 0; i < workers; i++) {
+                    running.add(pool.submit(worker));
+                }
+                for (Future<?> f : running) {
+                    await(f);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        return conclude(log.logId(), segments, log::scanEvents, checkpoint, publicKey);
+    }
+
+    /**
+     * One pass in seq order over any source of events (an export file).
+     *
+     * @param checkpoint optional (null); when given, {@code publicKey} must be too
+     */
+    public static VerificationReport verify(String logId, EventSource events, Checkpoint checkpoint, PublicKey publicKey) {
+        Segment whole = new Segment(checkpoint == null ? -1 : checkpoint.seq());
+        events.scan(e -> whole.accept(RawEvent.of(e)));
+        return conclude(logId, new Segment[] {whole}, events, checkpoint, publicKey);
+    }
+
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying the chain", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Joins the segments in seq order: each one's first row must follow the last row of the one before. */
+    private static VerificationReport conclude(String logId, Segment[] segments, EventSource events,
+            Checkpoint checkpoint, PublicKey publicKey) {
+        List<ChainProblem> problems = new ArrayList<>();
+        List<BrokenLink> brokenLinks = new ArrayList<>();
+        Segment first = null;
+        Segment last = null;
+        long lastSeq = 0;
+        byte[] lastHash = GENESIS;
+        String hashAtCheckpoint = null;
+        long count = 0;
+        for (Segment s : segments) {
+            problems.addAll(s.problems);
+            brokenLinks.addAll(s.brokenLinks);
+            if (s.count == 0) {
+                continue;
+            }
+            first = first == null ? s : first;
+            last = s;
+            count += s.count;
+            hashAtCheckpoint = s.hashAtCheckpoint != null ? s.hashAtCheckpoint : hashAtCheckpoint;
+            if (s.firstSeq != lastSeq + 1) {
+                problems.add(gap(lastSeq + 1, s.firstSeq));
+            } else if (s.firstLinkCheckable && !Arrays.equals(s.firstPrevHash, lastHash)) {
+                brokenLinks.add(new BrokenLink(s.firstSeq, new String(s.firstPrevHash, StandardCharsets.UTF_8)));
+            }
+            lastSeq = s.lastSeq;
+            lastHash = s.lastHash;
+        }
+        if (!brokenLinks.isEmpty()) {
+            brokenLinks.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+            problems.addAll(classify(events, brokenLinks));
+        }
+        if (checkpoint != null) {
+            problems.addAll(checkAgainst(checkpoint, publicKey, logId, count, lastSeq, hashAtCheckpoint));
+        }
+        problems.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+        return new VerificationReport(logId, count, first == null ? 0 : first.firstSeq, lastSeq,
+                first == null ? null : first.firstTime, last == null ? null : last.lastTime(), problems,
+                Optional.ofNullable(checkpoint));
+    }
+
+    /** The row at {@code actual} came where {@code expected} should have. */
+    private static ChainProblem gap(long expected, long actual) {
+        if (actual < expected) { // only a hand-made seq of 0 or less can come before seq 1
+            return new ChainProblem(actual, Kind.INSERTED, "seq " + actual + " comes before seq 1, where every log"
+                    + " starts: the event was inserted");
+        }
+        return new ChainProblem(expected, Kind.DELETED, actual - expected == 1
+                ? "seq " + expected + " is missing: the event was deleted"
+                : "seq " + expected + " to " + (actual - 1) + " are missing: " + (actual - expected)
+                        + " events were deleted");
+    }
+
+    /** A row whose prev_hash is not its predecessor's hash. */
+    private record BrokenLink(long seq, String prevHash) {}
+
+    /**
+     * One run of consecutive rows: seq continuity, each row's own hash, and each link to its
+     * predecessor inside the run. The link of its first row is checked when runs are joined.
+     */
+    private static final class Segment implements Consumer<RawEvent> {
         private final long checkpointSeq;
         private final MessageDigest sha256 = CanonicalJson.sha256();
         final List<ChainProblem> problems = new ArrayList<>();
-        final List<StoredEvent> brokenLinks = new ArrayList<>();
+        final List<BrokenLink> brokenLinks = new ArrayList<>();
         long count;
         long firstSeq;
-        long lastSeq;
+        byte[] firstPrevHash;
+        boolean firstLinkCheckable;
         String firstTime;
-        String lastTime;
+        long lastSeq;
+        byte[] lastHash;
+        private byte[] lastTimeBytes;
         String hashAtCheckpoint;
-        private long expectedSeq = 1;
-        private String previousHash = ChainHash.GENESIS;
 
-        Pass(long checkpointSeq) {
+        Segment(long checkpointSeq) {
             this.checkpointSeq = checkpointSeq;
         }
 
+        String lastTime() {
+            return lastTimeBytes == null ? null : new String(lastTimeBytes, StandardCharsets.UTF_8);
+        }
+
         @Override
-        public void accept(StoredEvent e) {
+        public void accept(RawEvent e) {
+            boolean wellFormed = ChainHash.isHash(e.hash()) && ChainHash.isHash(e.prevHash());
+            boolean gap = false;
             if (count++ == 0) {
                 firstSeq = e.seq();
-                firstTime = e.time();
+                firstPrevHash = e.prevHash();
+                firstLinkCheckable = wellFormed;
+                firstTime = new String(e.time(), StandardCharsets.UTF_8);
+            } else {
+                gap = e.seq() != lastSeq + 1;
+                if (gap) {
+                    problems.add(gap(lastSeq + 1, e.seq()));
+                }
             }
-            lastSeq = e.seq();
-            lastTime = e.time();
             if (e.seq() == checkpointSeq) {
-                hashAtCheckpoint = e.hash();
+                hashAtCheckpoint = new String(e.hash(), StandardCharsets.UTF_8);
             }
-            boolean gap = e.seq() != expectedSeq;
-            if (gap) {
-                problems.add(new ChainProblem(expectedSeq, Kind.DELETED, e.seq() - expectedSeq == 1
-                        ? "seq " + expectedSeq + " is missing: the event was deleted"
-                        : "seq " + expectedSeq + " to " + (e.seq() - 1) + " are missing: "
-                                + (e.seq() - expectedSeq) + " events were deleted"));
-            }
-            if (!ChainHash.isHash(e.hash()) || !ChainHash.isHash(e.prevHash())) {
+            if (!wellFormed) {
                 problems.add(new ChainProblem(e.seq(), Kind.MALFORMED,
                         "hash or prev_hash is not 64 lowercase hex digits: the row was altered"));
             } else {
-                String canonical = ChainHash.canonicalEvent(
-                        e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), e.payload());
-                String recomputed = ChainHash.next(sha256, e.prevHash(), canonical.getBytes(StandardCharsets.UTF_8));
-                if (!recomputed.equals(e.hash())) {
+                if (!ChainHash.hashMatches(sha256, e)) {
                     problems.add(new ChainProblem(e.seq(), Kind.EDITED,
                             "content does not match its hash: the event was edited after it was written"));
                 }
                 // Across a gap the predecessor is gone; the DELETED finding already explains the link.
-                if (!gap && !e.prevHash().equals(previousHash)) {
-                    brokenLinks.add(e);
+                if (count > 1 && !gap && !Arrays.equals(e.prevHash(), lastHash)) {
+                    brokenLinks.add(new BrokenLink(e.seq(), new String(e.prevHash(), StandardCharsets.UTF_8)));
                 }
             }
-            expectedSeq = e.seq() + 1;
-            previousHash = e.hash();
+            lastSeq = e.seq();
+            lastHash = e.hash();
+            lastTimeBytes = e.time();
         }
     }
 
     /** Second pass, only after tampering: finds where each broken link really points. */
-    private static List<ChainProblem> classify(EventSource events, List<StoredEvent> brokenLinks) {
+    private static List<ChainProblem> classify(EventSource events, List<BrokenLink> brokenLinks) {
         Map<String, Long> seqByHash = new HashMap<>();
         Map<Long, String> prevHashBySeq = new HashMap<>();
         events.scan(e -> {
@@ -120,7 +245,7 @@ public final class ChainVerifier {
             prevHashBySeq.put(e.seq(), e.prevHash());
         });
         List<ChainProblem> out = new ArrayList<>();
-        for (StoredEvent e : brokenLinks) {
+        for (BrokenLink e : brokenLinks) {
             long k = e.seq();
             Long linked = e.prevHash().equals(ChainHash.GENESIS) ? Long.valueOf(0) : seqByHash.get(e.prevHash());
             if (linked != null && linked < k - 1 && e.prevHash().equals(prevHashBySeq.get(linked + 1))) {
@@ -141,7 +266,8 @@ public final class ChainVerifier {
         return out;
     }
 
-    private static List<ChainProblem> checkAgainst(Checkpoint cp, PublicKey key, String logId, Pass pass) {
+    private static List<ChainProblem> checkAgainst(Checkpoint cp, PublicKey key, String logId, long count, long lastSeq,
+            String hashAtCheckpoint) {
         if (key == null || !cp.signatureValid(key)) {
             return List.of(new ChainProblem(cp.seq(), Kind.BAD_CHECKPOINT, "the checkpoint's signature does not verify"
                     + " with the given public key (key id " + cp.keyId() + "); it proves nothing"));
@@ -150,16 +276,16 @@ public final class ChainVerifier {
             return List.of(new ChainProblem(cp.seq(), Kind.BAD_CHECKPOINT, "the checkpoint is for log " + cp.logId()
                     + " but this is log " + logId + ": the file was replaced, or the wrong checkpoint was given"));
         }
-        if (pass.count == 0 || pass.lastSeq < cp.seq()) {
-            long from = pass.count == 0 ? 1 : pass.lastSeq + 1;
+        if (count == 0 || lastSeq < cp.seq()) {
+            long from = count == 0 ? 1 : lastSeq + 1;
             return List.of(new ChainProblem(cp.seq(), Kind.TRUNCATED, "the log ends at seq " + (from - 1)
                     + " but the checkpoint signed at " + cp.time() + " covers seq " + cp.seq() + ": events " + from
                     + " to " + cp.seq() + " were removed"));
         }
-        if (pass.hashAtCheckpoint == null) {
+        if (hashAtCheckpoint == null) {
             return List.of(); // that seq was deleted: already reported as DELETED
         }
-        if (!pass.hashAtCheckpoint.equals(cp.hash())) {
+        if (!hashAtCheckpoint.equals(cp.hash())) {
             return List.of(new ChainProblem(cp.seq(), Kind.REWRITTEN, "the hash at seq " + cp.seq()
                     + " differs from the checkpoint signed at " + cp.time()
                     + ": the chain up to that point was rewritten"));

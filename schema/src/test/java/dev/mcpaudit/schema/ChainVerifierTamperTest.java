@@ -55,7 +55,7 @@ class ChainVerifierTamperTest {
     @Test
     void untamperedLogVerifiesIntactWithItsRange() {
         AuditLog log = AuditLog.openReadOnly(db);
-        VerificationReport report = ChainVerifier.verify(log);
+        VerificationReport report = verify(log, null, null);
         assertThat(report.problems()).isEmpty();
         assertThat(report.intact()).isTrue();
         assertThat(report.logId()).isEqualTo(log.logId()).matches("[0-9a-f]{32}");
@@ -70,7 +70,7 @@ class ChainVerifierTamperTest {
     void untamperedLogVerifiesIntactAgainstItsCheckpoint() {
         AuditLog log = AuditLog.openReadOnly(db);
         Checkpoint cp = checkpoint(log);
-        VerificationReport report = ChainVerifier.verify(log, cp, key.publicKey());
+        VerificationReport report = verify(log, cp, key.publicKey());
         assertThat(report.problems()).isEmpty();
         assertThat(report.checkpoint()).contains(cp);
     }
@@ -81,7 +81,7 @@ class ChainVerifierTamperTest {
         try (AuditLog log = AuditLog.openForAppend(db)) {
             log.appender().append(NewEvent.now(EventType.SESSION_ENDED, "session-1", null, JSON.createObjectNode()));
         }
-        VerificationReport report = ChainVerifier.verify(AuditLog.openReadOnly(db), cp, key.publicKey());
+        VerificationReport report = verify(AuditLog.openReadOnly(db), cp, key.publicKey());
         assertThat(report.problems()).isEmpty();
         assertThat(report.lastSeq()).isEqualTo(EVENTS + 1);
     }
@@ -90,7 +90,7 @@ class ChainVerifierTamperTest {
     void emptyLogVerifiesIntact() {
         Path empty = dir.resolve("empty.db");
         AuditLog.openForAppend(empty).close();
-        VerificationReport report = ChainVerifier.verify(AuditLog.openReadOnly(empty));
+        VerificationReport report = verify(AuditLog.openReadOnly(empty), null, null);
         assertThat(report.intact()).isTrue();
         assertThat(report.eventsChecked()).isZero();
         assertThat(report.firstSeq()).isZero();
@@ -244,7 +244,7 @@ class ChainVerifierTamperTest {
     void deletedTailAfterACheckpointCoveringItIsReportedAsTruncated() throws Exception {
         Checkpoint cp = checkpoint(AuditLog.openReadOnly(db));
         tamper(c -> exec(c, "DELETE FROM events WHERE seq > 15"));
-        VerificationReport report = ChainVerifier.verify(AuditLog.openReadOnly(db), cp, key.publicKey());
+        VerificationReport report = verify(AuditLog.openReadOnly(db), cp, key.publicKey());
         assertProblems(report, tuple((long) EVENTS, Kind.TRUNCATED));
         assertThat(report.problems().get(0).detail()).contains("16").contains("20");
     }
@@ -253,7 +253,7 @@ class ChainVerifierTamperTest {
     void everyEventDeletedAfterACheckpointIsReportedAsTruncated() throws Exception {
         Checkpoint cp = checkpoint(AuditLog.openReadOnly(db));
         tamper(c -> exec(c, "DELETE FROM events"));
-        VerificationReport report = ChainVerifier.verify(AuditLog.openReadOnly(db), cp, key.publicKey());
+        VerificationReport report = verify(AuditLog.openReadOnly(db), cp, key.publicKey());
         assertProblems(report, tuple((long) EVENTS, Kind.TRUNCATED));
         assertThat(report.eventsChecked()).isZero();
     }
@@ -270,7 +270,7 @@ class ChainVerifierTamperTest {
     void fullRewriteWithAllHashesRecomputedIsReportedAsRewrittenAgainstACheckpoint() throws Exception {
         Checkpoint cp = checkpoint(AuditLog.openReadOnly(db));
         rewriteEverythingFrom(5);
-        VerificationReport report = ChainVerifier.verify(AuditLog.openReadOnly(db), cp, key.publicKey());
+        VerificationReport report = verify(AuditLog.openReadOnly(db), cp, key.publicKey());
         assertProblems(report, tuple((long) EVENTS, Kind.REWRITTEN));
     }
 
@@ -283,7 +283,7 @@ class ChainVerifierTamperTest {
                 log.appender().append(NewEvent.now(EventType.CALL_REQUESTED, "session-2", "c" + i, JSON.createObjectNode()));
             }
         }
-        VerificationReport report = ChainVerifier.verify(AuditLog.openReadOnly(db), cp, key.publicKey());
+        VerificationReport report = verify(AuditLog.openReadOnly(db), cp, key.publicKey());
         assertProblems(report, tuple((long) EVENTS, Kind.REWRITTEN));
     }
 
@@ -295,18 +295,18 @@ class ChainVerifierTamperTest {
         AuditLog log = AuditLog.openReadOnly(db);
         Checkpoint byOther = Checkpoint.sign(log.logId(), log.head().orElseThrow(), EventTime.format(Instant.now()),
                 other.privateKey(), other.publicKey());
-        assertProblems(ChainVerifier.verify(log, byOther, key.publicKey()), tuple((long) EVENTS, Kind.BAD_CHECKPOINT));
+        assertProblems(verify(log, byOther, key.publicKey()), tuple((long) EVENTS, Kind.BAD_CHECKPOINT));
 
         // Claiming our key id does not help a signature made with another key.
         Checkpoint claimed = new Checkpoint(byOther.logId(), byOther.seq(), byOther.hash(), byOther.time(),
                 CheckpointKeys.keyId(key.publicKey()), byOther.signature());
-        assertProblems(ChainVerifier.verify(log, claimed, key.publicKey()), tuple((long) EVENTS, Kind.BAD_CHECKPOINT));
+        assertProblems(verify(log, claimed, key.publicKey()), tuple((long) EVENTS, Kind.BAD_CHECKPOINT));
     }
 
     @Test
     void checkpointWithoutAPublicKeyIsBad() {
         AuditLog log = AuditLog.openReadOnly(db);
-        assertProblems(ChainVerifier.verify(log, checkpoint(log), null), tuple((long) EVENTS, Kind.BAD_CHECKPOINT));
+        assertProblems(verify(log, checkpoint(log), null), tuple((long) EVENTS, Kind.BAD_CHECKPOINT));
     }
 
     @Test
@@ -322,7 +322,7 @@ class ChainVerifierTamperTest {
         AuditLog log = AuditLog.openReadOnly(db);
         assertThat(ofOther.logId()).isNotEqualTo(log.logId());
 
-        VerificationReport report = ChainVerifier.verify(log, ofOther, key.publicKey());
+        VerificationReport report = verify(log, ofOther, key.publicKey());
         assertProblems(report, tuple((long) EVENTS, Kind.BAD_CHECKPOINT));
         assertThat(report.problems().get(0).detail()).contains(other.logId()).contains(log.logId());
     }
@@ -348,7 +348,7 @@ class ChainVerifierTamperTest {
         Checkpoint forged = Checkpoint.parse(cp.toText().replace("\nseq " + EVENTS + "\n", "\nseq 15\n"));
         assertThat(forged.seq()).isEqualTo(15);
         assertThat(forged.signatureValid(key.publicKey())).isFalse();
-        assertProblems(ChainVerifier.verify(log, forged, key.publicKey()), tuple(15L, Kind.BAD_CHECKPOINT));
+        assertProblems(verify(log, forged, key.publicKey()), tuple(15L, Kind.BAD_CHECKPOINT));
     }
 
     @Test
@@ -380,7 +380,12 @@ class ChainVerifierTamperTest {
     }
 
     private VerificationReport verify() {
-        return ChainVerifier.verify(AuditLog.openReadOnly(db));
+        return verify(AuditLog.openReadOnly(db), null, null);
+    }
+
+    /** The check under test; subclasses run the whole matrix with other segment sizes. */
+    VerificationReport verify(AuditLog log, Checkpoint checkpoint, java.security.PublicKey publicKey) {
+        return ChainVerifier.verify(log, checkpoint, publicKey);
     }
 
     private static void assertProblems(VerificationReport report, org.assertj.core.groups.Tuple... expected) {
