@@ -7,6 +7,7 @@ import dev.mcpaudit.schema.redact.RedactionRulesException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -49,6 +50,10 @@ public final class AuditCli {
     }
 
     public static void main(String[] args) {
+        String logLevel = System.getenv("AUDIT_CLI_LOG_LEVEL");
+        if (logLevel != null && !logLevel.isBlank()) { // read by slf4j-simple when the first logger is made
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel.strip().toLowerCase(Locale.ROOT));
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(out, err, args));

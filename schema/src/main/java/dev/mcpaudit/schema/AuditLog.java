@@ -37,7 +37,8 @@ public final class AuditLog implements AutoCloseable {
     private final boolean writable;
     private final Duration busyTimeout;
     private final String logId;
-    private final Jdbi jdbi;
+    /** Created on first use: Jdbi's start-up (about 0.3 s) is not worth paying for the few queries made here. */
+    private Jdbi jdbi;
     /** Null when read-only: only writers redact. */
     private final Redactor redactor;
     private EventAppender appender;
@@ -47,10 +48,23 @@ public final class AuditLog implements AutoCloseable {
         this.writable = writable;
         this.busyTimeout = busyTimeout;
         this.redactor = redactor;
-        this.jdbi = Jdbi.create(this::openReader);
-        this.logId = jdbi.withHandle(h -> h.createQuery("SELECT value FROM log_meta WHERE key = 'log_id'")
-                .mapTo(String.class)
-                .one());
+        this.logId = queryOne("SELECT value FROM log_meta WHERE key = 'log_id'", rs -> rs.getString(1), "read its log id")
+                .orElseThrow(() -> new AuditLogException(Reason.NOT_AN_AUDIT_LOG, path + " has no log id;"
+                        + " it is not an intact mcp-audit-proxy log."));
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The first row of a query on a read-only connection of its own. */
+    private <T> Optional<T> queryOne(String sql, Row<T> row, String action) {
+        try (Connection c = openReader(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? Optional.ofNullable(row.read(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(path, action, e);
+        }
     }
 
     /** Opens the log for appending, creating it (0600, in a 0700 directory) or upgrading it as needed. */
@@ -132,7 +146,10 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Jdbi over read-only connections, for queries and read models. */
-    public Jdbi jdbi() {
+    public synchronized Jdbi jdbi() {
+        if (jdbi == null) {
+            jdbi = Jdbi.create(this::openReader);
+        }
         return jdbi;
     }
 
@@ -165,9 +182,8 @@ public final class AuditLog implements AutoCloseable {
 
     /** The newest event's position, or empty for a log without events. */
     public Optional<ChainHead> head() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
-                .map((rs, ctx) -> new ChainHead(rs.getLong(1), rs.getString(2)))
-                .findOne());
+        return queryOne("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                rs -> new ChainHead(rs.getLong(1), rs.getString(2)), "read its newest event");
     }
 
     /**
@@ -192,7 +208,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** The largest seq in the log, 0 when it has no events. */
     long maxSeq() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM events").mapTo(Long.class).one());
+        return queryOne("SELECT coalesce(max(seq), 0) FROM events", rs -> rs.getLong(1), "read its newest seq").orElse(0L);
     }
 
     /**
