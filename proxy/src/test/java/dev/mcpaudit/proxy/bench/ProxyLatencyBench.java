@@ -38,6 +38,16 @@ public final class ProxyLatencyBench {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 10_000);
     private static final int CALLS = Integer.getInteger("bench.calls", 6000);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
+    /**
+     * How long the fake AWS MCP Server takes to answer in the second set of rounds. The first set uses
+     * no delay, so 16 calls in flight saturate the two cores (a throughput limit); a real upstream
+     * takes tens to hundreds of milliseconds, which this set imitates.
+     */
+    private static final int UPSTREAM_DELAY_MS = Integer.getInteger("bench.upstreamDelayMs", 20);
+    /** Calls per path and mode with that delay (fewer: each takes at least the delay). */
+    private static final int DELAYED_CALLS = Integer.getInteger("bench.delayedCalls", 1200);
+    /** The fake's answer delay for the calls being made now: none while saturating, and in warm-up. */
+    private static volatile int delayMs;
 
     private ProxyLatencyBench() {}
 
@@ -51,18 +61,12 @@ public final class ProxyLatencyBench {
             env.put("HOME", dir.toString());
             env.putAll(upstream.stsEnvironment());
             env.put("MCP_AUDIT_DB", dir.resolve("audit.db").toString());
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            // e.g. -Dbench.proxyJvmArgs=-XX:StartFlightRecording=filename=/tmp/proxy.jfr to profile the proxy
-            String jvmArgs = System.getProperty("bench.proxyJvmArgs", "");
-            if (!jvmArgs.isBlank()) {
-                cmd.addAll(List.of(jvmArgs.split("\\s+")));
-            }
             List<String> proxyArgs = List.of("-jar", jar.toString(), upstream.endpoint().toString(), "--service", "aws-mcp",
                     "--region", "us-east-1", "--profile", "dev");
-            List<String> auditOff = new ArrayList<>(cmd);
-            auditOff.add("-Dmcpaudit.bench.auditOff=true"); // the same proxy, recording nothing: the audit's cost is the difference
+            List<String> cmd = proxyCommand("audit-on", proxyArgs);
+            // the same proxy, recording nothing: the audit's cost is the difference
+            List<String> auditOff = proxyCommand("audit-off", List.of("-Dmcpaudit.bench.auditOff=true"));
             auditOff.addAll(proxyArgs);
-            cmd.addAll(proxyArgs);
 
             long[] startups = new long[5];
             for (int i = 0; i < startups.length; i++) {
@@ -80,31 +84,52 @@ public final class ProxyLatencyBench {
             String session = init.headers().firstValue("mcp-session-id").orElseThrow();
             Call directCall = id -> directCall(direct, upstream.endpoint().toURL(), session, toolCall(id));
 
-            try (Stdio proxy = new Stdio(cmd, env); Stdio unaudited = new Stdio(auditOff, env)) {
+            List<String> forwarderCmd = proxyCommand("forwarder", List.of("-cp", System.getProperty("java.class.path"),
+                    MinimalForwarder.class.getName(), upstream.endpoint().toString(), session, DEV.accessKeyId(),
+                    DEV.secretKey(), "us-east-1", "aws-mcp"));
+            try (Stdio proxy = new Stdio(cmd, env); Stdio unaudited = new Stdio(auditOff, env);
+                    Stdio forwarder = new Stdio(forwarderCmd, env)) {
                 proxy.initialize();
                 unaudited.initialize();
-                for (Call path : List.<Call>of(directCall, unaudited::call, proxy::call)) {
+                List<Call> paths = List.of(directCall, forwarder::call, unaudited::call, proxy::call);
+                for (Call path : paths) {
                     measure("warm-up", path, 1, WARMUP);
                     measure("warm-up", path, CONCURRENCY, WARMUP / 2);
                 }
                 upstream.reset();
-                long[][] seq = interleaved(List.of(directCall, unaudited::call, proxy::call), 1);
+                long[][] seq = interleaved(paths, 1, CALLS);
+                long[] floor = DurableCommitFloor.measure(dir, CALLS);
                 long cpuBefore = proxy.cpuMillis();
                 measure("proxy", proxy::call, 1, CALLS);
                 double cpuPerCall = (proxy.cpuMillis() - cpuBefore) * 1000.0 / CALLS;
-                long[][] par = interleaved(List.of(directCall, unaudited::call, proxy::call), CONCURRENCY);
+                long[][] par = interleaved(paths, CONCURRENCY, CALLS);
                 upstream.reset(); // WireMock keeps every request; don't let the journal grow with the run
+                long[][] seqDelayed = null;
+                long[][] parDelayed = null;
+                if (UPSTREAM_DELAY_MS > 0) {
+                    delayMs = UPSTREAM_DELAY_MS;
+                    seqDelayed = interleaved(paths, 1, DELAYED_CALLS);
+                    parDelayed = interleaved(paths, CONCURRENCY, DELAYED_CALLS);
+                    upstream.reset();
+                }
 
                 StringBuilder out = new StringBuilder();
                 out.append(String.format("start-up to first initialize answer: median %.0f ms (of %d runs)%n%n",
                         median(startups) / 1e6, startups.length));
                 out.append(String.format("proxy (audit on) CPU time per sequential call (user + system, from /proc): %.0f µs%n%n",
                         cpuPerCall));
-                out.append("| run | calls | percentile | direct | proxy, audit off | proxy, audit on | proxy overhead (off − direct)"
-                        + " | audit cost (on − off) |\n");
-                out.append("|---|---|---|---|---|---|---|---|\n");
+                out.append("| run | calls | percentile | direct | minimal forwarder | proxy, audit off | proxy, audit on"
+                        + " | forwarder overhead (fwd − direct) | proxy overhead (off − direct) | audit cost (on − off) |\n");
+                out.append("|---|---|---|---|---|---|---|---|---|---|\n");
                 row(out, "sequential", seq);
                 row(out, CONCURRENCY + " concurrent", par);
+                if (seqDelayed != null) {
+                    row(out, "sequential, upstream " + UPSTREAM_DELAY_MS + " ms", seqDelayed);
+                    row(out, CONCURRENCY + " concurrent, upstream " + UPSTREAM_DELAY_MS + " ms", parDelayed);
+                }
+                out.append(String.format("%nfloor for the audit cost: two durable single-row SQLite commits back to back"
+                        + " (plain sqlite-jdbc, same disk), %d pairs: p50 %.2f ms, p99 %.2f ms%n", floor.length,
+                        percentile(floor, 50), percentile(floor, 99)));
                 System.out.println();
                 System.out.print(out);
                 Files.writeString(Path.of("target", "proxy-latency.md"), out);
@@ -113,11 +138,33 @@ public final class ProxyLatencyBench {
     }
 
     /**
+     * {@code java [bench.proxyJvmArgs] args}; {@code {role}} in the JVM arguments becomes {@code role}, e.g.
+     * {@code -Dbench.proxyJvmArgs=-XX:StartFlightRecording=filename=/tmp/proxy-{role}.jfr} profiles each proxy
+     * into its own file.
+     */
+    private static List<String> proxyCommand(String role, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvmArgs = System.getProperty("bench.proxyJvmArgs", "");
+        if (!jvmArgs.isBlank()) {
+            cmd.addAll(List.of(jvmArgs.replace("{role}", role).split("\\s+")));
+        }
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
      * The baseline: the call made directly, signed, over the same HTTP stack the proxy uses
      * (HttpURLConnection, kept-alive connections, one write per request).
      */
     private static void directCall(SigV4TestClient signer, java.net.URL url, String session, String json) throws Exception {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        String answer = post(signer, url, session, json.getBytes(StandardCharsets.UTF_8));
+        if (!answer.contains("\"isError\":false")) {
+            throw new IllegalStateException("direct call failed: " + answer);
+        }
+    }
+
+    /** One signed JSON-RPC POST to the MCP session; returns the answer's body. */
+    static String post(SigV4TestClient signer, java.net.URL url, String session, byte[] body) throws Exception {
         Map<String, String> headers = new HashMap<>(SigV4TestClient.mcpHeaders(session));
         headers.putAll(signer.signHeaders("POST", url.toURI(), body, headers));
         java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
@@ -135,18 +182,19 @@ public final class ProxyLatencyBench {
         try (java.io.InputStream in = c.getInputStream()) {
             answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        if (c.getResponseCode() != 200 || !answer.contains("\"isError\":false")) {
-            throw new IllegalStateException("direct call failed: " + answer);
+        if (c.getResponseCode() != 200) {
+            throw new IllegalStateException("HTTP " + c.getResponseCode() + ": " + answer);
         }
+        return answer;
     }
 
     /**
      * The paths in alternating rounds, so that drift in the machine's load (it is shared, two cores)
      * falls on all alike; returns the latencies of each path, in the order given.
      */
-    private static long[][] interleaved(List<Call> paths, int threads) throws Exception {
+    private static long[][] interleaved(List<Call> paths, int threads, int calls) throws Exception {
         int rounds = 6;
-        int perRound = CALLS / rounds;
+        int perRound = calls / rounds;
         long[][] out = new long[paths.size()][perRound * rounds];
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < paths.size(); i++) {
@@ -163,7 +211,8 @@ public final class ProxyLatencyBench {
 
     private static String toolCall(int id) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
-                + "\"arguments\":{\"cli_command\":\"aws s3api list-objects-v2 --bucket app-logs --prefix 2026/11/\"}}}";
+                + "\"arguments\":{\"cli_command\":\"aws s3api list-objects-v2 --bucket app-logs --prefix 2026/11/"
+                + (delayMs > 0 ? " slow:" + delayMs : "") + "\"}}}";
     }
 
     /** Latencies in ns of {@code calls} calls, {@code threads} at a time. */
@@ -196,14 +245,15 @@ public final class ProxyLatencyBench {
         return latencies;
     }
 
-    /** {direct, audit off, audit on} latencies → a p50 and a p99 line. */
+    /** {direct, minimal forwarder, audit off, audit on} latencies → a p50 and a p99 line. */
     private static void row(StringBuilder out, String run, long[][] paths) {
         for (int p : new int[] {50, 99}) {
             double direct = percentile(paths[0], p);
-            double off = percentile(paths[1], p);
-            double on = percentile(paths[2], p);
-            out.append(String.format("| %s | %d | p%d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", run,
-                    paths[0].length, p, direct, off, on, off - direct, on - off));
+            double forwarder = percentile(paths[1], p);
+            double off = percentile(paths[2], p);
+            double on = percentile(paths[3], p);
+            out.append(String.format("| %s | %d | p%d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n",
+                    run, paths[0].length, p, direct, forwarder, off, on, forwarder - direct, off - direct, on - off));
         }
     }
 
