@@ -199,12 +199,10 @@ final class ReportBuilder {
     private String scopeWhere(String e, List<Object> params) {
         StringBuilder b = new StringBuilder();
         if (filter.profile() != null) {
-            b.append(" AND json_extract(").append(e).append(".payload, '$.profile') = ?");
-            params.add(filter.profile());
+            payloadField(b, e, "profile", filter.profile(), params);
         }
         if (filter.account() != null) {
-            b.append(" AND json_extract(").append(e).append(".payload, '$.account_id') = ?");
-            params.add(filter.account());
+            payloadField(b, e, "account_id", filter.account(), params);
         }
         if (filter.session() != null) {
             b.append(" AND ").append(e).append(".session_id = ?");
@@ -219,6 +217,21 @@ final class ReportBuilder {
             params.add(TimeArgs.stored(filter.until()));
         }
         return b.toString();
+    }
+
+    /**
+     * {@code AND json_extract(payload, '$.field') = value}, preceded by a plain substring test that
+     * rules out most other rows without parsing them: a stored payload is canonical JSON (no
+     * whitespace), so a top-level {@code "field":"value"} is in its text verbatim whenever the value
+     * needs no escaping. The JSON test still decides (the text may sit in a nested object).
+     */
+    private static void payloadField(StringBuilder b, String e, String field, String value, List<Object> params) {
+        if (value.chars().noneMatch(ch -> ch == '"' || ch == '\\' || ch < 0x20)) {
+            b.append(" AND instr(").append(e).append(".payload, ?) > 0");
+            params.add("\"" + field + "\":\"" + value + "\"");
+        }
+        b.append(" AND json_extract(").append(e).append(".payload, '$.").append(field).append("') = ?");
+        params.add(value);
     }
 
     /** The first {@code maxListed} mutating calls sent upstream, oldest first. */

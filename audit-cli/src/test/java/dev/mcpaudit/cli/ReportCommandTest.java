@@ -213,6 +213,31 @@ class ReportCommandTest {
     }
 
     @Test
+    void profileScopeLooksAtTheCallsProfileNotAtTextThatMerelyLooksLikeIt() throws Exception {
+        Path nested = dir.resolve("nested.db");
+        try (AuditLog log = AuditLog.openForAppend(nested)) {
+            String s = UUID.randomUUID().toString();
+            ObjectNode mimic = JSON.createObjectNode();
+            mimic.putObject("tags").put("profile", "prod").put("account_id", "777788889999");
+            call(log, s, at("2026-11-01T10:00:00Z"), "dev", "aws___run_script", mimic, "ok", null);
+            call(log, s, at("2026-11-01T10:05:00Z"), "pr\"od", cli("aws s3 ls"), "ok", null);
+            call(log, s, at("2026-11-01T10:10:00Z"), "prod", cli("aws s3 ls"), "ok", null);
+        }
+
+        JsonNode prod = JSON.readTree(CliRun.of("--db", nested.toString(), "report", "--profile", "prod",
+                "--format", "json").out());
+        JsonNode prodAccount = JSON.readTree(CliRun.of("--db", nested.toString(), "report", "--account", "777788889999",
+                "--format", "json").out());
+        JsonNode quoted = JSON.readTree(CliRun.of("--db", nested.toString(), "report", "--profile", "pr\"od",
+                "--format", "json").out());
+
+        assertThat(prod.path("totals").path("calls").asLong()).isEqualTo(1);
+        assertThat(prodAccount.path("totals").path("calls").asLong()).isEqualTo(1);
+        assertThat(quoted.path("totals").path("calls").asLong()).isEqualTo(1);
+        assertThat(quoted.path("accounts").get(0).path("profile").asText()).isEqualTo("pr\"od");
+    }
+
+    @Test
     void accountAndSessionScopes() throws Exception {
         JsonNode byAccount = JSON.readTree(report("--account", "111122223333", "--format", "json").out());
         assertThat(byAccount.path("totals").path("calls").asLong()).isEqualTo(4);
