@@ -185,6 +185,7 @@ public final class LargeLogBench {
             }
         }
         timeVerify();
+        timeReadFloor();
         timeExport();
         line("");
         explain(CALLS_PROD_SQL, "prod");
@@ -291,6 +292,68 @@ public final class LargeLogBench {
         long median = median(ms);
         line("| `verify` (in-process), %,d events | %s | %,d ms = **%,.0f events/s** |", events, list(ms), median,
                 events * 1000.0 / median);
+    }
+
+    /**
+     * What any check of the whole chain must at least do, on every core: read each event row's nine
+     * columns and SHA-256 their bytes, split into one seq range per core, through plain sqlite-jdbc
+     * (no Java objects, no canonical form, no comparisons). A report that states whether the chain
+     * verifies cannot take less than this plus start-up.
+     */
+    private void timeReadFloor() throws Exception {
+        long events;
+        try (Connection c = reader(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT max(seq) FROM events")) {
+            events = rs.getLong(1);
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        long[] ms = new long[verifyRuns];
+        for (int i = 0; i < verifyRuns; i++) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            List<java.util.concurrent.Future<Long>> parts = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                long from = events * t / threads;
+                long to = events * (t + 1) / threads;
+                parts.add(pool.submit(() -> hashRows(from, to)));
+            }
+            long rows = 0;
+            for (java.util.concurrent.Future<Long> part : parts) {
+                rows += part.get();
+            }
+            ms[i] = (System.nanoTime() - t0) / 1_000_000;
+            pool.shutdown();
+            if (rows != events) {
+                throw new IllegalStateException("read " + rows + " rows of " + events);
+            }
+        }
+        long median = median(ms);
+        line("| floor: every event row read and SHA-256-hashed, %d threads (plain sqlite-jdbc, bytes only) | %s |"
+                + " %,d ms = %,.0f events/s |", threads, list(ms), median, events * 1000.0 / median);
+    }
+
+    private long hashRows(long fromExclusive, long toInclusive) throws Exception {
+        java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        long rows = 0;
+        try (Connection c = reader(); PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time,"
+                + " session_id, call_id, payload, prev_hash, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq")) {
+            ps.setLong(1, fromExclusive);
+            ps.setLong(2, toInclusive);
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    for (int col = 2; col <= 9; col++) {
+                        byte[] b = rs.getBytes(col);
+                        if (b != null) {
+                            sha256.update(b);
+                        }
+                    }
+                    sha256.digest();
+                    rows++;
+                }
+            }
+        }
+        return rows;
     }
 
     private void timeExport() throws Exception {
