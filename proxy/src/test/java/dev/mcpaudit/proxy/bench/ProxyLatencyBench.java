@@ -44,7 +44,11 @@ public final class ProxyLatencyBench {
      * takes tens to hundreds of milliseconds, which this set imitates.
      */
     private static final int UPSTREAM_DELAY_MS = Integer.getInteger("bench.upstreamDelayMs", 20);
-    /** Calls per path and mode with that delay (fewer: each takes at least the delay). */
+    /**
+     * Sequential calls per path with that delay: fewer, since each takes at least the delay. The 16
+     * concurrent ones are as many as without delay, so that their p99 is not decided by a single
+     * event (one GC pause delays all 16 calls in flight at once).
+     */
     private static final int DELAYED_CALLS = Integer.getInteger("bench.delayedCalls", 1200);
     /** The fake's answer delay for the calls being made now: none while saturating, and in warm-up. */
     private static volatile int delayMs;
@@ -109,7 +113,7 @@ public final class ProxyLatencyBench {
                 if (UPSTREAM_DELAY_MS > 0) {
                     delayMs = UPSTREAM_DELAY_MS;
                     seqDelayed = interleaved(paths, 1, DELAYED_CALLS);
-                    parDelayed = interleaved(paths, CONCURRENCY, DELAYED_CALLS);
+                    parDelayed = interleaved(paths, CONCURRENCY, CALLS);
                     upstream.reset();
                 }
 
