@@ -78,7 +78,7 @@ public final class ProxyMain implements Callable<Integer> {
         PrintStream stdout = System.out;
         System.setOut(System.err);
         // Logging is set up by whichever thread logs first, so the level must be known before any does.
-        System.setProperty(StderrLogging.LEVEL_PROPERTY, logLevelArgument(args));
+        StderrLogging.configure(logLevelArgument(args));
         Thread warmUp = new Thread(ProxyMain::warmUp, "warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
@@ -124,8 +124,10 @@ public final class ProxyMain implements Callable<Integer> {
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
         ProxyServer server = new ProxyServer(config, agent, http, router, new ToolCatalog(router, config.readOnly()),
                 recorder, accounts, regionByProfile, workers, upstreamIo, () -> {
-                    // On the agent's first request, not at launch: opening SQLite and the first STS
-                    // lookup would otherwise compete with JVM start-up for the CPU (start-up target: 1 s).
+                    // Once the agent has its first answer, not at launch: opening SQLite and the first STS
+                    // lookup (a thousand AWS SDK classes) would otherwise compete for the CPU with
+                    // answering initialize (start-up target: 1 s). A call arriving before they are done
+                    // waits for the log to open.
                     recorder.start(() -> sessionInfo(config, regionByProfile));
                     accounts.prefetch(config.profiles().allowed());
                 });
@@ -203,7 +205,9 @@ public final class ProxyMain implements Callable<Integer> {
      */
     private static void warmUp() {
         try {
-            javax.net.ssl.SSLContext.getDefault(); // the slowest: reads the CA certificates
+            // Jackson first: its ~400 classes take a quarter of a second, and the main thread needs it soon.
+            JsonRpc.MAPPER.writeValueAsBytes(JsonRpc.MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"id\":1,\"params\":{\"a\":[1.5,true,null]}}"));
+            javax.net.ssl.SSLContext.getDefault(); // reads the CA certificates
             LoggerFactory.getILoggerFactory();
             software.amazon.awssdk.profiles.ProfileFile.defaultProfileFile();
             // A throw-away signature with made-up keys loads the whole signing path; no credentials are read.
@@ -212,7 +216,6 @@ public final class ProxyMain implements Callable<Integer> {
                     software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAWARMUPWARMUP0000", "warm-up"));
             Class.forName(UpstreamHttp.class.getName()); // its static settings for the JDK's HTTP client come first
             java.net.URI.create("http://127.0.0.1:1/").toURL().openConnection(); // classes only, never connected
-            JsonRpc.MAPPER.writeValueAsBytes(JsonRpc.MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"id\":1,\"params\":{\"a\":[1.5,true,null]}}"));
         } catch (Exception | LinkageError ignored) {
             // Only a head start: whatever fails here fails again, and is reported, where it is really used.
         }

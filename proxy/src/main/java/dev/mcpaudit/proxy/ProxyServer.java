@@ -68,7 +68,8 @@ final class ProxyServer {
     /**
      * @param workers runs the agent's requests, one thread each while it waits on upstream
      * @param background runs upstream's listening streams and cancellations
-     * @param onFirstRequest start-up work that can wait for the agent (it must not block)
+     * @param onFirstRequest start-up work that can wait until the agent has the answer to its first
+     *     request (it must not block)
      */
     ProxyServer(ProxyConfig config, StdioChannel agent, UpstreamHttp http, ProfileRouter router, ToolCatalog catalog,
             AuditRecorder recorder, AccountResolver accounts, Map<String, String> regionByProfile,
@@ -102,9 +103,7 @@ final class ProxyServer {
         } else if (JsonRpc.isNotification(message)) {
             onAgentNotification(message);
         } else {
-            if (started.compareAndSet(false, true)) {
-                onFirstRequest.run();
-            }
+            boolean first = started.compareAndSet(false, true);
             String key = message.get("id").toString();
             InFlight handle = new InFlight();
             inFlight.put(key, handle);
@@ -121,6 +120,9 @@ final class ProxyServer {
                             "Internal error in mcp-audit-proxy: " + e + ". Please report it; retrying may work."));
                 } finally {
                     inFlight.remove(key);
+                    if (first) {
+                        onFirstRequest.run(); // once the agent has its first answer (usually initialize's)
+                    }
                 }
             });
         }

@@ -1,55 +1,40 @@
 package dev.mcpaudit.proxy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.spi.ContextAwareBase;
-import org.slf4j.Logger;
+import java.util.Locale;
 
 /**
- * Logback's configuration for the proxy, in code (found through META-INF/services): every line to
- * stderr, since stdout belongs to JSON-RPC, at ERROR until {@code --log-level} says otherwise, and
- * never with a secret: third-party loggers that print credentials stay at INFO even at DEBUG.
- * Code rather than logback.xml because parsing XML at start-up costs the agent a noticeable wait.
+ * The proxy's logging (slf4j-simple, set through its system properties): every line to stderr,
+ * since stdout belongs to JSON-RPC, at ERROR until {@code --log-level} says otherwise, and never
+ * with a secret: the AWS SDK, whose DEBUG output includes canonical requests with session tokens,
+ * stays at INFO even at DEBUG. slf4j-simple rather than logback because it starts in a few
+ * milliseconds, where logback took a tenth of a second of the agent's wait for the first answer.
  */
-public final class StderrLogging extends ContextAwareBase implements Configurator {
-    /** The {@code --log-level} value, set by {@link ProxyMain#main} before anything logs. */
-    public static final String LEVEL_PROPERTY = "mcp.audit.proxy.logLevel";
+final class StderrLogging {
+    private static final String PREFIX = "org.slf4j.simpleLogger.";
 
-    @Override
-    public ExecutionStatus configure(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%d{yyyy-MM-dd HH:mm:ss} | %-5level | %logger{0} | %msg%n");
-        encoder.start();
-        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
-        stderr.setContext(context);
-        stderr.setName("STDERR");
-        stderr.setTarget("System.err");
-        stderr.setEncoder(encoder);
-        stderr.start();
-        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        Level level = level(System.getProperty(LEVEL_PROPERTY, "ERROR"));
-        root.setLevel(level);
-        root.addAppender(stderr);
-        // The AWS SDK's DEBUG output includes canonical requests with session tokens: never below INFO.
-        if (level.isGreaterOrEqual(Level.INFO)) {
-            return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    private StderrLogging() {}
+
+    /** Must run before anything logs: slf4j-simple reads these once, when the first logger is made. */
+    static void configure(String logLevel) {
+        String level = level(logLevel);
+        System.setProperty(PREFIX + "logFile", "System.err");
+        System.setProperty(PREFIX + "defaultLogLevel", level);
+        if (level.equals("debug")) {
+            System.setProperty(PREFIX + "log.software.amazon.awssdk", "info");
         }
-        context.getLogger("software.amazon.awssdk").setLevel(Level.INFO);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+        System.setProperty(PREFIX + "showDateTime", "true");
+        System.setProperty(PREFIX + "dateTimeFormat", "yyyy-MM-dd HH:mm:ss");
+        System.setProperty(PREFIX + "showThreadName", "false");
+        System.setProperty(PREFIX + "showShortLogName", "true");
     }
 
-    /** The proxy's level names (those of MCP Proxy for AWS) in logback's terms. */
-    static Level level(String name) {
-        return switch (name.toUpperCase(java.util.Locale.ROOT)) {
-            case "DEBUG" -> Level.DEBUG;
-            case "INFO" -> Level.INFO;
-            case "WARNING", "WARN" -> Level.WARN;
-            default -> Level.ERROR; // ERROR, CRITICAL; anything else is refused by picocli anyway
+    /** The proxy's level names (those of MCP Proxy for AWS) in slf4j-simple's terms. */
+    static String level(String name) {
+        return switch (name.toUpperCase(Locale.ROOT)) {
+            case "DEBUG" -> "debug";
+            case "INFO" -> "info";
+            case "WARNING", "WARN" -> "warn";
+            default -> "error"; // ERROR, CRITICAL; anything else is refused by picocli anyway
         };
     }
 }
