@@ -182,7 +182,10 @@ public final class LargeLogBench {
             }
             if (hasReport) {
                 timeSubprocess("`java -jar audit-cli.jar report --profile prod`", "report", "--profile", "prod");
+                timeSubprocess("`java -jar audit-cli.jar report --profile prod --no-verify`", "report", "--profile",
+                        "prod", "--no-verify");
             }
+            timeSubprocess("`java -jar audit-cli.jar verify`", "verify");
         }
         timeVerify();
         timeReadFloor();
