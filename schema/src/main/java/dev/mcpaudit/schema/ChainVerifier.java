@@ -201,25 +201,27 @@ public final class ChainVerifier {
 
         @Override
         public void accept(RawEvent e) {
-            boolean wellFormed = ChainHash.isHash(e.hash()) && ChainHash.isHash(e.prevHash());
+            // NOT NULL holds only as long as nobody rebuilds the table; a verifier must not trust it.
+            boolean wellFormed = ChainHash.isHash(e.hash()) && ChainHash.isHash(e.prevHash()) && e.eventId() != null
+                    && e.type() != null && e.time() != null && e.sessionId() != null && e.payload() != null;
             boolean gap = false;
             if (count++ == 0) {
                 firstSeq = e.seq();
                 firstPrevHash = e.prevHash();
                 firstLinkCheckable = wellFormed;
-                firstTime = new String(e.time(), StandardCharsets.UTF_8);
+                firstTime = e.time() == null ? null : new String(e.time(), StandardCharsets.UTF_8);
             } else {
                 gap = e.seq() != lastSeq + 1;
                 if (gap) {
                     problems.add(gap(lastSeq + 1, e.seq()));
                 }
             }
-            if (e.seq() == checkpointSeq) {
+            if (e.seq() == checkpointSeq && e.hash() != null) {
                 hashAtCheckpoint = new String(e.hash(), StandardCharsets.UTF_8);
             }
             if (!wellFormed) {
-                problems.add(new ChainProblem(e.seq(), Kind.MALFORMED,
-                        "hash or prev_hash is not 64 lowercase hex digits: the row was altered"));
+                problems.add(new ChainProblem(e.seq(), Kind.MALFORMED, "a column is empty, or hash or prev_hash is"
+                        + " not 64 lowercase hex digits: the row was altered"));
             } else {
                 if (!ChainHash.hashMatches(sha256, e)) {
                     problems.add(new ChainProblem(e.seq(), Kind.EDITED,

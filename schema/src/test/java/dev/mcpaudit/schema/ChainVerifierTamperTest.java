@@ -129,6 +129,22 @@ class ChainVerifierTamperTest {
         assertThat(report.problems()).extracting(ChainProblem::seq, ChainProblem::kind).contains(tuple(5L, Kind.MALFORMED));
     }
 
+    @Test
+    void emptiedColumnsInATableRebuiltWithoutConstraintsAreReportedAsMalformed() throws Exception {
+        tamper(c -> {
+            exec(c, "PRAGMA legacy_alter_table = ON"); // the rename must not re-check the views meanwhile
+            exec(c, "CREATE TABLE loose AS SELECT * FROM events");
+            exec(c, "DROP TABLE events");
+            exec(c, "ALTER TABLE loose RENAME TO events");
+            exec(c, "UPDATE events SET payload = NULL WHERE seq = 4");
+            exec(c, "UPDATE events SET time = NULL, hash = NULL WHERE seq = 9");
+        });
+        VerificationReport report = verify();
+        assertThat(report.problems()).extracting(ChainProblem::seq, ChainProblem::kind)
+                .contains(tuple(4L, Kind.MALFORMED), tuple(9L, Kind.MALFORMED));
+        assertThat(report.eventsChecked()).isEqualTo(EVENTS);
+    }
+
     // --- deletions ---
 
     @Test
