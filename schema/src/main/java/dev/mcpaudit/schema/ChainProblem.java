@@ -14,7 +14,7 @@ public record ChainProblem(long seq, Kind kind, String detail) {
         REORDERED,
         /** A row's predecessor is nowhere in the file: deleted, or replaced by a re-hashed copy. */
         BROKEN_LINK,
-        /** A row's hash fields are not 64 lowercase hex digits. */
+        /** A row's hash fields are not 64 lowercase hex digits, or a column is empty. */
         MALFORMED,
         /** The log ends before a signed checkpoint's position. */
         TRUNCATED,

@@ -231,6 +231,20 @@ class ChainVerifierTamperTest {
     }
 
     @Test
+    void forgedEventWithASeqBelowOneIsReportedAsInsertedAtItsSeq() throws Exception {
+        tamper(c -> {
+            String eventId = UUID.randomUUID().toString();
+            String time = "2020-01-01T00:00:00.000Z";
+            insert(c, 0, eventId, "session.started", time, "session-0", null, "{}", ChainHash.GENESIS,
+                    hash(ChainHash.GENESIS, eventId, "session.started", time, "session-0", null, "{}"));
+        });
+        VerificationReport report = verify();
+        assertThat(report.intact()).isFalse();
+        assertThat(report.problems()).extracting(ChainProblem::seq, ChainProblem::kind).contains(tuple(0L, Kind.INSERTED));
+        assertThat(report.problems()).noneMatch(p -> p.kind() == Kind.DELETED);
+    }
+
+    @Test
     void swappedAdjacentEventsAreReportedAsReordered() throws Exception {
         tamper(c -> {
             StoredEvent ten = row(c, 10);
