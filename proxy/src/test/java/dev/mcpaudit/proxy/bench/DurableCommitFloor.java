@@ -1,5 +1,6 @@
 package dev.mcpaudit.proxy.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,12 +19,17 @@ import org.sqlite.SQLiteConfig;
 final class DurableCommitFloor {
     private DurableCommitFloor() {}
 
-    /** Latencies in ns of {@code pairs} pairs of commits, in a new file in {@code dir}. */
-    static long[] measure(Path dir, int pairs) throws Exception {
+    /**
+     * Latencies in ns of {@code pairs} pairs of commits, in a new file in {@code dir}, with
+     * {@code idleMs} of idleness after each pair (as between calls to a slow upstream: an fsync
+     * issued by a thread of an idle machine takes longer than one in a busy loop).
+     */
+    static long[] measure(Path dir, int pairs, int idleMs) throws Exception {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        try (Connection c = config.createConnection("jdbc:sqlite:" + dir.resolve("floor.db"));
+        try (Connection c = config.createConnection("jdbc:sqlite:" + Files.createTempDirectory(dir, "floor")
+                        .resolve("floor.db"));
                 Statement st = c.createStatement()) {
             st.executeUpdate("CREATE TABLE events (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE,"
                     + " type TEXT NOT NULL, time TEXT NOT NULL, session_id TEXT NOT NULL, call_id TEXT,"
@@ -57,6 +63,9 @@ final class DurableCommitFloor {
                     }
                     if (i >= 0) {
                         latencies[i] = System.nanoTime() - t0;
+                    }
+                    if (idleMs > 0) {
+                        Thread.sleep(idleMs);
                     }
                 }
             }

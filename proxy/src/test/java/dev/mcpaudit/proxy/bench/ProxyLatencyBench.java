@@ -102,7 +102,7 @@ public final class ProxyLatencyBench {
                 }
                 upstream.reset();
                 long[][] seq = interleaved(paths, 1, CALLS);
-                long[] floor = DurableCommitFloor.measure(dir, CALLS);
+                long[] floor = DurableCommitFloor.measure(dir, CALLS, 0);
                 long cpuBefore = proxy.cpuMillis();
                 measure("proxy", proxy::call, 1, CALLS);
                 double cpuPerCall = (proxy.cpuMillis() - cpuBefore) * 1000.0 / CALLS;
@@ -110,9 +110,11 @@ public final class ProxyLatencyBench {
                 upstream.reset(); // WireMock keeps every request; don't let the journal grow with the run
                 long[][] seqDelayed = null;
                 long[][] parDelayed = null;
+                long[] idleFloor = null;
                 if (UPSTREAM_DELAY_MS > 0) {
                     delayMs = UPSTREAM_DELAY_MS;
                     seqDelayed = interleaved(paths, 1, DELAYED_CALLS);
+                    idleFloor = DurableCommitFloor.measure(dir, DELAYED_CALLS, UPSTREAM_DELAY_MS);
                     parDelayed = interleaved(paths, CONCURRENCY, CALLS);
                     upstream.reset();
                 }
@@ -134,6 +136,11 @@ public final class ProxyLatencyBench {
                 out.append(String.format("%nfloor for the audit cost: two durable single-row SQLite commits back to back"
                         + " (plain sqlite-jdbc, same disk), %d pairs: p50 %.2f ms, p99 %.2f ms%n", floor.length,
                         percentile(floor, 50), percentile(floor, 99)));
+                if (idleFloor != null) {
+                    out.append(String.format("the same with %d ms idle after each pair, as between calls to the slow"
+                            + " upstream, %d pairs: p50 %.2f ms, p99 %.2f ms%n", UPSTREAM_DELAY_MS, idleFloor.length,
+                            percentile(idleFloor, 50), percentile(idleFloor, 99)));
+                }
                 System.out.println();
                 System.out.print(out);
                 Files.writeString(Path.of("target", "proxy-latency.md"), out);
