@@ -142,6 +142,7 @@ public final class ProxyMain implements Callable<Integer> {
             log.warn("requests still running after {} s are abandoned", SHUTDOWN_GRACE.toSeconds());
         }
         server.shutdown();
+        recorder.start(() -> sessionInfo(config, regionByProfile)); // no-op unless no request was ever answered
         recorder.close();
         upstreamIo.shutdownNow();
         return 0;

@@ -63,6 +63,10 @@ public final class AuditRecorder implements AutoCloseable {
         return t;
     });
     private AuditLog log;
+    /** Keeps session.started ahead of client.initialized, whichever of the two is asked for first. */
+    private final Object sessionOrder = new Object();
+    private boolean started;
+    private ObjectNode clientInfoBeforeStart;
 
     /**
      * @param maxResultBytes with {@code --record-results}, the largest result body kept (canonical
@@ -87,16 +91,30 @@ public final class AuditRecorder implements AutoCloseable {
 
     /**
      * Opens the log and records {@code session.started}, in the background; a failure is reported
-     * on stderr, and opening is tried again by every call.
+     * on stderr, and opening is tried again by every call. Only the first call does anything.
      */
     public void start(Supplier<ObjectNode> sessionInfo) {
-        if (enabled) {
+        if (!enabled) {
+            return;
+        }
+        synchronized (sessionOrder) {
+            if (started) {
+                return;
+            }
+            started = true;
             sessionEvents.execute(() -> append(EventType.SESSION_STARTED, null, redactor -> sessionInfo.get(),
                     "record the session start"));
+            if (clientInfoBeforeStart != null) {
+                recordClientInfo(clientInfoBeforeStart);
+                clientInfoBeforeStart = null;
+            }
         }
     }
 
-    /** Records the agent's {@code clientInfo} once {@code initialize} arrives, in the background. */
+    /**
+     * Records the agent's {@code clientInfo} once {@code initialize} arrives, in the background and
+     * after {@code session.started} (held until {@link #start} when it comes first).
+     */
     public void clientInitialized(JsonNode clientInfo, String protocolVersion) {
         if (!enabled) {
             return;
@@ -104,6 +122,16 @@ public final class AuditRecorder implements AutoCloseable {
         ObjectNode payload = JSON.createObjectNode();
         payload.set("client_info", clientInfo == null || clientInfo.isMissingNode() ? JSON.nullNode() : clientInfo.deepCopy());
         payload.put("protocol_version", protocolVersion);
+        synchronized (sessionOrder) {
+            if (started) {
+                recordClientInfo(payload);
+            } else {
+                clientInfoBeforeStart = payload;
+            }
+        }
+    }
+
+    private void recordClientInfo(ObjectNode payload) {
         sessionEvents.execute(() -> append(EventType.CLIENT_INITIALIZED, null, redactor -> payload,
                 "record the agent's initialize"));
     }

@@ -162,6 +162,8 @@ class AuditRecordingIT {
         assertThat(started.get("default_profile").asText()).isEqualTo("dev");
         assertThat(started.get("pid").asLong()).isPositive();
         assertThat(json(events("client.initialized").get(0).get("payload")).at("/client_info/name").asText()).isEqualTo("Test Agent");
+        assertThat(((Number) events("session.started").get(0).get("seq")).longValue())
+                .as("the session's frame comes first").isLessThan(((Number) events("client.initialized").get(0).get("seq")).longValue());
         JsonNode ended = json(events("session.ended").get(0).get("payload"));
         assertThat(ended.get("calls_completed").asInt()).isEqualTo(5);
         assertThat(ended.get("calls_rejected").asInt()).isEqualTo(1);
