@@ -212,19 +212,32 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Events with {@code afterSeq < seq <= upToSeq} in seq order, on a connection of their own, with
+     * Whether {@code seq} is still the rowid of {@code events} (the INTEGER PRIMARY KEY of a rowid
+     * table), so every row has a distinct integer seq and a range of seqs is read by rowid. Not so
+     * when someone rebuilt the table: then seq may be NULL, text, or repeated.
+     */
+    boolean seqIsRowid() {
+        return queryOne("SELECT (SELECT count(*) FROM pragma_table_info('events') WHERE pk > 0) = 1"
+                + " AND EXISTS (SELECT 1 FROM pragma_table_info('events') WHERE name = 'seq' AND pk = 1"
+                + " AND upper(type) = 'INTEGER')"
+                + " AND NOT EXISTS (SELECT 1 FROM pragma_index_list('events') WHERE origin = 'pk')",
+                rs -> rs.getBoolean(1), "read its table definition").orElse(false);
+    }
+
+    /**
+     * Events with {@code fromSeq <= seq <= toSeq} in seq order, on a connection of their own, with
      * every column as its UTF-8 bytes: the verifier hashes these bytes without decoding them.
      */
-    void scanRawEvents(long afterSeq, long upToSeq, Consumer<RawEvent> sink) {
+    void scanRawEvents(long fromSeq, long toSeq, Consumer<RawEvent> sink) {
         try (Connection c = openReader()) {
             boolean utf8;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA encoding")) {
                 utf8 = rs.getString(1).equals("UTF-8");
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id,"
-                    + " payload, prev_hash, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq")) {
-                ps.setLong(1, afterSeq);
-                ps.setLong(2, upToSeq);
+                    + " payload, prev_hash, hash FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq")) {
+                ps.setLong(1, fromSeq);
+                ps.setLong(2, toSeq);
                 ps.setFetchSize(1000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -121,18 +121,34 @@ public final class ChainHash {
         return true;
     }
 
-    /** A JSON string of UTF-8 bytes; only {@code "}, {@code \} and control characters need escaping in RFC 8785. */
+    /**
+     * A JSON string of UTF-8 bytes, escaped byte by byte as {@link CanonicalJson#appendQuoted} escapes
+     * characters: every byte it escapes is ASCII, which never occurs inside a multi-byte sequence, so
+     * the stored bytes are hashed as they are, never decoded (invalid UTF-8 cannot be normalised away).
+     */
     private static void updateQuoted(MessageDigest sha256, byte[] utf8) {
-        for (byte b : utf8) {
-            if (ESCAPED[b & 0xff]) {
-                StringBuilder escaped = new StringBuilder(utf8.length + 8);
-                CanonicalJson.appendQuoted(escaped, new String(utf8, StandardCharsets.UTF_8));
-                sha256.update(escaped.toString().getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-        }
         sha256.update((byte) '"');
-        sha256.update(utf8);
+        int plainFrom = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            int b = utf8[i] & 0xff;
+            if (!ESCAPED[b]) {
+                continue;
+            }
+            sha256.update(utf8, plainFrom, i - plainFrom);
+            plainFrom = i + 1;
+            String escape = switch (b) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\b' -> "\\b";
+                case '\f' -> "\\f";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> String.format("\\u%04x", b);
+            };
+            sha256.update(escape.getBytes(StandardCharsets.US_ASCII));
+        }
+        sha256.update(utf8, plainFrom, utf8.length - plainFrom);
         sha256.update((byte) '"');
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -52,17 +53,31 @@ public final class ChainVerifier {
     /** Test seam: the segment size and the number of threads. */
     static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey, long segmentEvents,
             int threads) {
+        if (!log.seqIsRowid()) {
+            // The table was rebuilt: seq may be NULL, text or repeated, so no range of seqs is safe to
+            // split on. One pass in seq order, as an export is checked.
+            return verify(log.logId(), log::scanEvents, checkpoint, publicKey);
+        }
         long head = log.maxSeq();
-        int count = (int) Math.max(1, (head + segmentEvents - 1) / segmentEvents);
+        // Bounded by the threads, not by the head: one forged row with a huge seq must not make
+        // billions of empty segments; the segments are then uneven, and still cover every seq.
+        int count = (int) Math.min(head <= 0 ? 1 : (head - 1) / segmentEvents + 1, 8L * Math.max(1, threads));
+        long size = head / count + 1;
         Segment[] segments = new Segment[count];
         long checkpointSeq = checkpoint == null ? -1 : checkpoint.seq();
         AtomicInteger next = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
         Runnable worker = () -> {
-            for (int i; (i = next.getAndIncrement()) < count; ) {
+            for (int i; !failed.get() && (i = next.getAndIncrement()) < count; ) {
                 Segment segment = new Segment(checkpointSeq);
-                // The first and last segments are open-ended, so no row is left out, whatever its seq.
-                log.scanRawEvents(i == 0 ? Long.MIN_VALUE : i * segmentEvents,
-                        i == count - 1 ? Long.MAX_VALUE : (i + 1) * segmentEvents, segment);
+                try {
+                    // The first and last segments are open-ended, so no row is left out, whatever its seq.
+                    log.scanRawEvents(i == 0 ? Long.MIN_VALUE : i * size + 1,
+                            i == count - 1 ? Long.MAX_VALUE : (i + 1) * size, segment);
+                } catch (RuntimeException e) {
+                    failed.set(true); // the other workers stop after their current segment
+                    throw e;
+                }
                 segments[i] = segment;
             }
         };
@@ -80,8 +95,13 @@ public final class ChainVerifier {
                 for (int i = 0; i < workers; i++) {
                     running.add(pool.submit(worker));
                 }
+                RuntimeException first = null;
                 for (Future<?> f : running) {
-                    await(f);
+                    RuntimeException e = await(f);
+                    first = first == null ? e : first;
+                }
+                if (first != null) {
+                    throw first;
                 }
             } finally {
                 pool.shutdownNow();
@@ -101,17 +121,16 @@ public final class ChainVerifier {
         return conclude(logId, new Segment[] {whole}, events, checkpoint, publicKey);
     }
 
-    private static void await(Future<?> f) {
+    /** Waits for a worker; returns what it threw, if anything. */
+    private static RuntimeException await(Future<?> f) {
         try {
             f.get();
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while verifying the chain", e);
+            return new IllegalStateException("interrupted while verifying the chain", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
+            return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
@@ -129,13 +148,13 @@ public final class ChainVerifier {
         for (Segment s : segments) {
             problems.addAll(s.problems);
             brokenLinks.addAll(s.brokenLinks);
-            if (s.count == 0) {
+            count += s.count;
+            hashAtCheckpoint = s.hashAtCheckpoint != null ? s.hashAtCheckpoint : hashAtCheckpoint;
+            if (s.chained == 0) {
                 continue;
             }
             first = first == null ? s : first;
             last = s;
-            count += s.count;
-            hashAtCheckpoint = s.hashAtCheckpoint != null ? s.hashAtCheckpoint : hashAtCheckpoint;
             if (s.firstSeq != lastSeq + 1) {
                 problems.add(gap(lastSeq + 1, s.firstSeq));
             } else if (s.firstLinkCheckable && !Arrays.equals(s.firstPrevHash, lastHash)) {
@@ -159,9 +178,9 @@ public final class ChainVerifier {
 
     /** The row at {@code actual} came where {@code expected} should have. */
     private static ChainProblem gap(long expected, long actual) {
-        if (actual < expected) { // only a hand-made seq of 0 or less can come before seq 1
-            return new ChainProblem(actual, Kind.INSERTED, "seq " + actual + " comes before seq 1, where every log"
-                    + " starts: the event was inserted");
+        if (actual < expected) { // only in a rebuilt table, where seq can repeat
+            return new ChainProblem(actual, Kind.INSERTED, "seq " + actual + " appears again, after seq "
+                    + (expected - 1) + ": the event was inserted");
         }
         return new ChainProblem(expected, Kind.DELETED, actual - expected == 1
                 ? "seq " + expected + " is missing: the event was deleted"
@@ -181,7 +200,9 @@ public final class ChainVerifier {
         private final MessageDigest sha256 = CanonicalJson.sha256();
         final List<ChainProblem> problems = new ArrayList<>();
         final List<BrokenLink> brokenLinks = new ArrayList<>();
+        /** Every row seen; {@code chained} leaves out rows with a seq below 1, which no chain has. */
         long count;
+        long chained;
         long firstSeq;
         byte[] firstPrevHash;
         boolean firstLinkCheckable;
@@ -201,11 +222,17 @@ public final class ChainVerifier {
 
         @Override
         public void accept(RawEvent e) {
+            count++;
+            if (e.seq() < 1) {
+                problems.add(new ChainProblem(e.seq(), Kind.INSERTED, "seq " + e.seq() + " is below 1, where every"
+                        + " log starts: the event was inserted"));
+                return;
+            }
             // NOT NULL holds only as long as nobody rebuilds the table; a verifier must not trust it.
             boolean wellFormed = ChainHash.isHash(e.hash()) && ChainHash.isHash(e.prevHash()) && e.eventId() != null
                     && e.type() != null && e.time() != null && e.sessionId() != null && e.payload() != null;
             boolean gap = false;
-            if (count++ == 0) {
+            if (chained++ == 0) {
                 firstSeq = e.seq();
                 firstPrevHash = e.prevHash();
                 firstLinkCheckable = wellFormed;
@@ -228,7 +255,7 @@ public final class ChainVerifier {
                             "content does not match its hash: the event was edited after it was written"));
                 }
                 // Across a gap the predecessor is gone; the DELETED finding already explains the link.
-                if (count > 1 && !gap && !Arrays.equals(e.prevHash(), lastHash)) {
+                if (chained > 1 && !gap && !Arrays.equals(e.prevHash(), lastHash)) {
                     brokenLinks.add(new BrokenLink(e.seq(), new String(e.prevHash(), StandardCharsets.UTF_8)));
                 }
             }

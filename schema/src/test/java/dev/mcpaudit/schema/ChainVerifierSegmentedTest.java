@@ -36,6 +36,25 @@ class ChainVerifierSegmentedTest {
     }
 
     @Test
+    void bytesThatDecodeToTheSameCharacterAsTheOriginalStillCountAsAnEdit(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("audit.db");
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            log.appender().append(NewEvent.now(EventType.CALL_REQUESTED, "s", "a\"\uFFFD",
+                    new ObjectMapper().createObjectNode().put("n", 1)));
+        }
+        // U+FFFD is EF BF BD; a lone FF byte, invalid UTF-8, decodes to U+FFFD again.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP TRIGGER events_no_update");
+            st.execute("UPDATE events SET call_id = CAST(replace(CAST(call_id AS BLOB), X'EFBFBD', X'FF') AS TEXT)");
+        }
+        try (AuditLog log = AuditLog.openReadOnly(db)) {
+            assertThat(ChainVerifier.verify(log).problems()).extracting(ChainProblem::kind)
+                    .containsExactly(ChainProblem.Kind.EDITED);
+        }
+    }
+
+    @Test
     void idsWithQuotesBackslashesControlAndNonAsciiCharactersVerify(@TempDir Path dir) {
         Path db = dir.resolve("audit.db");
         ObjectMapper json = new ObjectMapper();

@@ -231,17 +231,49 @@ class ChainVerifierTamperTest {
     }
 
     @Test
-    void forgedEventWithASeqBelowOneIsReportedAsInsertedAtItsSeq() throws Exception {
+    void forgedEventsWithASeqBelowOneAreReportedAsInsertedAndNothingElse() throws Exception {
         tamper(c -> {
-            String eventId = UUID.randomUUID().toString();
-            String time = "2020-01-01T00:00:00.000Z";
-            insert(c, 0, eventId, "session.started", time, "session-0", null, "{}", ChainHash.GENESIS,
-                    hash(ChainHash.GENESIS, eventId, "session.started", time, "session-0", null, "{}"));
+            forge(c, 0, ChainHash.GENESIS);
+            forge(c, -3, ChainHash.GENESIS);
+            forge(c, Long.MIN_VALUE, ChainHash.GENESIS); // the smallest rowid there is
+        });
+        assertProblems(verify(), tuple(Long.MIN_VALUE, Kind.INSERTED), tuple(-3L, Kind.INSERTED), tuple(0L, Kind.INSERTED));
+    }
+
+    @Test
+    void forgedEventWithAHugeSeqIsReportedAsADeletedRangeAndQuickly() throws Exception {
+        long huge = 300_000_000_000_000L;
+        tamper(c -> forge(c, huge, row(c, EVENTS).hash()));
+        long t0 = System.nanoTime();
+        VerificationReport report = verify();
+        assertProblems(report, tuple((long) EVENTS + 1, Kind.DELETED));
+        assertThat(report.problems().get(0).detail()).contains("to " + (huge - 1));
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms").isLessThan(10_000);
+    }
+
+    @Test
+    void rowsWithoutAnIntegerSeqInATableRebuiltWithoutConstraintsAreNotSkipped() throws Exception {
+        tamper(c -> {
+            exec(c, "PRAGMA legacy_alter_table = ON");
+            exec(c, "CREATE TABLE loose AS SELECT * FROM events");
+            exec(c, "DROP TABLE events");
+            exec(c, "ALTER TABLE loose RENAME TO events");
+            exec(c, "UPDATE events SET seq = NULL WHERE seq = 7");
+            exec(c, "UPDATE events SET seq = 'x' WHERE seq = 12");
         });
         VerificationReport report = verify();
         assertThat(report.intact()).isFalse();
-        assertThat(report.problems()).extracting(ChainProblem::seq, ChainProblem::kind).contains(tuple(0L, Kind.INSERTED));
-        assertThat(report.problems()).noneMatch(p -> p.kind() == Kind.DELETED);
+        assertThat(report.eventsChecked()).isEqualTo(EVENTS);
+        assertThat(report.problems()).extracting(ChainProblem::seq, ChainProblem::kind)
+                .contains(tuple(7L, Kind.DELETED), tuple(12L, Kind.DELETED));
+    }
+
+    /** A well-formed event at {@code seq} whose hash is right for its content and {@code prevHash}. */
+    private static void forge(Connection c, long seq, String prevHash) throws SQLException {
+        String eventId = UUID.randomUUID().toString();
+        String time = "2020-01-01T00:00:00.000Z";
+        insert(c, seq, eventId, "session.started", time, "session-0", null, "{}", prevHash,
+                hash(prevHash, eventId, "session.started", time, "session-0", null, "{}"));
     }
 
     @Test
