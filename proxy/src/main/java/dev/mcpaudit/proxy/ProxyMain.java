@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -122,13 +123,14 @@ public final class ProxyMain implements Callable<Integer> {
                 config.skipAuth());
         StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
+        Supplier<ObjectNode> sessionInfo = () -> sessionInfo(config, regionByProfile);
         ProxyServer server = new ProxyServer(config, agent, http, router, new ToolCatalog(router, config.readOnly()),
                 recorder, accounts, regionByProfile, workers, upstreamIo, () -> {
                     // Once the agent has its first answer, not at launch: opening SQLite and the first STS
                     // lookup (a thousand AWS SDK classes) would otherwise compete for the CPU with
                     // answering initialize (start-up target: 1 s). A call arriving before they are done
                     // waits for the log to open.
-                    recorder.start(() -> sessionInfo(config, regionByProfile));
+                    recorder.start(sessionInfo);
                     accounts.prefetch(config.profiles().allowed());
                 });
         Logger log = LoggerFactory.getLogger(ProxyMain.class);
@@ -142,7 +144,7 @@ public final class ProxyMain implements Callable<Integer> {
             log.warn("requests still running after {} s are abandoned", SHUTDOWN_GRACE.toSeconds());
         }
         server.shutdown();
-        recorder.start(() -> sessionInfo(config, regionByProfile)); // no-op unless no request was ever answered
+        recorder.start(sessionInfo); // no-op unless no request was ever answered
         recorder.close();
         upstreamIo.shutdownNow();
         return 0;

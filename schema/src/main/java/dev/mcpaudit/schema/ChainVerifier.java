@@ -61,19 +61,19 @@ public final class ChainVerifier {
         long head = log.maxSeq();
         // Bounded by the threads, not by the head: one forged row with a huge seq must not make
         // billions of empty segments; the segments are then uneven, and still cover every seq.
-        int count = (int) Math.min(head <= 0 ? 1 : (head - 1) / segmentEvents + 1, 8L * Math.max(1, threads));
-        long size = head / count + 1;
-        Segment[] segments = new Segment[count];
+        int segmentCount = (int) Math.min(head <= 0 ? 1 : (head - 1) / segmentEvents + 1, 8L * Math.max(1, threads));
+        long size = head / segmentCount + 1;
+        Segment[] segments = new Segment[segmentCount];
         long checkpointSeq = checkpoint == null ? -1 : checkpoint.seq();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean failed = new AtomicBoolean();
         Runnable worker = () -> {
-            for (int i; !failed.get() && (i = next.getAndIncrement()) < count; ) {
+            for (int i; !failed.get() && (i = next.getAndIncrement()) < segmentCount; ) {
                 Segment segment = new Segment(checkpointSeq);
                 try {
                     // The first and last segments are open-ended, so no row is left out, whatever its seq.
                     log.scanRawEvents(i == 0 ? Long.MIN_VALUE : i * size + 1,
-                            i == count - 1 ? Long.MAX_VALUE : (i + 1) * size, segment);
+                            i == segmentCount - 1 ? Long.MAX_VALUE : (i + 1) * size, segment);
                 } catch (RuntimeException e) {
                     failed.set(true); // the other workers stop after their current segment
                     throw e;
@@ -81,7 +81,7 @@ public final class ChainVerifier {
                 segments[i] = segment;
             }
         };
-        int workers = Math.min(threads, count);
+        int workers = Math.min(threads, segmentCount);
         if (workers <= 1) {
             worker.run();
         } else {
