@@ -215,7 +215,7 @@ public final class ProxyMain implements Callable<Integer> {
             software.amazon.awssdk.profiles.ProfileFile.defaultProfileFile();
             // A throw-away signature with made-up keys loads the whole signing path; no credentials are read.
             new SigV4Signer("warm-up", "us-east-1").sign("POST", java.net.URI.create("https://localhost/mcp"),
-                    Map.of("Content-Type", "application/json"), "{}",
+                    Map.of("Content-Type", "application/json"), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAWARMUPWARMUP0000", "warm-up"));
             Class.forName(UpstreamHttp.class.getName()); // its static settings for the JDK's HTTP client come first
             java.net.URI.create("http://127.0.0.1:1/").toURL().openConnection(); // classes only, never connected

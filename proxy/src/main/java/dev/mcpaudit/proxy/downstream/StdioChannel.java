@@ -3,13 +3,12 @@ package dev.mcpaudit.proxy.downstream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +22,7 @@ public final class StdioChannel {
     private static final Logger LOG = LoggerFactory.getLogger(StdioChannel.class);
     /** Larger lines are answered with an error and skipped, never buffered whole. */
     public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+    private static final int OUT_BUFFER_BYTES = 64 * 1024;
 
     private final InputStream in;
     private final OutputStream out;
@@ -30,14 +30,14 @@ public final class StdioChannel {
 
     public StdioChannel(InputStream in, OutputStream out, int maxLineBytes) {
         this.in = in;
-        this.out = out;
+        this.out = new BufferedOutputStream(out, OUT_BUFFER_BYTES);
         this.maxLineBytes = maxLineBytes;
     }
 
     /** Reads until EOF, handing each well-formed JSON-RPC message to {@code handler}. */
     public void readLoop(Consumer<JsonNode> handler) throws IOException {
         byte[] chunk = new byte[64 * 1024];
-        ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+        LineBuffer line = new LineBuffer();
         boolean tooLong = false;
         int n;
         while ((n = in.read(chunk)) != -1) {
@@ -46,12 +46,17 @@ public final class StdioChannel {
                 if (chunk[i] != '\n') {
                     continue;
                 }
-                tooLong = append(line, chunk, start, i - start, tooLong);
-                if (tooLong) {
-                    send(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Message too large: a line on stdin exceeded "
-                            + maxLineBytes + " bytes and was discarded."));
+                int length = i - start;
+                if (line.size() == 0 && !tooLong && length <= maxLineBytes) {
+                    handleLine(chunk, start, length, handler); // the whole line is in this chunk: parsed in place
                 } else {
-                    handleLine(line.toString(StandardCharsets.UTF_8), handler);
+                    tooLong = append(line, chunk, start, length, tooLong);
+                    if (tooLong) {
+                        send(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Message too large: a line on stdin exceeded "
+                                + maxLineBytes + " bytes and was discarded."));
+                    } else {
+                        handleLine(line.bytes(), 0, line.size(), handler);
+                    }
                 }
                 line.reset();
                 tooLong = false;
@@ -60,12 +65,12 @@ public final class StdioChannel {
             tooLong = append(line, chunk, start, n - start, tooLong);
         }
         if (line.size() > 0 && !tooLong) {
-            handleLine(line.toString(StandardCharsets.UTF_8), handler);
+            handleLine(line.bytes(), 0, line.size(), handler);
         }
     }
 
     /** Adds bytes to the current line unless it would exceed the limit; returns whether it is too long. */
-    private boolean append(ByteArrayOutputStream line, byte[] bytes, int offset, int length, boolean tooLong) {
+    private boolean append(LineBuffer line, byte[] bytes, int offset, int length, boolean tooLong) {
         if (tooLong || line.size() + length > maxLineBytes) {
             line.reset(); // never buffer an over-long line whole
             return true;
@@ -74,18 +79,22 @@ public final class StdioChannel {
         return false;
     }
 
-    private void handleLine(String text, Consumer<JsonNode> handler) {
-        if (text.isBlank()) {
+    private void handleLine(byte[] bytes, int offset, int length, Consumer<JsonNode> handler) {
+        if (isBlank(bytes, offset, length)) {
             return;
         }
         JsonNode message;
         try {
-            message = JsonRpc.MAPPER.readTree(text);
+            // From the bytes, not a decoded String: bytes that are not UTF-8 are a parse error, never
+            // silently replaced (the arguments would reach upstream and the audit log altered).
+            message = JsonRpc.MAPPER.readTree(bytes, offset, length);
         } catch (JsonProcessingException e) {
             LOG.warn("stdin: a line that is not JSON was answered with a parse error");
             send(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the line is not valid JSON ("
                     + e.getOriginalMessage() + ")."));
             return;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not thrown when reading from memory
         }
         if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asText())
                 || !(JsonRpc.isRequest(message) || JsonRpc.isNotification(message) || JsonRpc.isResponse(message))) {
@@ -114,17 +123,38 @@ public final class StdioChannel {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        // One write per message, newline included: a partial line would wake the agent's reader for nothing.
-        byte[] line = Arrays.copyOf(json, json.length + 1);
-        line[json.length] = '\n';
         synchronized (out) {
             try {
-                out.write(line);
+                // Buffered, then flushed: message and newline leave in one write (up to the buffer's
+                // size), since a partial line would wake the agent's reader for nothing.
+                out.write(json);
+                out.write('\n');
                 out.flush();
             } catch (IOException e) {
                 // The agent went away; the read loop will see EOF and shut down.
                 LOG.debug("stdout closed: {}", e.getMessage());
             }
+        }
+    }
+
+    private static boolean isBlank(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A line being assembled across reads, parsed from its own array without a copy. */
+    private static final class LineBuffer extends ByteArrayOutputStream {
+        LineBuffer() {
+            super(4096);
+        }
+
+        byte[] bytes() {
+            return buf;
         }
     }
 }

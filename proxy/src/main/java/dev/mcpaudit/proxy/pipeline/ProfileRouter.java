@@ -54,7 +54,9 @@ public final class ProfileRouter {
         if (arguments == null || !arguments.isObject() || !arguments.has(ARGUMENT)) {
             return new Allowed(profiles.defaultProfile(), arguments);
         }
-        ObjectNode forwarded = ((ObjectNode) arguments).deepCopy();
+        // Shallow: the argument values are shared with the agent's request, which nothing changes.
+        ObjectNode forwarded = ((ObjectNode) arguments).objectNode();
+        forwarded.setAll((ObjectNode) arguments);
         JsonNode requested = forwarded.remove(ARGUMENT);
         if (!isProfileTool(toolName)) {
             return new Allowed(profiles.defaultProfile(), forwarded); // ignored on tools that do not call AWS

@@ -1,7 +1,6 @@
 package dev.mcpaudit.proxy.upstream;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,13 +37,13 @@ public final class SigV4Signer {
      * credentials) for a request.
      *
      * @param headers every header that will be sent, besides Host and Content-Length
-     * @param body the exact body text, or null for GET/DELETE
+     * @param body the exact body bytes, or null for GET/DELETE
      */
-    public Map<String, String> sign(String method, URI uri, Map<String, String> headers, String body,
+    public Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] body,
             AwsCredentials credentials) {
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         headers.forEach(request::putHeader);
-        byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = body == null ? new byte[0] : body;
         SignedRequest signed = signer.sign(r -> r
                 .identity(credentials)
                 .request(request.build())

@@ -11,13 +11,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +50,7 @@ public final class UpstreamHttp {
     }
 
     private final URI endpoint;
+    private final URL url;
     private final Duration connectTimeout;
     private final SigV4Signer signer;
     private final ProfileCredentials credentials;
@@ -64,6 +65,11 @@ public final class UpstreamHttp {
             Map<String, String> extraHeaders, Map<String, ObjectNode> metaByProfile, Duration readTimeout,
             int retries, boolean skipAuth) {
         this.endpoint = endpoint;
+        try {
+            this.url = endpoint.toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("not a URL: " + endpoint, e);
+        }
         this.connectTimeout = connectTimeout;
         this.signer = signer;
         this.credentials = credentials;
@@ -87,7 +93,7 @@ public final class UpstreamHttp {
      */
     public UpstreamResponse post(String profile, String sessionId, String protocolVersion, JsonNode message,
             long deadline) throws UpstreamException, InterruptedException {
-        String body = serialize(withMeta(profile, message));
+        byte[] body = serialize(withMeta(profile, message));
         Map<String, String> headers = baseHeaders(sessionId, protocolVersion);
         headers.put("Accept", "application/json, text/event-stream");
         headers.put("Content-Type", "application/json");
@@ -148,9 +154,9 @@ public final class UpstreamHttp {
      *
      * @param silence the longest upstream may stay silent, before and while answering
      */
-    private UpstreamResponse exchange(String method, Map<String, String> headers, String body, String profile,
+    private UpstreamResponse exchange(String method, Map<String, String> headers, byte[] body, String profile,
             Duration silence) throws UpstreamException, IOException {
-        HttpURLConnection c = (HttpURLConnection) endpoint.toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection) url.openConnection();
         c.setRequestMethod(method);
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
@@ -160,23 +166,16 @@ public final class UpstreamHttp {
         c.setRequestProperty("User-Agent", userAgent);
         signatureHeaders(method, headers, body, profile).forEach(c::setRequestProperty);
         if (body != null) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             // Buffered, not streaming mode: headers and body then leave in one write, where streaming
             // sends the headers first and the body waits on the peer's delayed ACK (about 1.5 ms a call).
             c.setDoOutput(true);
             try (OutputStream out = c.getOutputStream()) {
-                out.write(bytes);
+                out.write(body);
             }
         }
         int status = c.getResponseCode();
         InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-        Map<String, List<String>> responseHeaders = new HashMap<>();
-        c.getHeaderFields().forEach((k, v) -> {
-            if (k != null) {
-                responseHeaders.put(k.toLowerCase(Locale.ROOT), v);
-            }
-        });
-        return new UpstreamResponse(status, responseHeaders, in == null ? InputStream.nullInputStream() : in,
+        return new UpstreamResponse(status, c::getHeaderField, in == null ? InputStream.nullInputStream() : in,
                 c::disconnect);
     }
 
@@ -215,7 +214,7 @@ public final class UpstreamHttp {
                 + status + said);
     }
 
-    private Map<String, String> signatureHeaders(String method, Map<String, String> headers, String body, String profile)
+    private Map<String, String> signatureHeaders(String method, Map<String, String> headers, byte[] body, String profile)
             throws UpstreamException {
         AwsCredentials creds;
         try {
@@ -265,9 +264,9 @@ public final class UpstreamHttp {
         return copy;
     }
 
-    private static String serialize(JsonNode message) {
+    private static byte[] serialize(JsonNode message) {
         try {
-            return JsonRpc.MAPPER.writeValueAsString(message);
+            return JsonRpc.MAPPER.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

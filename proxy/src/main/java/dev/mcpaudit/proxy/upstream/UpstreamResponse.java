@@ -1,22 +1,20 @@
 package dev.mcpaudit.proxy.upstream;
 
 import java.io.InputStream;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Upstream's answer as it begins: status and headers, the body still to be read (JSON or an event
  * stream), and {@link #abort()} to drop the connection from another thread (cancel, deadline).
  *
- * @param headers names in lower case
+ * @param headerLookup a header's first value by case-insensitive name, or null; looked up on demand
+ *     because the proxy reads two or three headers of each answer
  */
-public record UpstreamResponse(int statusCode, Map<String, List<String>> headers, InputStream body, Runnable aborter) {
+public record UpstreamResponse(int statusCode, UnaryOperator<String> headerLookup, InputStream body, Runnable aborter) {
 
     public Optional<String> header(String name) {
-        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+        return Optional.ofNullable(headerLookup.apply(name));
     }
 
     public void abort() {

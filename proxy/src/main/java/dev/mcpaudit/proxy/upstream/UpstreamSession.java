@@ -1,5 +1,6 @@
 package dev.mcpaudit.proxy.upstream;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One MCP session with upstream over Streamable HTTP, signed with one AWS profile. Requests get this
  * session's own JSON-RPC ids; answers (plain JSON or an SSE stream, which may carry progress,
- * log messages and server requests first) are matched back by id. Written on java.net.http rather
+ * log messages and server requests first) are matched back by id. Built on {@link UpstreamHttp} rather
  * than the SDK's client transport because the proxy must see status codes and headers (Retry-After,
  * Location, 401/403 for a re-sign) and must not fail an in-flight call when a session expires.
  */
@@ -288,21 +289,26 @@ public final class UpstreamSession {
             readEvents(response, answer, method, deadline);
             return;
         }
-        byte[] bytes;
         try (InputStream body = response.body()) {
-            bytes = body.readAllBytes();
+            if (!type.startsWith("application/json")) {
+                throw new UpstreamException(Kind.PROTOCOL, "upstream answered " + method + " with HTTP "
+                        + status + " and media type '" + type + "', not JSON or an event stream");
+            }
+            JsonNode message;
+            try {
+                message = JsonRpc.MAPPER.readTree(body); // from the connection, without a copy of the body
+            } catch (JsonProcessingException e) {
+                throw new UpstreamException(Kind.PROTOCOL, "upstream's answer to " + method
+                        + " is not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            dispatch(message); // empty content is a MissingNode, which answers nothing
         } catch (IOException e) {
             throw classify(e, method);
         }
-        if (!type.startsWith("application/json")) {
-            throw new UpstreamException(Kind.PROTOCOL, "upstream answered " + method + " with HTTP "
-                    + status + " and media type '" + type + "', not JSON or an event stream");
-        }
-        try {
-            dispatch(JsonRpc.MAPPER.readTree(bytes));
-        } catch (IOException e) {
-            throw new UpstreamException(Kind.PROTOCOL, "upstream's answer to " + method
-                    + " is not valid JSON: " + e.getMessage(), e);
+        if (!answer.isDone()) {
+            // A JSON body is the answer or nothing: waiting on would only end at the deadline.
+            throw new UpstreamException(Kind.PROTOCOL, "upstream answered " + method
+                    + " with JSON that is not the response to it");
         }
     }
 

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,5 +72,69 @@ class StdioChannelTest {
 
         assertThat(r.written()).isEmpty();
         assertThat(r.handled()).hasSize(1);
+    }
+
+    @Test
+    void linesSplitAcrossReadsAndCrlfEndingsAreServedWhole() throws Exception {
+        String input = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + "n".repeat(300)
+                + "\"}}\r\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\r\n";
+        // At most 7 bytes per read, as a pipe may deliver them.
+        InputStream trickle = new FilterInputStream(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 7));
+            }
+        };
+        StdioChannel channel = new StdioChannel(trickle, new ByteArrayOutputStream(), 1024);
+        List<JsonNode> handled = new ArrayList<>();
+
+        channel.readLoop(handled::add);
+
+        assertThat(handled).extracting(m -> m.get("id").asInt()).containsExactly(1, 2);
+        assertThat(handled.get(0).at("/params/name").asText()).hasSize(300);
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreAParseErrorNotSilentlyReplaced() throws Exception {
+        byte[] start = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"a\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] end = "\"}}\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        input.write(start);
+        input.write(new byte[] {(byte) 0xC3, (byte) 0x28}); // a lead byte followed by no continuation byte
+        input.write(end);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<JsonNode> handled = new ArrayList<>();
+
+        new StdioChannel(new ByteArrayInputStream(input.toByteArray()), out, 1024).readLoop(handled::add);
+
+        JsonNode error = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(error.at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(handled).extracting(m -> m.get("id").asInt()).containsExactly(2);
+    }
+
+    @Test
+    void eachMessageReachesStdoutInOneWriteWithItsNewline() throws Exception {
+        List<String> writes = new ArrayList<>();
+        OutputStream recording = new OutputStream() {
+            @Override
+            public void write(int b) {
+                writes.add(String.valueOf((char) b));
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writes.add(new String(b, off, len, StandardCharsets.UTF_8));
+            }
+        };
+        StdioChannel channel = new StdioChannel(new ByteArrayInputStream(new byte[0]), recording, 1024);
+        JsonNode message = JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"text\":\"" + "r".repeat(2000) + "\"}}");
+
+        channel.send(message);
+        channel.send(message);
+
+        assertThat(writes).hasSize(2).allSatisfy(w -> {
+            assertThat(w).endsWith("\n");
+            assertThat(JSON.readTree(w)).isEqualTo(message);
+        });
     }
 }

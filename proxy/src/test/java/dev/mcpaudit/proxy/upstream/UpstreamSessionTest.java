@@ -1,0 +1,144 @@
+package dev.mcpaudit.proxy.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a session reads plain-JSON answers, against a real HTTP server on 127.0.0.1 whose answers
+ * are chunked with the last chunk sent late, as a streaming server's may be.
+ */
+class UpstreamSessionTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private HttpServer server;
+    private ExecutorService background;
+    /** The client port of each tools/call: one port, one kept-alive connection. */
+    private final List<Integer> callPorts = new ArrayList<>();
+    private volatile boolean answerWithWrongId;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/mcp", this::answer);
+        server.start();
+        background = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+        background.shutdownNow();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        JsonNode request = JsonRpc.MAPPER.readTree(exchange.getRequestBody());
+        if (!request.has("id")) {
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+            return;
+        }
+        String method = request.get("method").asText();
+        ObjectNode result = JsonRpc.MAPPER.createObjectNode();
+        if (method.equals("initialize")) {
+            result.put("protocolVersion", "2025-06-18").putObject("capabilities");
+        } else {
+            synchronized (callPorts) {
+                callPorts.add(exchange.getRemoteAddress().getPort());
+            }
+            result.putArray("content").addObject().put("type", "text").put("text", "done " + request.get("id"));
+        }
+        JsonNode id = answerWithWrongId && !method.equals("initialize") ? JsonRpc.MAPPER.getNodeFactory().numberNode(999)
+                : request.get("id");
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0); // chunked
+        try (OutputStream body = exchange.getResponseBody()) {
+            body.write(JsonRpc.MAPPER.writeValueAsBytes(JsonRpc.result(id, result)));
+            body.flush();
+            Thread.sleep(30); // the terminating chunk comes after the client has the whole JSON
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private UpstreamSession session() {
+        URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/mcp");
+        // No credentials for this profile; --skip-auth sends the requests unsigned.
+        UpstreamHttp http = new UpstreamHttp(endpoint, Duration.ofSeconds(5), new SigV4Signer("aws-mcp", "us-east-1"),
+                new ProfileCredentials(Map.of()), Map.of(), Map.of(), TIMEOUT, 0, true);
+        UpstreamSession session = new UpstreamSession("no-such-profile-in-tests", http, (from, m) -> { }, background);
+        session.setInitializeParams(JsonRpc.MAPPER.createObjectNode().put("protocolVersion", "2025-06-18"));
+        return session;
+    }
+
+    private static ObjectNode callParams() {
+        ObjectNode params = JsonRpc.MAPPER.createObjectNode().put("name", "aws___call_aws");
+        params.putObject("arguments").put("cli_command", "aws s3 ls");
+        return params;
+    }
+
+    @Test
+    void oneKeptAliveConnectionServesCallAfterCallWhenAnswersArriveInLateChunks() throws Exception {
+        UpstreamSession session = session();
+
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            JsonNode response = session.request("tools/call", callParams(), TIMEOUT, null);
+            texts.add(response.at("/result/content/0/text").asText());
+        }
+
+        assertThat(texts).hasSize(5).allMatch(t -> t.startsWith("done "));
+        assertThat(new HashSet<>(callPorts)).as("client ports of the five calls").hasSize(1);
+    }
+
+    @Test
+    void aJsonAnswerThatIsNotTheResponseFailsTheCallAtOnceInsteadOfAtItsDeadline() throws Exception {
+        UpstreamSession session = session();
+        session.ensureInitialized(TIMEOUT);
+        answerWithWrongId = true;
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> session.request("tools/call", callParams(), TIMEOUT, null))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessage("upstream answered tools/call with JSON that is not the response to it")
+                .extracting(e -> ((UpstreamException) e).kind()).isEqualTo(UpstreamException.Kind.PROTOCOL);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonSaysSo() throws Exception {
+        server.removeContext("/mcp");
+        server.createContext("/mcp", exchange -> {
+            byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+
+        assertThatThrownBy(() -> session().ensureInitialized(TIMEOUT))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessageStartingWith("upstream's answer to initialize is not valid JSON: ")
+                .extracting(e -> ((UpstreamException) e).kind()).isEqualTo(UpstreamException.Kind.PROTOCOL);
+    }
+}
