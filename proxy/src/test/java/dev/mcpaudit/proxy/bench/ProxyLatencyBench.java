@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProxyLatencyBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ProfileSpec DEV = new ProfileSpec("dev", "AKIABENCHBENCHBENCH1", "benchsecret", null, "us-east-1");
-    /** The JIT keeps compiling the proxy's paths (Jackson, SigV4, java.net.http) for ~10k calls; measure after. */
+    /** The JIT keeps compiling the proxy's paths (Jackson, SigV4, the HTTP client) for ~10k calls; measure after. */
     private static final int WARMUP = Integer.getInteger("bench.warmup", 10_000);
     private static final int CALLS = Integer.getInteger("bench.calls", 6000);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 16);
