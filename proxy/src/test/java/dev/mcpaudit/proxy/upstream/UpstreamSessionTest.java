@@ -141,4 +141,18 @@ class UpstreamSessionTest {
                 .hasMessageStartingWith("upstream's answer to initialize is not valid JSON: ")
                 .extracting(e -> ((UpstreamException) e).kind()).isEqualTo(UpstreamException.Kind.PROTOCOL);
     }
+
+    @Test
+    void anEmptyJsonAnswerIsAProtocolErrorNotAWait() {
+        server.removeContext("/mcp");
+        server.createContext("/mcp", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+
+        assertThatThrownBy(() -> session().ensureInitialized(TIMEOUT))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessage("upstream answered initialize with JSON that is not the response to it");
+    }
 }
