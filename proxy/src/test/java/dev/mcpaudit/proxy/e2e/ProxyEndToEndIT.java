@@ -84,7 +84,8 @@ class ProxyEndToEndIT {
 
     private McpSyncClient connect(List<String> args, List<McpSchema.ProgressNotification> progress,
             java.util.function.Consumer<McpClient.SyncSpec> customize) {
-        List<String> cmd = new ArrayList<>(List.of("-jar", ProxyProcess.JAR.toString()));
+        // Launched as the README has agents launch it.
+        List<String> cmd = new ArrayList<>(List.of("-XX:+UseSerialGC", "-jar", ProxyProcess.JAR.toString()));
         cmd.addAll(args);
         return connect(cmd, Map.of(), progress, customize);
     }
