@@ -1,7 +1,9 @@
 package dev.mcpaudit.proxy.upstream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
@@ -42,6 +44,8 @@ public final class UpstreamSession {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamSession.class);
     private static final int MAX_ERROR_BODY_CHARS = 300;
     private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(30);
+    /** Parses an answer straight from the connection, without a copy, and leaves the stream open to be read to its end. */
+    private static final ObjectReader BODY_READER = JsonRpc.MAPPER.reader().without(StreamReadFeature.AUTO_CLOSE_SOURCE);
     /** Closes answer streams at their deadline; one small thread for every session. */
     private static final ScheduledThreadPoolExecutor DEADLINES = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "upstream-deadlines");
@@ -296,10 +300,15 @@ public final class UpstreamSession {
             }
             JsonNode message;
             try {
-                message = JsonRpc.MAPPER.readTree(body); // from the connection, without a copy of the body
+                message = BODY_READER.readTree(body);
             } catch (JsonProcessingException e) {
                 throw new UpstreamException(Kind.PROTOCOL, "upstream's answer to " + method
                         + " is not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            // Read to the end (a chunked body's last chunk may come after the JSON): closed any earlier,
+            // the JDK drops the connection instead of keeping it alive for the next call.
+            while (body.read() != -1) {
+                continue;
             }
             dispatch(message); // empty content is a MissingNode, which answers nothing
         } catch (IOException e) {

@@ -75,7 +75,7 @@ class UpstreamSessionTest {
         try (OutputStream body = exchange.getResponseBody()) {
             body.write(JsonRpc.MAPPER.writeValueAsBytes(JsonRpc.result(id, result)));
             body.flush();
-            Thread.sleep(30); // the terminating chunk comes after the client has the whole JSON
+            Thread.sleep(100); // the last chunk well after the JSON: a client that stops reading at the JSON loses the connection
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
