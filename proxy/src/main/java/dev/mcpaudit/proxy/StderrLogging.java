@@ -29,7 +29,7 @@ final class StderrLogging {
     }
 
     /** The proxy's level names (those of MCP Proxy for AWS) in slf4j-simple's terms. */
-    static String level(String name) {
+    private static String level(String name) {
         return switch (name.toUpperCase(Locale.ROOT)) {
             case "DEBUG" -> "debug";
             case "INFO" -> "info";

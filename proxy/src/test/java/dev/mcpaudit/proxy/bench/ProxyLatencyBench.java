@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Per-call latency of a tools/call through the packaged proxy (agent → stdio → proxy → SigV4 HTTP →
- * fake AWS MCP Server), with recording on and with recording off, against the same call signed and
- * sent directly over the same HTTP stack (the baseline), all three in one run, sequential and 16
- * concurrent; and start-up to the first initialize answer. Run with {@code ./mvnw -B -Pbench -pl proxy -am verify -DskipTests} (see BENCHMARKS.md).
+ * fake AWS MCP Server), with recording on and with recording off, and through {@link MinimalForwarder},
+ * against the same call signed and sent directly over the same HTTP stack (the baseline), all four in
+ * one run, sequential and 16 concurrent; and start-up to the first initialize answer. Run with {@code ./mvnw -B -Pbench -pl proxy -am verify -DskipTests} (see BENCHMARKS.md).
  */
 public final class ProxyLatencyBench {
     private static final ObjectMapper JSON = new ObjectMapper();
