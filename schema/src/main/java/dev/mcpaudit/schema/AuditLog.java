@@ -206,11 +206,6 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** The largest seq in the log, 0 when it has no events. */
-    long maxSeq() {
-        return queryOne("SELECT coalesce(max(seq), 0) FROM events", rs -> rs.getLong(1), "read its newest seq").orElse(0L);
-    }
-
     /**
      * Whether {@code seq} is still the rowid of {@code events} (the INTEGER PRIMARY KEY of a rowid
      * table), so every row has a distinct integer seq and a range of seqs is read by rowid. Not so

@@ -98,30 +98,36 @@ public final class CanonicalJson {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+            String escaped = escape(c);
+            if (escaped == null) {
+                out.append(c);
+            } else {
+                out.append(escaped);
             }
         }
         out.append('"');
     }
 
+    /**
+     * How RFC 8785 writes character {@code c} inside a string, or null when it stands as itself.
+     * The chain's verifier applies the same rule to stored bytes ({@link ChainHash}).
+     */
+    static String escape(int c) {
+        return switch (c) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\b' -> "\\b";
+            case '\f' -> "\\f";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> c < 0x20 ? String.format("\\u%04x", c) : null;
+        };
+    }
+
     private static boolean needsEscaping(String s) {
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == '"' || c == '\\') {
+            if (escape(s.charAt(i)) != null) {
                 return true;
             }
         }

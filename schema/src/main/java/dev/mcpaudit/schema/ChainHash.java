@@ -65,7 +65,7 @@ public final class ChainHash {
     private static final byte[] HEX_DIGITS = ascii("0123456789abcdef");
     /** Lookup tables for the verifier's per-byte loops: a byte's value as a lowercase hex digit (-1: not one). */
     private static final byte[] HEX_VALUE = new byte[256];
-    /** Bytes that RFC 8785 escapes inside a string: {@code "}, {@code \\} and controls. */
+    /** Bytes that RFC 8785 escapes inside a string ({@link CanonicalJson#escape}): all ASCII. */
     private static final boolean[] ESCAPED = new boolean[256];
 
     static {
@@ -73,11 +73,9 @@ public final class ChainHash {
         for (int i = 0; i < 16; i++) {
             HEX_VALUE[HEX_DIGITS[i]] = (byte) i;
         }
-        for (int b = 0; b < 0x20; b++) {
-            ESCAPED[b] = true;
+        for (int b = 0; b < 0x80; b++) {
+            ESCAPED[b] = CanonicalJson.escape(b) != null;
         }
-        ESCAPED['"'] = true;
-        ESCAPED['\\'] = true;
     }
 
     /**
@@ -136,17 +134,7 @@ public final class ChainHash {
             }
             sha256.update(utf8, plainFrom, i - plainFrom);
             plainFrom = i + 1;
-            String escape = switch (b) {
-                case '"' -> "\\\"";
-                case '\\' -> "\\\\";
-                case '\b' -> "\\b";
-                case '\f' -> "\\f";
-                case '\n' -> "\\n";
-                case '\r' -> "\\r";
-                case '\t' -> "\\t";
-                default -> String.format("\\u%04x", b);
-            };
-            sha256.update(escape.getBytes(StandardCharsets.US_ASCII));
+            sha256.update(CanonicalJson.escape(b).getBytes(StandardCharsets.US_ASCII));
         }
         sha256.update(utf8, plainFrom, utf8.length - plainFrom);
         sha256.update((byte) '"');
@@ -174,7 +162,7 @@ public final class ChainHash {
         }
         for (int i = 0; i < 64; i++) {
             char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            if (c >= 256 || HEX_VALUE[c] < 0) {
                 return false;
             }
         }

@@ -14,9 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Recomputes every hash of the chain and names each problem with its seq, like
@@ -58,32 +57,25 @@ public final class ChainVerifier {
             // split on. One pass in seq order, as an export is checked.
             return verify(log.logId(), log::scanEvents, checkpoint, publicKey);
         }
-        long head = log.maxSeq();
+        long head = log.head().map(ChainHead::seq).orElse(0L);
         // Bounded by the threads, not by the head: one forged row with a huge seq must not make
         // billions of empty segments; the segments are then uneven, and still cover every seq.
         int segmentCount = (int) Math.min(head <= 0 ? 1 : (head - 1) / segmentEvents + 1, 8L * Math.max(1, threads));
-        long size = head / segmentCount + 1;
-        Segment[] segments = new Segment[segmentCount];
+        long size = Math.max(1, head / segmentCount + (head % segmentCount == 0 ? 0 : 1)); // rounded up
         long checkpointSeq = checkpoint == null ? -1 : checkpoint.seq();
-        AtomicInteger next = new AtomicInteger();
-        AtomicBoolean failed = new AtomicBoolean();
-        Runnable worker = () -> {
-            for (int i; !failed.get() && (i = next.getAndIncrement()) < segmentCount; ) {
-                Segment segment = new Segment(checkpointSeq);
-                try {
-                    // The first and last segments are open-ended, so no row is left out, whatever its seq.
-                    log.scanRawEvents(i == 0 ? Long.MIN_VALUE : i * size + 1,
-                            i == segmentCount - 1 ? Long.MAX_VALUE : (i + 1) * size, segment);
-                } catch (RuntimeException e) {
-                    failed.set(true); // the other workers stop after their current segment
-                    throw e;
-                }
-                segments[i] = segment;
-            }
+        IntFunction<Segment> scan = i -> {
+            Segment segment = new Segment(checkpointSeq);
+            // The first and last segments are open-ended, so no row is left out, whatever its seq.
+            log.scanRawEvents(i == 0 ? Long.MIN_VALUE : i * size + 1,
+                    i == segmentCount - 1 ? Long.MAX_VALUE : (i + 1) * size, segment);
+            return segment;
         };
+        Segment[] segments = new Segment[segmentCount];
         int workers = Math.min(threads, segmentCount);
         if (workers <= 1) {
-            worker.run();
+            for (int i = 0; i < segmentCount; i++) {
+                segments[i] = scan.apply(i);
+            }
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
                 Thread t = new Thread(r, "chain-verifier");
@@ -91,20 +83,16 @@ public final class ChainVerifier {
                 return t;
             });
             try {
-                List<Future<?>> running = new ArrayList<>();
-                for (int i = 0; i < workers; i++) {
-                    running.add(pool.submit(worker));
+                List<Future<Segment>> scans = new ArrayList<>();
+                for (int i = 0; i < segmentCount; i++) {
+                    int index = i;
+                    scans.add(pool.submit(() -> scan.apply(index)));
                 }
-                RuntimeException first = null;
-                for (Future<?> f : running) {
-                    RuntimeException e = await(f);
-                    first = first == null ? e : first;
-                }
-                if (first != null) {
-                    throw first;
+                for (int i = 0; i < segmentCount; i++) {
+                    segments[i] = await(scans.get(i));
                 }
             } finally {
-                pool.shutdownNow();
+                pool.shutdownNow(); // after a failure, the segments not yet started never are
             }
         }
         return conclude(log.logId(), segments, log::scanEvents, checkpoint, publicKey);
@@ -121,16 +109,15 @@ public final class ChainVerifier {
         return conclude(logId, new Segment[] {whole}, events, checkpoint, publicKey);
     }
 
-    /** Waits for a worker; returns what it threw, if anything. */
-    private static RuntimeException await(Future<?> f) {
+    /** A segment's scan, or what it threw. */
+    private static Segment await(Future<Segment> scan) {
         try {
-            f.get();
-            return null;
+            return scan.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new IllegalStateException("interrupted while verifying the chain", e);
+            throw new IllegalStateException("interrupted while verifying the chain", e);
         } catch (ExecutionException e) {
-            return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
@@ -147,7 +134,6 @@ public final class ChainVerifier {
         long count = 0;
         for (Segment s : segments) {
             problems.addAll(s.problems);
-            brokenLinks.addAll(s.brokenLinks);
             count += s.count;
             hashAtCheckpoint = s.hashAtCheckpoint != null ? s.hashAtCheckpoint : hashAtCheckpoint;
             if (s.chained == 0) {
@@ -160,11 +146,11 @@ public final class ChainVerifier {
             } else if (s.firstLinkCheckable && !Arrays.equals(s.firstPrevHash, lastHash)) {
                 brokenLinks.add(new BrokenLink(s.firstSeq, new String(s.firstPrevHash, StandardCharsets.UTF_8)));
             }
+            brokenLinks.addAll(s.brokenLinks); // after the join link, which comes first in seq: the list stays in order
             lastSeq = s.lastSeq;
             lastHash = s.lastHash;
         }
         if (!brokenLinks.isEmpty()) {
-            brokenLinks.sort((a, b) -> Long.compare(a.seq(), b.seq()));
             problems.addAll(classify(events, brokenLinks));
         }
         if (checkpoint != null) {
