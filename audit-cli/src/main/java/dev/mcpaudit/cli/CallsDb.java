@@ -35,10 +35,25 @@ final class CallsDb implements AutoCloseable {
     }
 
     List<Map<String, Object>> query(String sql, List<Object> params) throws SQLException {
+        return query(connection, sql, params);
+    }
+
+    List<Map<String, Object>> query(String sql, Object... params) throws SQLException {
+        return query(sql, List.of(params));
+    }
+
+    /** Calls matching the filter, newest first, at most {@code limit} (0 = all). */
+    List<Map<String, Object>> calls(CallFilter filter, int limit) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT * FROM calls" + filter.where(params) + " ORDER BY started_at DESC, call_id DESC"
+                + (limit > 0 ? " LIMIT " + limit : "");
+        return query(sql, params);
+    }
+
+    /** Rows of {@code sql} on {@code connection} as ordered maps named by column label. */
+    static List<Map<String, Object>> query(Connection connection, String sql, List<Object> params) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                st.setObject(i + 1, params.get(i));
-            }
+            bind(st, params);
             try (ResultSet rs = st.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
                 List<Map<String, Object>> rows = new ArrayList<>();
@@ -54,16 +69,11 @@ final class CallsDb implements AutoCloseable {
         }
     }
 
-    List<Map<String, Object>> query(String sql, Object... params) throws SQLException {
-        return query(sql, List.of(params));
-    }
-
-    /** Calls matching the filter, newest first, at most {@code limit} (0 = all). */
-    List<Map<String, Object>> calls(CallFilter filter, int limit) throws SQLException {
-        List<Object> params = new ArrayList<>();
-        String sql = "SELECT * FROM calls" + filter.where(params) + " ORDER BY started_at DESC, call_id DESC"
-                + (limit > 0 ? " LIMIT " + limit : "");
-        return query(sql, params);
+    /** Sets {@code params} as the statement's parameters 1, 2, … */
+    static void bind(PreparedStatement st, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            st.setObject(i + 1, params.get(i));
+        }
     }
 
     static JsonNode parse(String json) {

@@ -20,8 +20,6 @@ import dev.mcpaudit.schema.VerificationReport;
 import dev.mcpaudit.schema.AuditLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DayOfWeek;
@@ -91,7 +89,7 @@ final class ReportBuilder {
     private Report build(Connection c, Report.Scope scope, String generatedAt, Verification verification)
             throws SQLException {
         createScopeTable(c);
-        List<Map<String, Object>> rows = query(c, "SELECT profile, account_id, tool, c, outcome,"
+        List<Map<String, Object>> rows = CallsDb.query(c, "SELECT profile, account_id, tool, c, outcome,"
                 + " substr(started_at, 1, 13) AS hour, session_id, count(*) AS n, min(started_at) AS first,"
                 + " max(started_at) AS last FROM " + SCOPE_TABLE
                 + " GROUP BY profile, account_id, tool, c, outcome, hour, session_id", List.of());
@@ -190,7 +188,7 @@ final class ReportBuilder {
                 + " THEN ltrim(json_extract(j.payload, '$.args.cli_command')) END, 'denied'"
                 + " FROM events j WHERE j.type = 'call.rejected'" + rejected;
         try (PreparedStatement st = c.prepareStatement(sql)) {
-            bind(st, params);
+            CallsDb.bind(st, params);
             st.executeUpdate();
         }
     }
@@ -246,7 +244,7 @@ final class ReportBuilder {
 
     private static List<Long> seqs(Connection c, String sql, List<Object> params) throws SQLException {
         List<Long> seqs = new ArrayList<>();
-        for (Map<String, Object> r : query(c, sql, params)) {
+        for (Map<String, Object> r : CallsDb.query(c, sql, params)) {
             seqs.add(num(r.get("seq")));
         }
         return seqs;
@@ -262,7 +260,7 @@ final class ReportBuilder {
         }
         ArrayNode array = JSON.createArrayNode();
         seqs.forEach(array::add);
-        List<Map<String, Object>> rows = query(c, "SELECT r.seq AS seq, r.call_id AS call_id, r.session_id AS session_id,"
+        List<Map<String, Object>> rows = CallsDb.query(c, "SELECT r.seq AS seq, r.call_id AS call_id, r.session_id AS session_id,"
                 + " r.time AS started_at, json_extract(r.payload, '$.profile') AS profile,"
                 + " json_extract(r.payload, '$.account_id') AS account_id, json_extract(r.payload, '$.region') AS region,"
                 + " json_extract(r.payload, '$.tool') AS tool, json_extract(r.payload, '$.args') AS args,"
@@ -295,7 +293,7 @@ final class ReportBuilder {
         Map<String, JsonNode> started = new HashMap<>();
         Map<String, String> startedAt = new HashMap<>();
         Map<String, JsonNode> client = new HashMap<>();
-        for (Map<String, Object> r : query(c, "SELECT session_id, type, time, payload FROM events"
+        for (Map<String, Object> r : CallsDb.query(c, "SELECT session_id, type, time, payload FROM events"
                 + " WHERE session_id IN (SELECT value FROM json_each(?))"
                 + " AND type IN ('session.started', 'client.initialized') ORDER BY seq", List.of(ids.toString()))) {
             String sid = str(r.get("session_id"));
@@ -319,30 +317,6 @@ final class ReportBuilder {
                     s.firstCall(), s.lastCall()));
         }
         return out;
-    }
-
-    private static List<Map<String, Object>> query(Connection c, String sql, List<Object> params) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            bind(st, params);
-            try (ResultSet rs = st.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<Map<String, Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        row.put(md.getColumnLabel(i), rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        }
-    }
-
-    private static void bind(PreparedStatement st, List<Object> params) throws SQLException {
-        for (int i = 0; i < params.size(); i++) {
-            st.setObject(i + 1, params.get(i));
-        }
     }
 
     private static List<AccountRow> accounts(List<ActivityRow> activity) {
