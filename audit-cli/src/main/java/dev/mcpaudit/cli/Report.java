@@ -37,6 +37,12 @@ record Report(
         return totals.calls() == 0;
     }
 
+    /** This report with {@code v} as its verification. */
+    Report withVerification(Verification v) {
+        return new Report(generatedAt, database, logId, scope, firstCall, lastCall, totals, accounts, activity,
+                operations, services, sessions, timeline, mutatingCalls, deniedCalls, v);
+    }
+
     /** "no calls match profile prod, since …" */
     String noCallsMessage() {
         return "no calls match " + scope.description();

@@ -71,8 +71,11 @@ final class ReportBuilder {
         this.maxListed = maxListed;
     }
 
-    /** Everything but the verification, which the caller runs alongside and passes in. */
-    Report build(Report.Scope scope, String generatedAt, Verification verification) throws SQLException {
+    /**
+     * Everything but the verification, which is {@link #notVerified()}: the caller runs it alongside
+     * and adds it with {@link Report#withVerification}.
+     */
+    Report build(Report.Scope scope, String generatedAt) throws SQLException {
         try (Connection c = log.openReader()) {
             try (Statement st = c.createStatement()) {
                 // Reading through the OS page cache instead of SQLite's small private cache halves a full scan.
@@ -82,12 +85,11 @@ final class ReportBuilder {
                 // Room for the GROUP BY's sort to stay in memory.
                 st.execute("PRAGMA cache_size = -131072");
             }
-            return build(c, scope, generatedAt, verification);
+            return build(c, scope, generatedAt);
         }
     }
 
-    private Report build(Connection c, Report.Scope scope, String generatedAt, Verification verification)
-            throws SQLException {
+    private Report build(Connection c, Report.Scope scope, String generatedAt) throws SQLException {
         createScopeTable(c);
         List<Map<String, Object>> rows = CallsDb.query(c, "SELECT profile, account_id, tool, c, outcome,"
                 + " substr(started_at, 1, 13) AS hour, session_id, count(*) AS n, min(started_at) AS first,"
@@ -158,7 +160,7 @@ final class ReportBuilder {
         return new Report(generatedAt, log.path().toString(), log.logId(), scope, firstCall, lastCall, totals,
                 accounts(activityRows), activityRows, operations(activityRows), services(activityRows),
                 new Listing<>(sessionCalls.size(), sessions), timeline(hours, firstCall, lastCall), mutating, denied,
-                verification);
+                notVerified());
     }
 
     /**

@@ -137,9 +137,9 @@ final class ReportCommand implements Callable<Integer> {
                     : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key));
             Report built;
             try {
-                built = new ReportBuilder(log, filter, maxListed).build(scope, TimeArgs.stored(now),
-                        ReportBuilder.notVerified());
+                built = new ReportBuilder(log, filter, maxListed).build(scope, TimeArgs.stored(now));
             } catch (Exception e) {
+                // Does not interrupt a verification under way, but keeps one not yet started from running.
                 if (verification != null) {
                     verification.cancel(true);
                 }
@@ -147,7 +147,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             Report.Verification verified = verification == null ? ReportBuilder.notVerified()
                     : ReportBuilder.verification(join(verification), built.lastCall());
-            report = withVerification(built, verified);
+            report = built.withVerification(verified);
         }
 
         String text = switch (format) {
@@ -179,11 +179,5 @@ final class ReportCommand implements Callable<Integer> {
             }
             throw e;
         }
-    }
-
-    private static Report withVerification(Report r, Report.Verification v) {
-        return new Report(r.generatedAt(), r.database(), r.logId(), r.scope(), r.firstCall(), r.lastCall(), r.totals(),
-                r.accounts(), r.activity(), r.operations(), r.services(), r.sessions(), r.timeline(),
-                r.mutatingCalls(), r.deniedCalls(), v);
     }
 }
