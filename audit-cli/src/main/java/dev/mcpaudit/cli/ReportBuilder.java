@@ -99,7 +99,7 @@ final class ReportBuilder {
         Map<Object, Optional<AwsOperation>> operations = new HashMap<>();
         Map<ActivityKey, Counts> activity = new LinkedHashMap<>();
         Map<ActivityKey, String[]> activitySpan = new HashMap<>();
-        TreeMap<String, long[]> hours = new TreeMap<>();
+        TreeMap<String, Counts> hours = new TreeMap<>();
         Map<String, SessionRow> sessionCalls = new HashMap<>();
         // Commands of mutating aws___call_aws calls, for the listing query.
         Set<String> mutatingKeys = new HashSet<>();
@@ -119,11 +119,12 @@ final class ReportBuilder {
             String last = str(r.get("last"));
             ActivityKey ak = new ActivityKey(str(r.get("profile")), str(r.get("account_id")), tool,
                     op.map(AwsOperation::service).orElse(null), op.map(AwsOperation::operation).orElse(null), mutating);
-            activity.merge(ak, Counts.of(outcome, mutating, n), Counts::plus);
+            Counts counts = Counts.of(outcome, mutating, n);
+            activity.merge(ak, counts, Counts::plus);
             String[] span = activitySpan.computeIfAbsent(ak, x -> new String[2]);
             span[0] = min(span[0], first);
             span[1] = max(span[1], last);
-            hours.computeIfAbsent(str(r.get("hour")), x -> new long[4])[category(outcome)] += n;
+            hours.merge(str(r.get("hour")), counts, Counts::plus);
             sessionCalls.merge(str(r.get("session_id")),
                     new SessionRow(str(r.get("session_id")), null, null, null, null, null, null, n, first, last),
                     (a, b) -> new SessionRow(a.sessionId(), null, null, null, null, null, null, a.calls() + b.calls(),
@@ -372,7 +373,7 @@ final class ReportBuilder {
      * Calls per hour when the calls span up to two days, per day up to 92 days, else per week
      * (starting Monday, UTC); empty buckets in between are kept so gaps show.
      */
-    static Timeline timeline(TreeMap<String, long[]> hours, String firstCall, String lastCall) {
+    static Timeline timeline(TreeMap<String, Counts> hours, String firstCall, String lastCall) {
         if (hours.isEmpty() || firstCall == null) {
             return new Timeline("hour", List.of());
         }
@@ -381,17 +382,12 @@ final class ReportBuilder {
         Duration span = Duration.between(first, last);
         String unit = span.compareTo(Duration.ofHours(48)) <= 0 ? "hour"
                 : span.compareTo(Duration.ofDays(92)) <= 0 ? "day" : "week";
-        TreeMap<Instant, long[]> buckets = new TreeMap<>();
-        hours.forEach((hour, c) -> {
-            long[] b = buckets.computeIfAbsent(bucketStart(Instant.parse(hour + ":00:00Z"), unit), x -> new long[4]);
-            for (int i = 0; i < 4; i++) {
-                b[i] += c[i];
-            }
-        });
+        TreeMap<Instant, Counts> buckets = new TreeMap<>();
+        hours.forEach((hour, c) -> buckets.merge(bucketStart(Instant.parse(hour + ":00:00Z"), unit), c, Counts::plus));
         List<Bucket> out = new ArrayList<>();
         for (Instant t = buckets.firstKey(); !t.isAfter(buckets.lastKey()); t = next(t, unit)) {
-            long[] c = buckets.getOrDefault(t, new long[4]);
-            out.add(new Bucket(TimeArgs.stored(t), c[0], c[1], c[2], c[3]));
+            Counts c = buckets.getOrDefault(t, Counts.ZERO);
+            out.add(new Bucket(TimeArgs.stored(t), c.ok(), c.errors(), c.denied(), c.incomplete()));
         }
         return new Timeline(unit, out);
     }
@@ -411,17 +407,6 @@ final class ReportBuilder {
             case "day" -> t.plus(1, ChronoUnit.DAYS);
             default -> t.plus(7, ChronoUnit.DAYS);
         };
-    }
-
-    /** 0 ok, 1 errors, 2 denied, 3 incomplete. */
-    private static int category(String outcome) {
-        if (Report.OK.equals(outcome)) {
-            return 0;
-        }
-        if (Report.DENIED.equals(outcome)) {
-            return 2;
-        }
-        return Report.INCOMPLETE.equals(outcome) ? 3 : 1;
     }
 
     /** The verification part of the report; {@code lastCall} is the newest call reported (or null). */
