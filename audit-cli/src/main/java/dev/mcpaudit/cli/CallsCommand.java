@@ -95,7 +95,12 @@ final class CallsCommand implements Callable<Integer> {
     /** The shared filter options of calls/report/export, validated. */
     static CallFilter filter(String profile, String account, String tool, String session, String outcome,
             String since, String until, boolean writes) {
-        TimeArgs.Period period = TimeArgs.period(since, until, Instant.now());
+        return filter(profile, account, tool, session, outcome, TimeArgs.period(since, until, Instant.now()), writes);
+    }
+
+    /** The same, with {@code --since}/{@code --until} already parsed (against the caller's "now"). */
+    static CallFilter filter(String profile, String account, String tool, String session, String outcome,
+            TimeArgs.Period period, boolean writes) {
         if (outcome != null && !List.of("ok", "tool_error", "error", "timeout", "cancelled", "denied", "incomplete").contains(outcome)) {
             throw new IllegalArgumentException("--outcome " + outcome + " is not an outcome; use ok, tool_error, error,"
                     + " timeout, cancelled, denied or incomplete.");

@@ -122,14 +122,12 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Instant from = period.since();
-        Instant to = period.until();
         Checkpoint checkpoint = checkpointOptions.checkpoint();
         PublicKey key = checkpointOptions.publicKey();
 
-        CallFilter filter = new CallFilter(profile, account, null, session, null, from, to, false);
-        Report.Scope scope = new Report.Scope(profile, account, session,
-                from == null ? null : TimeArgs.stored(from), to == null ? null : TimeArgs.stored(to), filter.describe());
+        CallFilter filter = CallsCommand.filter(profile, account, null, session, null, period, false);
+        Report.Scope scope = new Report.Scope(profile, account, session, period.storedSince(), period.storedUntil(),
+                filter.describe());
         Report report;
         try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
             // The chain is checked on its own connection while the queries run.
