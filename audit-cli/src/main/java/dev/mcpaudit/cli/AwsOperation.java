@@ -70,9 +70,11 @@ record AwsOperation(String service, String operation) {
 
     /** Whether a recorded call changes anything in AWS, as far as the log can tell. */
     static boolean isWrite(String tool, JsonNode args) {
-        if (RUN_SCRIPT.equals(tool)) {
-            return true;
-        }
-        return ofCall(tool, args).map(AwsOperation::isWrite).orElse(false);
+        return isWrite(tool, ofCall(tool, args));
+    }
+
+    /** The same, for a call of {@code tool} whose operation is {@code op} (as {@link #ofCall} gives it). */
+    static boolean isWrite(String tool, Optional<AwsOperation> op) {
+        return RUN_SCRIPT.equals(tool) || op.map(AwsOperation::isWrite).orElse(false);
     }
 }

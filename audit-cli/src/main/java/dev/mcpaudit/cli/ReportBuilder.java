@@ -109,7 +109,7 @@ final class ReportBuilder {
             Optional<AwsOperation> op = AwsOperation.CALL_AWS.equals(tool)
                     ? operations.computeIfAbsent(key, k -> AwsOperation.ofCommand(k == null ? null : k.toString()))
                     : Optional.empty();
-            boolean mutating = AwsOperation.RUN_SCRIPT.equals(tool) || op.map(AwsOperation::isWrite).orElse(false);
+            boolean mutating = AwsOperation.isWrite(tool, op);
             if (mutating && key != null) {
                 mutatingKeys.add(key.toString());
             }
