@@ -92,6 +92,11 @@ record Report(
     record OperationRow(String tool, String service, String operation, boolean mutating, Counts counts,
             List<String> profiles) {
         String label() {
+            return label(tool, service, operation);
+        }
+
+        /** "service operation", the service alone, or for other tools the tool's name. */
+        static String label(String tool, String service, String operation) {
             if (service == null) {
                 return tool == null ? "(no tool)" : tool;
             }

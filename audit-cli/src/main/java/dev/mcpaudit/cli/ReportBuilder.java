@@ -139,7 +139,7 @@ final class ReportBuilder {
         });
         activityRows.sort(Comparator.comparing(ActivityRow::profile, NULLS_LAST)
                 .thenComparing(ActivityRow::accountId, NULLS_LAST)
-                .thenComparing(a -> opLabel(a.tool(), a.service(), a.operation())));
+                .thenComparing(a -> OperationRow.label(a.tool(), a.service(), a.operation())));
 
         Counts totals = activityRows.stream().map(ActivityRow::counts).reduce(Counts.ZERO, Counts::plus);
         String firstCall = activityRows.stream().map(ActivityRow::firstCall).reduce(null, ReportBuilder::min);
@@ -422,10 +422,6 @@ final class ReportBuilder {
 
     static Verification notVerified() {
         return new Verification(false, false, 0, 0, 0, null, null, false, null, 0, List.of());
-    }
-
-    static String opLabel(String tool, String service, String operation) {
-        return new OperationRow(tool, service, operation, false, Counts.ZERO, List.of()).label();
     }
 
     private record ActivityKey(String profile, String account, String tool, String service, String operation,
