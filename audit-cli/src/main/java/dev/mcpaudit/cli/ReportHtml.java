@@ -120,9 +120,7 @@ final class ReportHtml {
         b.append("<tr><th>total</th><th></th>").append(countCells(r.totals()).replace("<td", "<th").replace("</td>", "</th>"))
                 .append("<th>").append(esc(r.firstCall())).append("</th><th>").append(esc(r.lastCall()))
                 .append("</th></tr>\n</table>\n");
-        b.append("<p class=\"note\">Errors are tool errors, failures, timeouts and cancellations. Mutating calls may"
-                + " have changed something in AWS (every operation that is not a read, and every script); denied"
-                + " attempts never reached AWS.</p>\n");
+        b.append("<p class=\"note\">").append(esc(ReportText.COUNTS_NOTE)).append("</p>\n");
 
         sessions(b, r.sessions());
 
@@ -300,8 +298,7 @@ final class ReportHtml {
 
     private static void more(StringBuilder b, long notListed, String what) {
         if (notListed > 0) {
-            b.append("<p class=\"note\">… and ").append(n(notListed)).append(" more ").append(esc(what))
-                    .append(" not listed (raise --max-listed, or use --format json).</p>\n");
+            b.append("<p class=\"note\">").append(esc(ReportText.notListed(notListed, what))).append("</p>\n");
         }
     }
 

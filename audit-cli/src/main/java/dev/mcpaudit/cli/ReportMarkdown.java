@@ -51,9 +51,7 @@ final class ReportMarkdown {
         }
         b.append("| **total** | | ").append(counts(r.totals())).append(" | ").append(r.firstCall()).append(" | ")
                 .append(r.lastCall()).append(" |\n\n");
-        b.append("Errors are tool errors, failures, timeouts and cancellations. Mutating calls may have changed"
-                + " something in AWS (every operation that is not a read, and every script); denied attempts never"
-                + " reached AWS.\n\n");
+        b.append(ReportText.COUNTS_NOTE).append("\n\n");
 
         sessions(b, r.sessions());
 
@@ -165,8 +163,7 @@ final class ReportMarkdown {
 
     private static void more(StringBuilder b, long notListed, String what) {
         if (notListed > 0) {
-            b.append("\n… and ").append(n(notListed)).append(" more ").append(what)
-                    .append(" not listed (raise --max-listed, or use --format json).\n");
+            b.append('\n').append(ReportText.notListed(notListed, what)).append('\n');
         }
     }
 

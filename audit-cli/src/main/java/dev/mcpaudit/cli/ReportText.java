@@ -12,7 +12,17 @@ final class ReportText {
     /** Longest argument text shown in markdown and HTML; JSON carries it whole. */
     static final int MAX_ARGS = 400;
 
+    /** Under the accounts table: what the error, mutating and denied counts mean. */
+    static final String COUNTS_NOTE = "Errors are tool errors, failures, timeouts and cancellations. Mutating calls"
+            + " may have changed something in AWS (every operation that is not a read, and every script); denied"
+            + " attempts never reached AWS.";
+
     private ReportText() {}
+
+    /** "… and 3 more mutating calls not listed (raise --max-listed, or use --format json)." */
+    static String notListed(long notListed, String what) {
+        return "… and " + n(notListed) + " more " + what + " not listed (raise --max-listed, or use --format json).";
+    }
 
     static String title(Report r) {
         return "Audit report: " + r.scope().description();
