@@ -429,6 +429,17 @@ class ReportCommandTest {
         assertThat(r.path("mutating_calls").path("rows")).hasSize(2);
         assertThat(r.path("mutating_calls").path("not_listed").asLong()).isEqualTo(3);
         assertThat(r.path("mutating_calls").path("rows").get(1).path("time").asText()).isEqualTo("2026-11-01T09:30:00.000Z");
+        // Two sessions: both listed at 2, the older one only at 1.
+        assertThat(r.path("sessions").path("rows")).hasSize(2);
+        assertThat(r.path("sessions").path("not_listed").asLong()).isZero();
+        assertThat(run.out()).doesNotContain("more sessions not listed");
+        CliRun one = report("--max-listed", "1");
+        JsonNode r1 = JSON.readTree(report("--max-listed", "1", "--format", "json").out());
+        assertThat(r1.path("sessions").path("total").asLong()).isEqualTo(2);
+        assertThat(r1.path("sessions").path("rows")).hasSize(1);
+        assertThat(r1.path("sessions").path("not_listed").asLong()).isEqualTo(1);
+        assertThat(r1.path("sessions").path("rows").get(0).path("host").asText()).isEqualTo("build-01");
+        assertThat(one.out()).contains("… and 1 more sessions not listed (raise --max-listed, or use --format json).");
         assertThat(report("--max-listed", "-1").exitCode()).isEqualTo(2);
     }
 
