@@ -1,6 +1,5 @@
 package dev.mcpaudit.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainProblem.Kind;
@@ -51,7 +50,7 @@ final class ExportVerification {
             } else {
                 e.putNull("unchecked_link");
             }
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            out.println(VerifyCommand.PRETTY.writeValueAsString(root));
         } else {
             printText(out, path, export, report);
         }
@@ -116,21 +115,9 @@ final class ExportVerification {
                         + " every link within it is checked.%n", r.firstSeq(), r.firstSeq() - 1, export.firstPrevHash());
             }
         }
-        r.checkpoint().ifPresent(cp -> out.printf("Against checkpoint: seq %d, signed %s with key %s%n",
-                cp.seq(), cp.time(), cp.keyId()));
-        for (ChainProblem p : r.problems()) {
-            out.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
-        }
-        if (r.intact()) {
-            out.printf("Results: %d events checked, 0 problems: the export is intact.%n", r.eventsChecked());
-            if (r.checkpoint().isEmpty()) {
-                out.println("Note: the header's range is not signed, so without a checkpoint, events cut from the end"
-                        + " along with the header's last_seq cannot be detected; see `audit-cli checkpoint --help`.");
-            }
-        } else {
-            out.printf("Results: %d events checked, %d problem%s found: the export is NOT intact.%n",
-                    r.eventsChecked(), r.problems().size(), r.problems().size() == 1 ? "" : "s");
-        }
+        VerifyCommand.printFindings(out, r, "export", "Note: the header's range is not signed, so without a checkpoint,"
+                + " events cut from the end along with the header's last_seq cannot be detected; see"
+                + " `audit-cli checkpoint --help`.");
     }
 
     private static String span(long from, long to) {

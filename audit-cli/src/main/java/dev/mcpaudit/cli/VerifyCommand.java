@@ -1,6 +1,7 @@
 package dev.mcpaudit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
@@ -40,6 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class VerifyCommand implements Callable<Integer> {
     enum Format { text, json }
 
+    /** How both the log's and an export's JSON report are written. */
+    static final ObjectWriter PRETTY = new ObjectMapper().writerWithDefaultPrettyPrinter();
+
     @ParentCommand
     AuditCli parent;
 
@@ -73,7 +77,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(path, report)));
+            out.println(PRETTY.writeValueAsString(toJson(path, report)));
         } else {
             printText(out, path, report);
         }
@@ -88,20 +92,28 @@ final class VerifyCommand implements Callable<Integer> {
         } else {
             out.printf("Checked seq %d to %d: %s to %s%n", r.firstSeq(), r.lastSeq(), r.firstTime(), r.lastTime());
         }
+        printFindings(out, r, "log", "Note: without a checkpoint, removal of the newest events cannot be detected;"
+                + " see `audit-cli checkpoint --help`.");
+    }
+
+    /**
+     * The text output's common tail, for the log and for an export ({@code what}): the checkpoint, each
+     * problem, the result, and {@code note} when intact without a checkpoint.
+     */
+    static void printFindings(PrintWriter out, VerificationReport r, String what, String note) {
         r.checkpoint().ifPresent(cp -> out.printf("Against checkpoint: seq %d, signed %s with key %s%n",
                 cp.seq(), cp.time(), cp.keyId()));
         for (ChainProblem p : r.problems()) {
             out.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
         }
         if (r.intact()) {
-            out.printf("Results: %d events checked, 0 problems: the log is intact.%n", r.eventsChecked());
+            out.printf("Results: %d events checked, 0 problems: the %s is intact.%n", r.eventsChecked(), what);
             if (r.checkpoint().isEmpty()) {
-                out.println("Note: without a checkpoint, removal of the newest events cannot be detected;"
-                        + " see `audit-cli checkpoint --help`.");
+                out.println(note);
             }
         } else {
-            out.printf("Results: %d events checked, %d problem%s found: the log is NOT intact.%n",
-                    r.eventsChecked(), r.problems().size(), r.problems().size() == 1 ? "" : "s");
+            out.printf("Results: %d events checked, %d problem%s found: the %s is NOT intact.%n",
+                    r.eventsChecked(), r.problems().size(), r.problems().size() == 1 ? "" : "s", what);
         }
     }
 
