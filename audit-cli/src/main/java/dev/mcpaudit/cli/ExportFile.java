@@ -123,6 +123,11 @@ final class ExportFile implements ChainVerifier.EventSource {
         return firstPrevHash;
     }
 
+    /** Whether this is a partial export whose first event links to one outside it: the link not checked. */
+    boolean hasUncheckedLink() {
+        return header.firstSeq() > 1 && firstPrevHash != null;
+    }
+
     @Override
     public void scan(Consumer<StoredEvent> sink) {
         List<BadLine> bad = new ArrayList<>();

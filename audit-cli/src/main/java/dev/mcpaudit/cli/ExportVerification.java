@@ -44,7 +44,7 @@ final class ExportVerification {
             e.put("until", h.until());
             e.put("exported_at", h.exportedAt());
             e.put("partial", h.firstSeq() > 1);
-            if (h.firstSeq() > 1 && export.firstPrevHash() != null) {
+            if (export.hasUncheckedLink()) {
                 e.putObject("unchecked_link").put("seq", report.firstSeq()).put("prev_hash", export.firstPrevHash())
                         .put("detail", "links to seq " + (report.firstSeq() - 1) + ", which is not in the export");
             } else {
@@ -110,7 +110,7 @@ final class ExportVerification {
             out.println("The export has no events.");
         } else {
             out.printf("Checked seq %d to %d: %s to %s%n", r.firstSeq(), r.lastSeq(), r.firstTime(), r.lastTime());
-            if (h.firstSeq() > 1 && export.firstPrevHash() != null) {
+            if (export.hasUncheckedLink()) {
                 out.printf("Not checked: seq %d's link to seq %d (prev_hash %s), which is not in the export;"
                         + " every link within it is checked.%n", r.firstSeq(), r.firstSeq() - 1, export.firstPrevHash());
             }
