@@ -105,10 +105,6 @@ final class ExportFile implements ChainVerifier.EventSource {
                 h.path("since").asText(null), h.path("until").asText(null), h.path("exported_at").asText(null));
     }
 
-    Path path() {
-        return path;
-    }
-
     Header header() {
         return header;
     }
