@@ -231,11 +231,13 @@ final class ExportCommand implements Callable<Integer> {
         g.writeRaw('\n');
     }
 
+    /**
+     * Writes the events of seq {@code first} to {@code last}: both are seq of events read in the same
+     * snapshot ({@link #bound}), so the rows start at the one and end at the other.
+     */
     private static Exported rows(Connection c, long first, long last, JsonGenerator json, Writer w)
             throws SQLException, IOException {
         long count = 0;
-        long firstSeq = 0;
-        long lastSeq = 0;
         String firstTime = null;
         String lastTime = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id, payload,"
@@ -248,10 +250,8 @@ final class ExportCommand implements Callable<Integer> {
                     long seq = rs.getLong(1);
                     String time = rs.getString(4);
                     if (count++ == 0) {
-                        firstSeq = seq;
                         firstTime = time;
                     }
-                    lastSeq = seq;
                     lastTime = time;
                     if (json != null) {
                         json.writeStartObject();
@@ -278,13 +278,10 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
-        return new Exported(firstSeq, lastSeq, count, firstTime, lastTime);
+        return new Exported(first, last, count, firstTime, lastTime);
     }
 
     private static String range(String from, String to) {
-        if (from == null && to == null) {
-            return "";
-        }
         return (from == null ? "" : " since " + from) + (to == null ? "" : " until " + to);
     }
 }
