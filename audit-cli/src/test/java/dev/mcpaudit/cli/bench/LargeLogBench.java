@@ -155,36 +155,20 @@ public final class LargeLogBench {
         line("");
         line("| figure | runs (ms) | median |");
         line("|---|---|---:|");
-        boolean hasCalls = hasCommand("calls");
-        boolean hasReport = hasCommand("report");
-        if (hasCalls) {
-            timeInProcess("`calls --profile prod --limit 100` (in-process)", "calls", "--profile", "prod", "--limit", "100");
-        } else {
-            line("| `calls` is not in this build: timing its SQL instead | | |");
-        }
+        timeInProcess("`calls --profile prod --limit 100` (in-process)", "calls", "--profile", "prod", "--limit", "100");
         timeSql("the same query as SQL (`" + CALLS_PROD_SQL.replace("?", "'prod'") + "`)", CALLS_PROD_SQL, "prod");
-        if (hasCalls) {
-            // prod is a third of all calls, so the newest 100 are found after ~300 rows whatever the plan;
-            // a profile with few (here: no) calls shows what a filter costs when it has to look at every call.
-            timeInProcess("`calls --profile sandbox --limit 100` (no such calls: the selective case)",
-                    "calls", "--profile", "sandbox", "--limit", "100");
-        }
+        // prod is a third of all calls, so the newest 100 are found after ~300 rows whatever the plan;
+        // a profile with few (here: no) calls shows what a filter costs when it has to look at every call.
+        timeInProcess("`calls --profile sandbox --limit 100` (no such calls: the selective case)",
+                "calls", "--profile", "sandbox", "--limit", "100");
         timeSql("the same query as SQL, profile 'sandbox'", CALLS_PROD_SQL, "sandbox");
-        if (hasReport) {
-            timeInProcess("`report --profile prod` (in-process)", "report", "--profile", "prod");
-        } else {
-            line("| `report` is not in this build: not timed | | |");
-        }
+        timeInProcess("`report --profile prod` (in-process)", "report", "--profile", "prod");
         if (!jar.isEmpty() && Files.exists(Path.of(jar))) {
             timeSubprocess("`java -jar audit-cli.jar --version` (JVM start-up alone)", "--version");
-            if (hasCalls) {
-                timeSubprocess("`java -jar audit-cli.jar calls --profile prod --limit 100`", "calls", "--profile", "prod", "--limit", "100");
-            }
-            if (hasReport) {
-                timeSubprocess("`java -jar audit-cli.jar report --profile prod`", "report", "--profile", "prod");
-                timeSubprocess("`java -jar audit-cli.jar report --profile prod --no-verify`", "report", "--profile",
-                        "prod", "--no-verify");
-            }
+            timeSubprocess("`java -jar audit-cli.jar calls --profile prod --limit 100`", "calls", "--profile", "prod", "--limit", "100");
+            timeSubprocess("`java -jar audit-cli.jar report --profile prod`", "report", "--profile", "prod");
+            timeSubprocess("`java -jar audit-cli.jar report --profile prod --no-verify`", "report", "--profile",
+                    "prod", "--no-verify");
             timeSubprocess("`java -jar audit-cli.jar verify`", "verify");
         }
         timeVerify();
@@ -204,10 +188,6 @@ public final class LargeLogBench {
             line("Log %s: %,d events, %,d calls, schema version %d, %s to %s, %,d bytes.", db, rs.getLong(1),
                     rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5), Files.size(db));
         }
-    }
-
-    private boolean hasCommand(String name) {
-        return new picocli.CommandLine(new AuditCli()).getSubcommands().containsKey(name);
     }
 
     private void timeInProcess(String label, String... command) {
