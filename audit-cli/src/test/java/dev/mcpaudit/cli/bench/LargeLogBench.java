@@ -193,46 +193,34 @@ public final class LargeLogBench {
         }
     }
 
-    private void timeInProcess(String label, String... command) {
+    private void timeInProcess(String label, String... command) throws Exception {
         String[] args = new String[command.length + 2];
         args[0] = "--db";
         args[1] = db.toString();
         System.arraycopy(command, 0, args, 2, command.length);
-        long[] ms = new long[runs];
-        for (int i = -1; i < runs; i++) {
+        row(label, warmedUpRuns(() -> {
             StringWriter err = new StringWriter();
-            long t0 = System.nanoTime();
             int code = AuditCli.run(nullWriter(), new PrintWriter(err), args);
-            long took = (System.nanoTime() - t0) / 1_000_000;
             if (code != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " exited " + code + ": " + err);
             }
-            if (i >= 0) {
-                ms[i] = took;
-            }
-        }
-        row(label, ms);
+        }));
     }
 
     private void timeSql(String label, String sql, String param) throws Exception {
-        long[] ms = new long[runs];
-        int rows = 0;
-        for (int i = -1; i < runs; i++) {
-            long t0 = System.nanoTime();
+        int[] rows = new int[1];
+        long[] ms = warmedUpRuns(() -> {
             try (Connection c = reader(); PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, param);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rows = 0;
+                    rows[0] = 0;
                     while (rs.next()) {
-                        rows++;
+                        rows[0]++;
                     }
                 }
             }
-            if (i >= 0) {
-                ms[i] = (System.nanoTime() - t0) / 1_000_000;
-            }
-        }
-        row(label + ", " + rows + " rows", ms);
+        });
+        row(label + ", " + rows[0] + " rows", ms);
     }
 
     private void timeSubprocess(String label, String... command) throws Exception {
@@ -242,21 +230,31 @@ public final class LargeLogBench {
             cmd.addAll(List.of("--db", db.toString()));
         }
         cmd.addAll(Arrays.asList(command));
-        long[] ms = new long[runs];
-        for (int i = -1; i < runs; i++) {
-            long t0 = System.nanoTime();
+        row(label, warmedUpRuns(() -> {
             Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             int code = p.waitFor();
-            long took = (System.nanoTime() - t0) / 1_000_000;
             if (code != 0) {
                 throw new IllegalStateException(String.join(" ", cmd) + " exited " + code);
             }
+        }));
+    }
+
+    private interface Run {
+        void run() throws Exception;
+    }
+
+    /** One untimed warm-up run of {@code r}, then {@link #runs} timed runs: their times in ms. */
+    private long[] warmedUpRuns(Run r) throws Exception {
+        long[] ms = new long[runs];
+        for (int i = -1; i < runs; i++) {
+            long t0 = System.nanoTime();
+            r.run();
             if (i >= 0) {
-                ms[i] = took;
+                ms[i] = (System.nanoTime() - t0) / 1_000_000;
             }
         }
-        row(label, ms);
+        return ms;
     }
 
     private void timeVerify() throws Exception {
