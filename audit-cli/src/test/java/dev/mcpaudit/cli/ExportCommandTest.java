@@ -149,7 +149,11 @@ class ExportCommandTest {
     void csvHasOneRowPerEventAndParsesBackPerRfc4180() throws Exception {
         Path file = export("--format", "csv", "--out", dir.resolve("all.csv").toString());
 
-        List<List<String>> rows = Csv.parse(Files.readString(file, StandardCharsets.UTF_8));
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        List<List<String>> rows = Csv.parse(text);
+
+        assertThat(text).as("every line ends in CRLF").endsWith("\r\n");
+        assertThat(text.replace("\r\n", "")).as("no bare LF or CR").doesNotContain("\n").doesNotContain("\r");
 
         assertThat(rows).hasSize(1 + stored.size());
         assertThat(rows.get(0)).containsExactly("seq", "event_id", "type", "time", "session_id", "call_id", "payload",
@@ -158,12 +162,9 @@ class ExportCommandTest {
         for (int i = 0; i < stored.size(); i++) {
             List<String> row = rows.get(i + 1);
             StoredEvent s = stored.get(i);
-            assertThat(row).hasSize(9);
-            assertThat(row.get(0)).isEqualTo(Long.toString(s.seq()));
-            assertThat(row.get(5)).isEqualTo(s.callId() == null ? "" : s.callId());
-            assertThat(row.get(6)).isEqualTo(s.payload());
+            assertThat(row).containsExactly(Long.toString(s.seq()), s.eventId(), s.type(), s.time(), s.sessionId(),
+                    s.callId() == null ? "" : s.callId(), s.payload(), s.prevHash(), s.hash());
             assertThat(JSON.readTree(row.get(6)).isObject()).isTrue();
-            assertThat(row.get(8)).isEqualTo(s.hash());
             sawQuotesAndCommas |= s.payload().contains(",") && s.payload().contains("\"");
         }
         assertThat(sawQuotesAndCommas).as("the payloads exercise CSV quoting").isTrue();
