@@ -129,6 +129,15 @@ class ExportCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("seq 31 INVALID (malformed): line 32 of the export is not an event");
+        // Every finding is at seq 31, and the damaged line is reported once as malformed. (The verifier also
+        // sees seq 31 missing from the chain, reported as deleted; that is not pinned here.)
+        JsonNode problems = JSON.readTree(CliRun.of("verify", "--jsonl", file.toString(), "--format", "json").out())
+                .get("problems");
+        assertThat(problems).allSatisfy(p -> {
+            assertThat(p.get("seq").asLong()).isEqualTo(31);
+            assertThat(p.get("kind").asText()).isIn("malformed", "deleted");
+        });
+        assertThat(problems).filteredOn(p -> p.get("kind").asText().equals("malformed")).hasSize(1);
     }
 
     @Test
