@@ -34,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Examples:",
             "  audit-cli keygen --key ~/secure/audit-checkpoint.key",
-            "  audit-cli checkpoint --key ~/secure/audit-checkpoint.key --out ~/secure/audit-$(date +%F).checkpoint"
+            "  audit-cli checkpoint --key ~/secure/audit-checkpoint.key --out ~/secure/audit-$(date +%%F).checkpoint"
         })
 final class CheckpointCommand implements Callable<Integer> {
 
