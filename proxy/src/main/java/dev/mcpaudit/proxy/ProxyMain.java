@@ -53,8 +53,6 @@ import picocli.CommandLine.Mixin;
             "stdout carries JSON-RPC only; logs go to stderr."
         })
 public final class ProxyMain implements Callable<Integer> {
-    /** How long requests already sent by the agent may still finish after it closes stdin. */
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
     @Mixin
     ProxyOptions options = new ProxyOptions();
 
@@ -137,17 +135,32 @@ public final class ProxyMain implements Callable<Integer> {
         log.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {}), recording to {}", ProductVersion.get(),
                 config.endpoint().uri(), config.service(), config.signingRegion(), config.profiles().allowed(),
                 config.auditDb());
+        SessionShutdown shutdown = new SessionShutdown(server, recorder, () -> recorder.start(sessionInfo));
+        endOnSignals(shutdown);
         agent.readLoop(server::onAgentMessage);
         log.info("stdin closed; finishing requests in flight, then ending upstream sessions");
-        workers.shutdown();
-        if (!workers.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("requests still running after {} s are abandoned", SHUTDOWN_GRACE.toSeconds());
-        }
-        server.shutdown();
-        recorder.start(sessionInfo); // no-op unless no request was ever answered
-        recorder.close();
-        upstreamIo.shutdownNow();
+        shutdown.run(AuditRecorder.ENDED_BY_STDIN, SessionShutdown.GRACE_AFTER_STDIN);
         return 0;
+    }
+
+    /**
+     * SIGTERM, SIGINT and SIGHUP end the session as stdin closing does, with a shorter grace, and the
+     * proxy then exits 0; any other way the JVM exits still ends it (the hook waits for a shutdown
+     * already under way and otherwise runs one).
+     */
+    private static void endOnSignals(SessionShutdown shutdown) {
+        for (String name : new String[] {"TERM", "INT", "HUP"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    shutdown.run("SIG" + signal.getName(), SessionShutdown.GRACE_AFTER_SIGNAL);
+                    System.exit(0);
+                });
+            } catch (IllegalArgumentException e) {
+                LoggerFactory.getLogger(ProxyMain.class).debug("cannot handle SIG{} here: {}", name, e.getMessage());
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown.run("jvm_exit", Duration.ZERO),
+                "session-shutdown"));
     }
 
     /** Each profile's region: its own setting, else AWS_REGION, the endpoint's, the signing region. */

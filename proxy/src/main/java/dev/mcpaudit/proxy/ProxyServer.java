@@ -23,11 +23,13 @@ import dev.mcpaudit.proxy.upstream.UpstreamSession.InFlight;
 import dev.mcpaudit.schema.ProductVersion;
 import dev.mcpaudit.schema.redact.FingerprintKey;
 import dev.mcpaudit.schema.redact.Redactor;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,13 +59,22 @@ final class ProxyServer {
     private final ExecutorService workers;
     private final Runnable onFirstRequest;
     private final AtomicBoolean started = new AtomicBoolean();
-    /** Agent request id (as JSON text) → the upstream request serving it, for notifications/cancelled. */
-    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** Agent request id (as JSON text) → the request still being worked on, for notifications/cancelled and shutdown. */
+    private final Map<String, AgentRequest> inFlight = new ConcurrentHashMap<>();
+    /** Set at shutdown: requests that arrive after it are refused, never sent upstream. */
+    private volatile boolean closing;
     /** Proxy-assigned id → the upstream request it stands for (server→client requests). */
     private final Map<String, ServerRequest> serverRequests = new ConcurrentHashMap<>();
     private final AtomicLong serverRequestIds = new AtomicLong();
 
     private record ServerRequest(UpstreamSession session, JsonNode upstreamId) {}
+
+    /** A request from the agent being worked on; {@code answered} makes sure it gets one answer only. */
+    private record AgentRequest(JsonNode id, String method, InFlight handle, AtomicBoolean answered) {
+        boolean claimAnswer() {
+            return answered.compareAndSet(false, true);
+        }
+    }
 
     /**
      * @param workers runs the agent's requests, one thread each while it waits on upstream
@@ -102,22 +113,29 @@ final class ProxyServer {
             workers.execute(() -> origin.session().notifyUpstream(forwarded));
         } else if (JsonRpc.isNotification(message)) {
             onAgentNotification(message);
+        } else if (closing) {
+            agent.send(JsonRpc.error(message.get("id"), JsonRpc.INTERNAL_ERROR, "mcp-audit-proxy is shutting down;"
+                    + " the request was not sent upstream. Start the proxy again to continue."));
         } else {
             boolean first = started.compareAndSet(false, true);
             String key = message.get("id").toString();
             InFlight handle = new InFlight();
-            inFlight.put(key, handle);
+            AgentRequest request = new AgentRequest(message.get("id"), message.get("method").asText(), handle,
+                    new AtomicBoolean());
+            inFlight.put(key, request);
             workers.execute(() -> {
                 try {
                     JsonNode response = handle(message, handle);
-                    if (!handle.cancelled()) {
+                    if (!handle.cancelled() && request.claimAnswer()) {
                         agent.send(response);
                     }
                 } catch (RuntimeException | LinkageError e) {
                     // Every request gets an answer: an agent waits for one, possibly forever.
                     LOG.error("handling {} failed", message.get("method").asText(), e);
-                    agent.send(JsonRpc.error(message.get("id"), JsonRpc.INTERNAL_ERROR,
-                            "Internal error in mcp-audit-proxy: " + e + ". Please report it; retrying may work."));
+                    if (request.claimAnswer()) {
+                        agent.send(JsonRpc.error(message.get("id"), JsonRpc.INTERNAL_ERROR,
+                                "Internal error in mcp-audit-proxy: " + e + ". Please report it; retrying may work."));
+                    }
                 } finally {
                     inFlight.remove(key);
                     if (first) {
@@ -133,9 +151,9 @@ final class ProxyServer {
         switch (method) {
             case "notifications/initialized" -> { } // upstream sessions send their own when they initialise
             case "notifications/cancelled" -> {
-                InFlight handle = inFlight.get(message.path("params").path("requestId").toString());
-                if (handle != null) {
-                    handle.cancel(message.path("params").path("reason").asText("cancelled by the client"));
+                AgentRequest request = inFlight.get(message.path("params").path("requestId").toString());
+                if (request != null) {
+                    request.handle().cancel(message.path("params").path("reason").asText("cancelled by the client"));
                 }
             }
             default -> workers.execute(() -> {
@@ -388,7 +406,39 @@ final class ProxyServer {
         return JsonRpc.result(id, rewriteResult.apply(response.get("result")));
     }
 
-    void shutdown() {
-        upstreams.closeAll();
+    /** From now on, requests are refused with a sentence instead of being sent upstream. */
+    void stopAccepting() {
+        closing = true;
+    }
+
+    /**
+     * Waits until no request is being worked on, at most {@code patience} or until {@code stopWaiting}
+     * says so; returns whether none is.
+     */
+    boolean awaitIdle(Duration patience, BooleanSupplier stopWaiting) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() - deadline < 0 && !stopWaiting.getAsBoolean()) {
+            Thread.sleep(10);
+        }
+        return inFlight.isEmpty();
+    }
+
+    /**
+     * Answers every request still being worked on with {@code sentence}, as a tool error for tool calls
+     * and a JSON-RPC error otherwise; whatever upstream answers later is dropped.
+     */
+    void answerInFlight(String sentence) {
+        for (AgentRequest request : inFlight.values()) {
+            if (request.claimAnswer() && !request.handle().cancelled()) {
+                agent.send(request.method().equals("tools/call")
+                        ? JsonRpc.result(request.id(), JsonRpc.toolError(sentence))
+                        : JsonRpc.error(request.id(), JsonRpc.INTERNAL_ERROR, sentence));
+            }
+        }
+    }
+
+    /** Ends every upstream session (DELETE), waiting at most {@code timeout}. */
+    void closeUpstreams(Duration timeout) {
+        upstreams.closeAll(timeout);
     }
 }

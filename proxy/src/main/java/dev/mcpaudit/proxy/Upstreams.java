@@ -9,10 +9,18 @@ import dev.mcpaudit.schema.ProductVersion;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One upstream MCP session per profile: the default's made at initialize, the others on first use. */
 final class Upstreams {
+    private static final Logger LOG = LoggerFactory.getLogger(Upstreams.class);
     private final UpstreamHttp http;
     private final UpstreamSession.ServerMessages serverMessages;
     private final ExecutorService background;
@@ -51,7 +59,17 @@ final class Upstreams {
         return sessions.values();
     }
 
-    void closeAll() {
-        sessions.values().parallelStream().forEach(UpstreamSession::close);
+    /** Ends every session at once (DELETE), waiting at most {@code timeout} for upstream's answers. */
+    void closeAll(Duration timeout) {
+        CompletableFuture<?>[] closing = sessions.values().stream()
+                .map(s -> CompletableFuture.runAsync(() -> s.close(timeout), background))
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(closing).get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("upstream did not confirm the end of every session within {} ms", timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -13,7 +13,13 @@ import dev.mcpaudit.schema.redact.Redactor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +51,16 @@ public final class AuditRecorder implements AutoCloseable {
     /** A call whose {@code call.requested} is in the log (or, fail-open, could not be written). */
     public record RecordedCall(String callId, long startNanos, boolean recorded) {}
 
+    /** How a proxy session ended, as {@code session.ended} records it. */
+    public static final String ENDED_BY_STDIN = "stdin_closed";
+
+    /** Most completions kept in memory while the log is unavailable; beyond, they are lost and stderr says so. */
+    private static final int MAX_DEFERRED = 10_000;
+    /** How often the backlog is tried while the log refuses writes and no call comes to try it. */
+    private static final Duration DEFERRED_RETRY = Duration.ofSeconds(2);
+
+    private record Deferred(EventType type, String callId, Function<Redactor, ObjectNode> payload, String why) {}
+
     private final Path dbPath;
     private final RedactionRules rules;
     private final FailurePolicy policy;
@@ -56,8 +72,20 @@ public final class AuditRecorder implements AutoCloseable {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong unrecorded = new AtomicLong();
-    /** Session events are written here, in order and off the agent's path (start-up must stay fast). */
-    private final ExecutorService sessionEvents = Executors.newSingleThreadExecutor(r -> {
+    private final AtomicLong cancelledByShutdown = new AtomicLong();
+    private final AtomicLong recordedLate = new AtomicLong();
+    /** Calls begun and not yet completed, by call id: a completion is recorded once, by whoever claims it. */
+    private final Map<String, RecordedCall> open = new ConcurrentHashMap<>();
+    /**
+     * Events that could not be written when they happened (the log was full, locked or unwritable),
+     * oldest first. They are written, marked as recorded late, before the next event that gets in.
+     */
+    private final Deque<Deferred> deferred = new ArrayDeque<>();
+    /**
+     * Session events are written here, in order and off the agent's path (start-up must stay fast);
+     * and from here the backlog is retried while the log refuses writes.
+     */
+    private final ScheduledExecutorService sessionEvents = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "audit-session-events");
         t.setDaemon(true);
         return t;
@@ -102,8 +130,7 @@ public final class AuditRecorder implements AutoCloseable {
                 return;
             }
             started = true;
-            sessionEvents.execute(() -> append(EventType.SESSION_STARTED, null, redactor -> sessionInfo.get(),
-                    "record the session start"));
+            sessionEvents.execute(() -> appendOrDefer(EventType.SESSION_STARTED, null, redactor -> sessionInfo.get()));
             if (clientInfoBeforeStart != null) {
                 recordClientInfo(clientInfoBeforeStart);
                 clientInfoBeforeStart = null;
@@ -132,8 +159,7 @@ public final class AuditRecorder implements AutoCloseable {
     }
 
     private void recordClientInfo(ObjectNode payload) {
-        sessionEvents.execute(() -> append(EventType.CLIENT_INITIALIZED, null, redactor -> payload,
-                "record the agent's initialize"));
+        sessionEvents.execute(() -> appendOrDefer(EventType.CLIENT_INITIALIZED, null, redactor -> payload));
     }
 
     /**
@@ -148,16 +174,19 @@ public final class AuditRecorder implements AutoCloseable {
         if (!enabled) {
             return new RecordedCall(callId, start, false);
         }
+        RecordedCall recorded;
         try {
             appendOrThrow(EventType.CALL_REQUESTED, callId, redactor -> describe(call, redactor));
-            return new RecordedCall(callId, start, true);
+            recorded = new RecordedCall(callId, start, true);
         } catch (AuditUnavailableException e) {
             if (policy == FailurePolicy.CLOSED) {
                 throw e;
             }
             unrecorded.incrementAndGet();
-            return new RecordedCall(callId, start, false);
+            recorded = new RecordedCall(callId, start, false);
         }
+        open.put(callId, recorded);
+        return recorded;
     }
 
     /**
@@ -166,12 +195,19 @@ public final class AuditRecorder implements AutoCloseable {
      * @param resultSentToAgent the JSON-RPC {@code result} the agent receives, or null when it gets an error
      */
     public void completed(RecordedCall call, Outcome outcome, String error, JsonNode resultSentToAgent) {
+        if (enabled && open.remove(call.callId()) == null) {
+            return; // already completed: cancelled by shutdown while upstream was still answering
+        }
+        recordCompletion(call, outcome, error, resultSentToAgent);
+    }
+
+    private void recordCompletion(RecordedCall call, Outcome outcome, String error, JsonNode resultSentToAgent) {
         completed.incrementAndGet();
         if (!enabled || !call.recorded()) {
             return;
         }
         double durationMs = Math.round((System.nanoTime() - call.startNanos()) / 1e5) / 10.0;
-        append(EventType.CALL_COMPLETED, call.callId(), redactor -> {
+        appendOrDefer(EventType.CALL_COMPLETED, call.callId(), redactor -> {
             ObjectNode payload = JSON.createObjectNode();
             payload.put("outcome", outcome.wireName());
             if (error != null) {
@@ -185,7 +221,23 @@ public final class AuditRecorder implements AutoCloseable {
                 }
             }
             return payload;
-        }, "record the end of a call");
+        });
+    }
+
+    /**
+     * Records every call still open as cancelled, with {@code error} as the reason: at shutdown, for
+     * calls upstream was still working on. Returns how many there were.
+     */
+    public int cancelOpenCalls(String error) {
+        int n = 0;
+        for (RecordedCall call : List.copyOf(open.values())) {
+            if (open.remove(call.callId()) != null) {
+                recordCompletion(call, Outcome.CANCELLED, error, null);
+                cancelledByShutdown.incrementAndGet();
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Records a call the proxy refused; nothing was sent upstream. */
@@ -194,28 +246,50 @@ public final class AuditRecorder implements AutoCloseable {
         if (!enabled) {
             return;
         }
-        append(EventType.CALL_REJECTED, EventIds.next(), redactor -> describe(call, redactor).put("reason", reason),
-                "record a refused call");
+        appendOrDefer(EventType.CALL_REJECTED, EventIds.next(), redactor -> describe(call, redactor).put("reason", reason));
     }
 
-    /** Records {@code session.ended} with the session's counts and closes the log. */
+    /** Records {@code session.ended} as ended by stdin closing, and closes the log. */
     @Override
     public void close() {
+        close(ENDED_BY_STDIN, Duration.ofSeconds(1));
+    }
+
+    /**
+     * Writes what is still deferred, records {@code session.ended} with the session's counts and
+     * {@code endedBy}, and closes the log. Waits at most {@code patience} for session events queued
+     * before it (a shutdown has a budget; the append itself waits at most the busy timeout).
+     */
+    public void close(String endedBy, Duration patience) {
         if (!enabled) {
             return;
         }
         sessionEvents.shutdown();
         try {
-            sessionEvents.awaitTermination(BUSY_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
+            sessionEvents.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         ObjectNode counts = JSON.createObjectNode();
+        counts.put("ended_by", endedBy);
         counts.put("calls_requested", requested.get());
         counts.put("calls_completed", completed.get());
         counts.put("calls_rejected", rejected.get());
         counts.put("calls_not_recorded", unrecorded.get());
-        append(EventType.SESSION_ENDED, null, redactor -> counts, "record the session end");
+        counts.put("calls_cancelled_by_shutdown", cancelledByShutdown.get());
+        try {
+            appendOrThrow(EventType.SESSION_ENDED, null, redactor -> {
+                counts.put("events_recorded_late", recordedLate.get()); // known only once the backlog is written
+                return counts;
+            });
+        } catch (AuditUnavailableException e) {
+            int lost;
+            synchronized (deferred) {
+                lost = deferred.size();
+            }
+            LOG.error("could not record the session end{}: {}", lost == 0 ? ""
+                    : " nor " + lost + " earlier event(s) kept in memory, which are lost", e.getMessage());
+        }
         synchronized (this) {
             if (log != null) {
                 log.close();
@@ -275,20 +349,38 @@ public final class AuditRecorder implements AutoCloseable {
         }
     }
 
-    /** Best effort: events whose loss must not stop the proxy (session bookkeeping, completions). */
-    private void append(EventType type, String callId, Function<Redactor, ObjectNode> payload, String what) {
+    /**
+     * Events whose loss must not stop the proxy (session bookkeeping, completions, refusals): written
+     * now if the log takes them, else kept and written, marked late, once it does again.
+     */
+    private void appendOrDefer(EventType type, String callId, Function<Redactor, ObjectNode> payload) {
         try {
             appendOrThrow(type, callId, payload);
         } catch (AuditUnavailableException e) {
-            LOG.error("could not {}: {}", what, e.getMessage());
+            int waiting;
+            synchronized (deferred) {
+                if (deferred.size() >= MAX_DEFERRED) {
+                    LOG.error("could not record a {} event and {} are already waiting; this one is lost: {}", type.wireName(),
+                            MAX_DEFERRED, e.getMessage());
+                    return;
+                }
+                deferred.add(new Deferred(type, callId, payload, e.getMessage()));
+                waiting = deferred.size();
+            }
+            if (waiting == 1) {
+                scheduleRetry();
+            }
+            LOG.warn("could not record a {} event now; {} event(s) wait in memory to be recorded once the audit log"
+                    + " accepts writes again", type.wireName(), waiting);
         }
     }
 
-    /** Builds the payload with the log's redactor (its fingerprint key), then appends it durably. */
+    /** Builds the payload with the log's redactor (its fingerprint key), then appends it durably, after any backlog. */
     private void appendOrThrow(EventType type, String callId, Function<Redactor, ObjectNode> payload)
             throws AuditUnavailableException {
         try {
             AuditLog open = openLog();
+            writeDeferred(open);
             open.appender().append(NewEvent.now(type, sessionId, callId, payload.apply(open.redactor())));
             if (failing.compareAndSet(true, false)) {
                 LOG.warn("the audit log {} is writable again; calls are recorded", dbPath);
@@ -300,6 +392,38 @@ public final class AuditRecorder implements AutoCloseable {
                         : "Calls are forwarded WITHOUT being recorded until it is fixed (--audit-failure open).");
             }
             throw new AuditUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    /** Writes the backlog in order, each event marked as recorded late and why; stops at the first failure. */
+    private void writeDeferred(AuditLog open) {
+        synchronized (deferred) {
+            for (Deferred d; (d = deferred.peek()) != null; deferred.poll()) {
+                ObjectNode payload = d.payload().apply(open.redactor());
+                payload.put("recorded_late", true);
+                payload.put("late_reason", d.why());
+                open.appender().append(NewEvent.now(d.type(), sessionId, d.callId(), payload));
+                long late = recordedLate.incrementAndGet();
+                if (deferred.size() == 1) {
+                    LOG.warn("recorded {} event(s) late, now that the audit log accepts writes again", late);
+                }
+            }
+        }
+    }
+
+    /** Tries the backlog again in a while, and then again until it is written (or the session ends). */
+    private void scheduleRetry() {
+        try {
+            sessionEvents.schedule(() -> {
+                try {
+                    writeDeferred(openLog());
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.debug("the audit log still refuses writes: {}", e.getMessage());
+                    scheduleRetry();
+                }
+            }, DEFERRED_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing: close() writes the backlog itself.
         }
     }
 

@@ -142,9 +142,11 @@ public final class UpstreamHttp {
         return exchange("GET", headers, null, profile, readTimeout);
     }
 
-    /** DELETE of a session; returns the status. */
-    public int delete(String profile, String sessionId, String protocolVersion) throws UpstreamException, IOException {
-        UpstreamResponse r = exchange("DELETE", baseHeaders(sessionId, protocolVersion), null, profile, Duration.ofSeconds(5));
+    /** DELETE of a session, waiting at most {@code timeout} to connect and for the answer; returns the status. */
+    public int delete(String profile, String sessionId, String protocolVersion, Duration timeout)
+            throws UpstreamException, IOException {
+        UpstreamResponse r = exchange("DELETE", baseHeaders(sessionId, protocolVersion), null, profile, timeout,
+                timeout.compareTo(connectTimeout) < 0 ? timeout : connectTimeout);
         discard(r);
         return r.statusCode();
     }
@@ -156,11 +158,16 @@ public final class UpstreamHttp {
      */
     private UpstreamResponse exchange(String method, Map<String, String> headers, byte[] body, String profile,
             Duration silence) throws UpstreamException, IOException {
+        return exchange(method, headers, body, profile, silence, connectTimeout);
+    }
+
+    private UpstreamResponse exchange(String method, Map<String, String> headers, byte[] body, String profile,
+            Duration silence, Duration connectWithin) throws UpstreamException, IOException {
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
         c.setRequestMethod(method);
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
-        c.setConnectTimeout(clampMillis(connectTimeout));
+        c.setConnectTimeout(clampMillis(connectWithin));
         c.setReadTimeout(clampMillis(silence));
         headers.forEach(c::setRequestProperty);
         c.setRequestProperty("User-Agent", userAgent);

@@ -148,7 +148,7 @@ public final class UpstreamSession {
                 }
                 if (r.statusCode() == 200 && type.startsWith("text/event-stream")) {
                     listening = r;
-                    idleRounds = readSse(r.body()) > 0 ? 0 : idleRounds + 1;
+                    idleRounds = readSse(r.body(), () -> !session.equals(sessionId)) > 0 ? 0 : idleRounds + 1;
                 } else {
                     closeQuietly(r.body());
                     idleRounds++;
@@ -213,21 +213,24 @@ public final class UpstreamSession {
                 background);
     }
 
-    /** Ends the session: DELETE with its id, as the spec asks of a client that is done. */
-    public void close() {
+    /**
+     * Ends the session: DELETE with its id, as the spec asks of a client that is done, waiting at most
+     * {@code timeout} for upstream; then drops the listening stream (upstream usually ends it itself).
+     */
+    public void close(Duration timeout) {
         String id = sessionId;
         sessionId = null; // ends the listening loop
-        UpstreamResponse stream = listening;
-        if (stream != null) {
-            stream.abort();
-        }
         if (id != null) {
             try {
-                int status = http.delete(profile, id, protocolVersion);
+                int status = http.delete(profile, id, protocolVersion, timeout);
                 LOG.info("closed upstream session {} for profile {} (HTTP {})", id, profile, status);
             } catch (IOException | UpstreamException e) {
                 LOG.warn("closing upstream session {}: {}", id, e.getMessage());
             }
+        }
+        UpstreamResponse stream = listening;
+        if (stream != null) {
+            stream.abort();
         }
     }
 
@@ -327,30 +330,36 @@ public final class UpstreamSession {
         // Events such as progress keep the read timeout from firing, so the deadline needs its own timer.
         ScheduledFuture<?> watchdog = DEADLINES.schedule(() -> {
             answer.completeExceptionally(new TimeoutException());
-            response.abort();
         }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        // Stop reading once the answer is in or the caller gave up: upstream may keep the stream open.
         answer.whenComplete((r, e) -> {
             watchdog.cancel(false);
-            response.abort();
+            if (e != null) {
+                response.abort(); // the caller gave up: a reader blocked on a silent stream is let go
+            }
         });
         try {
-            readSse(response.body());
+            // Stops once the answer is in or the caller gave up: upstream may keep the stream open.
+            readSse(response.body(), answer::isDone);
             answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "upstream ended the event stream"
                     + " of " + method + " without answering it"));
         } catch (IOException e) {
             answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "the connection to upstream broke while it"
                     + " was answering " + method + ": " + e.getMessage(), e));
+        } finally {
+            response.close();
         }
     }
 
-    /** Parses an SSE stream (data lines joined, events dispatched in order) until it ends; returns the event count. */
-    private int readSse(InputStream body) throws IOException {
+    /**
+     * Parses an SSE stream (data lines joined, events dispatched in order) until it ends or, after an
+     * event, {@code done} says so; returns the event count.
+     */
+    private int readSse(InputStream body, java.util.function.BooleanSupplier done) throws IOException {
         int events = 0;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             StringBuilder data = new StringBuilder();
             String line;
-            while ((line = lines.readLine()) != null) {
+            while (!done.getAsBoolean() && (line = lines.readLine()) != null) {
                 if (line.isEmpty()) {
                     if (data.length() > 0) {
                         dispatchText(data.toString());
@@ -365,7 +374,7 @@ public final class UpstreamSession {
                 }
                 // "event:", "id:", "retry:" and comments carry nothing the proxy needs.
             }
-            if (data.length() > 0) {
+            if (data.length() > 0 && !done.getAsBoolean()) {
                 dispatchText(data.toString());
                 events++;
             }

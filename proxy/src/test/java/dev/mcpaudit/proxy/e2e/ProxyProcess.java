@@ -94,6 +94,20 @@ final class ProxyProcess implements AutoCloseable {
         stdin.close();
     }
 
+    /** Sends SIGTERM, as an agent does when the proxy has not exited after it closed stdin. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Sends a signal by name (INT, HUP, …) with kill(1). */
+    void signal(String name) throws Exception {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    boolean exitedWithin(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("proxy did not exit within " + timeout + "; stderr:\n" + stderr);
