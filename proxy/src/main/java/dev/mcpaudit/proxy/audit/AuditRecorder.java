@@ -370,7 +370,8 @@ public final class AuditRecorder implements AutoCloseable {
             if (waiting == 1) {
                 scheduleRetry();
             }
-            LOG.warn("could not record a {} event now; {} event(s) wait in memory to be recorded once the audit log"
+            // At ERROR, the level stderr shows by default: until written, these events exist nowhere else.
+            LOG.error("could not record a {} event now; {} event(s) wait in memory to be recorded once the audit log"
                     + " accepts writes again", type.wireName(), waiting);
         }
     }

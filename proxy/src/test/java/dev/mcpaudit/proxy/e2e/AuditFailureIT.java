@@ -36,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The audit log failing under a running proxy: a newer schema, an unwritable location, a full disk, a
@@ -188,6 +190,91 @@ class AuditFailureIT {
             Map<String, String> outcomes = outcomesByCallId(log);
             assertThat(outcomes.get(requested.get(4))).isEqualTo("ok");
             assertThat(resultShaOf(log, requested.get(4))).isEqualTo(CanonicalJson.sha256Hex(recovered.get("result")));
+        }
+    }
+
+    /**
+     * The log refuses the completion of a call that is already upstream (here: locked past the busy
+     * timeout). The agent still gets its answer; the completion waits in memory and is written, marked
+     * as recorded late and why, as soon as the log accepts writes again, with no further call needed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"closed", "open"})
+    void aCompletionTheLogRefusesIsRecordedLateOnceTheLogAcceptsWritesAgain(String failureMode) throws Exception {
+        Path db = dir.resolve("late-" + failureMode).resolve("audit.db");
+        startProxy(null, db, "--audit-failure", failureMode);
+        proxy.send(toolsCall(2, "aws s3 ls slow:1000 " + marker(2)));
+        upstream.await(r -> String.valueOf(r.cliCommand()).contains(marker(2)), WAIT);
+
+        JsonNode answered;
+        try (Connection lock = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = lock.createStatement()) {
+            st.execute("BEGIN EXCLUSIVE");
+            answered = proxy.readResponse(2, WAIT); // after the completion's append gave up
+            st.execute("ROLLBACK");
+        }
+        String lateCompletion = awaitCompletionPayload(db, Duration.ofSeconds(10));
+        assertThat(exit()).isZero();
+
+        assertThat(answered.at("/result/isError").asBoolean()).as("the agent gets upstream's answer: %s", answered).isFalse();
+        assertThat(proxy.stderr()).contains("1 event(s) wait in memory to be recorded once the audit log accepts writes again");
+        JsonNode completion = JSON.readTree(lateCompletion);
+        assertThat(completion.path("recorded_late").asBoolean()).isTrue();
+        assertThat(completion.path("late_reason").asText()).contains("locked");
+        assertThat(completion.path("outcome").asText()).isEqualTo("ok");
+        assertThat(completion.path("result_sha256").asText()).isEqualTo(CanonicalJson.sha256Hex(answered.get("result")));
+        try (AuditLog log = AuditLog.openReadOnly(db)) {
+            assertThat(ChainVerifier.verify(log).intact()).isTrue();
+            assertThat(outcomesByCallId(log).values()).containsExactly("ok");
+            int recordedLate = log.jdbi().withHandle(h -> h.createQuery("SELECT json_extract(payload,"
+                    + " '$.events_recorded_late') FROM events WHERE type = 'session.ended'").mapTo(Integer.class).one());
+            assertThat(recordedLate).isEqualTo(1);
+        }
+    }
+
+    /** The completion's payload once it is in the log, polled while the proxy runs. */
+    private static String awaitCompletionPayload(Path db, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (AuditLog log = AuditLog.openReadOnly(db)) {
+                List<String> found = log.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT payload FROM events WHERE type = 'call.completed'").mapTo(String.class).list());
+                if (!found.isEmpty()) {
+                    return found.get(0);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no call.completed within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * The log's location becomes usable only after the proxy started: the run's session.started and
+     * client.initialized still reach the log, late and first, ahead of the first call recorded.
+     */
+    @Test
+    void aLogThatBecomesWritableLaterStillRecordsTheSessionStartFirst() throws Exception {
+        Path blocker = dir.resolve("not-yet");
+        Files.writeString(blocker, "a file where the log's directory belongs");
+        Path db = blocker.resolve("audit.db");
+        startProxy(null, db);
+        JsonNode refused = callAws(2, "aws s3 ls");
+
+        Files.delete(blocker);
+        Files.createDirectory(blocker);
+        JsonNode recorded = callAws(3, "aws s3 ls");
+        assertThat(exit()).isZero();
+
+        assertRefusedBecauseUnavailable(refused);
+        assertThat(recorded.at("/result/isError").asBoolean()).as("%s", recorded).isFalse();
+        try (AuditLog log = AuditLog.openReadOnly(db)) {
+            assertThat(ChainVerifier.verify(log).intact()).isTrue();
+            List<Map<String, Object>> events = log.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT type, json_extract(payload, '$.recorded_late') AS late FROM events ORDER BY seq").mapToMap().list());
+            assertThat(events).extracting(e -> e.get("type")).containsExactly("session.started", "client.initialized",
+                    "call.requested", "call.completed", "session.ended");
+            assertThat(events.get(0).get("late")).isEqualTo(1);
         }
     }
 
