@@ -72,9 +72,14 @@ final class Figures {
         return System.getProperty("reliability.command", "./mvnw -B verify");
     }
 
-    /** True under -Preliability: the full sizes, and the tests that reproduce known product bugs. */
+    /** True under -Preliability: the full set of cases where a scenario has a fast subset. */
     static boolean full() {
         return Boolean.getBoolean("reliability.full");
+    }
+
+    /** True under -Preliability (or -Dreliability.knownBugs=true): run the tests that reproduce known product bugs. */
+    static boolean knownBugs() {
+        return Boolean.parseBoolean(System.getProperty("reliability.knownBugs", String.valueOf(full())));
     }
 
     Figures equal(String figure, Object value, Object target) {
