@@ -241,7 +241,7 @@ final class FaultyMcpUpstream implements AutoCloseable {
                         .withHeader("Content-Type", "application/json").withBody("{\"message\":\"Rate exceeded\"}")
                         : json(200, ok);
             case "slow-body":
-                return json(200, ok).withChunkedDribbleDelay(8, 1500);
+                return json(200, ok).withChunkedDribbleDelay(8, 800);
             case "slow-body-past-deadline":
                 return json(200, ok).withChunkedDribbleDelay(8, 6000);
             case "slow-body-far-past-deadline":

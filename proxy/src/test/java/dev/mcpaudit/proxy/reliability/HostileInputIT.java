@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A seeded corpus of at least 1,000 hostile stdin lines ({@link HostileCorpus}) through the packaged jar,
- * in front of the fake AWS MCP Server that verifies every signature. After every line a ping probes that
- * the proxy still serves; a proxy that died or hangs is counted, its line named, and a new one started.
+ * in front of the fake AWS MCP Server that verifies every signature. After every ten lines a ping probes
+ * that the proxy still serves; a proxy that died or hangs is counted, its line found and named (the ten are
+ * sent again one by one to a new proxy), and a new one started.
  * Targets: no crash, no hang, no stdout line that is not one JSON-RPC message, no request signed outside
  * the allowlist (the fake knows which key signed what), no refused aws_profile reaching upstream, no
  * line that is not UTF-8 or not one JSON value executed, an answer for every request owed one.
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileInputIT {
     private static final Duration PROBE = Duration.ofSeconds(20);
+    private static final int WINDOW = 10;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern MARKER = Pattern.compile("hx(\\d+)e");
 
@@ -291,26 +293,26 @@ class HostileInputIT {
         List<String> hangs = new ArrayList<>();
         Map<String, Integer> kinds = new TreeMap<>();
         long t0 = System.nanoTime();
-        for (HostileCorpus.Message m : corpus) {
-            kinds.merge(m.kind(), 1, Integer::sum);
-            sentTo.put(m.index(), proxy);
-            String probe = "\"probe-" + m.index() + "\"";
-            boolean delivered = true;
-            try {
-                proxy.sendRaw(m.line());
-                proxy.send("{\"jsonrpc\":\"2.0\",\"id\":" + probe + ",\"method\":\"ping\"}");
-            } catch (IOException e) {
-                delivered = false; // the pipe broke: the proxy is gone
+        corpus.forEach(m -> kinds.merge(m.kind(), 1, Integer::sum));
+        // Lines go in windows of ten, each followed by a ping; when the ping gets no answer, the proxy is
+        // replaced and the window sent again one line at a time, a ping after each, to name the line.
+        for (int from = 0; from < corpus.size(); from += WINDOW) {
+            List<HostileCorpus.Message> window = corpus.subList(from, Math.min(corpus.size(), from + WINDOW));
+            if (sendAndProbe(proxy, window, sentTo)) {
+                continue;
             }
-            JsonNode answer = delivered ? proxy.awaitAnswer(probe, PROBE) : null;
-            if (answer == null) {
-                boolean died = proxy.exitedWithin(Duration.ofSeconds(2));
-                String what = "line " + m.index() + " (" + m.kind() + "): " + m.preview() + " -> "
-                        + (died ? "the proxy exited " + proxy.exitValue() : "no answer to the next ping within " + PROBE.toSeconds()
-                        + " s") + "; stderr: " + ProxyUnderTest.tail(proxy.stderr(), 600).replace('\n', ' ');
-                (died ? crashes : hangs).add(what);
-                proxy.close();
-                proxy = startProxy(db);
+            proxy.close();
+            proxy = startProxy(db);
+            for (HostileCorpus.Message m : window) {
+                if (!sendAndProbe(proxy, List.of(m), sentTo)) {
+                    boolean died = proxy.exitedWithin(Duration.ofSeconds(2));
+                    String what = "line " + m.index() + " (" + m.kind() + "): " + m.preview() + " -> "
+                            + (died ? "the proxy exited " + proxy.exitValue() : "no answer to the next ping within "
+                            + PROBE.toSeconds() + " s") + "; stderr: " + ProxyUnderTest.tail(proxy.stderr(), 600).replace('\n', ' ');
+                    (died ? crashes : hangs).add(what);
+                    proxy.close();
+                    proxy = startProxy(db);
+                }
             }
         }
         proxy.closeStdin();
@@ -433,6 +435,22 @@ class HostileInputIT {
                 .equal("last proxy's exit code", exit, 0)
                 .info("seconds", seconds);
         return figures;
+    }
+
+    /** Sends the lines, then a ping; whether the ping was answered. */
+    private boolean sendAndProbe(ProxyUnderTest proxy, List<HostileCorpus.Message> lines, Map<Integer, ProxyUnderTest> sentTo)
+            throws Exception {
+        String probe = "\"probe-" + lines.get(lines.size() - 1).index() + "-" + System.nanoTime() + "\"";
+        try {
+            for (HostileCorpus.Message m : lines) {
+                sentTo.put(m.index(), proxy);
+                proxy.sendRaw(m.line());
+            }
+            proxy.send("{\"jsonrpc\":\"2.0\",\"id\":" + probe + ",\"method\":\"ping\"}");
+        } catch (IOException e) {
+            return false; // the pipe broke: the proxy is gone
+        }
+        return proxy.awaitAnswer(probe, PROBE) != null;
     }
 
     private ProxyUnderTest startProxy(Path db) throws Exception {

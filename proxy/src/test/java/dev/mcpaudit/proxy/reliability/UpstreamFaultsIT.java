@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and that the next call works.
  */
 class UpstreamFaultsIT {
-    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(2);
     /** An answer later than the tool timeout plus this is a hang. */
     private static final Duration HANG = TOOL_TIMEOUT.plusSeconds(10);
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -53,7 +53,7 @@ class UpstreamFaultsIT {
         DEFAULT_RETRIES.put("http503-retry-after", new Expect(true, "error", 1, "HTTP 503"));
         DEFAULT_RETRIES.put("http429", new Expect(true, "error", 1, "HTTP 429"));
         DEFAULT_RETRIES.put("slow-body", new Expect(false, "ok", 1, "ran: "));
-        DEFAULT_RETRIES.put("silent-past-deadline", new Expect(true, "timeout", 1, "timed out after 3 s"));
+        DEFAULT_RETRIES.put("silent-past-deadline", new Expect(true, "timeout", 1, "timed out after 2 s"));
         DEFAULT_RETRIES.put("sse-ok", new Expect(false, "ok", 1, "ran: "));
         DEFAULT_RETRIES.put("sse-cut-mid-event", new Expect(true, "error", 1, "aws___call_aws"));
         DEFAULT_RETRIES.put("sse-ends-without-answer", new Expect(true, "error", 1, "without answering"));
@@ -64,8 +64,8 @@ class UpstreamFaultsIT {
         DEFAULT_RETRIES.put("redirect-302", new Expect(true, "error", 1, "redirect"));
         DEFAULT_RETRIES.put("redirect-307", new Expect(true, "error", 1, "redirect"));
 
-        TRICKLING_BODIES.put("slow-body-past-deadline", new Expect(true, "timeout", 1, "timed out after 3 s"));
-        TRICKLING_BODIES.put("slow-body-far-past-deadline", new Expect(true, "timeout", 1, "timed out after 3 s"));
+        TRICKLING_BODIES.put("slow-body-past-deadline", new Expect(true, "timeout", 1, "timed out after 2 s"));
+        TRICKLING_BODIES.put("slow-body-far-past-deadline", new Expect(true, "timeout", 1, "timed out after 2 s"));
 
         WITH_RETRIES.put("http503-retry-after-once", new Expect(false, "ok", 2, "ran: "));
         WITH_RETRIES.put("http429-once", new Expect(false, "ok", 2, "ran: "));
@@ -103,7 +103,7 @@ class UpstreamFaultsIT {
 
     @Test
     void everyUpstreamFaultIsASentenceForTheAgentAnOutcomeInTheLogAndTheNextCallWorks() throws Exception {
-        Figures figures = run("upstream-faults", DEFAULT_RETRIES, "--tool-timeout", "3");
+        Figures figures = run("upstream-faults", DEFAULT_RETRIES, "--tool-timeout", "2");
         assertThat(figures.missed()).as("missed targets").isEmpty();
     }
 
@@ -112,7 +112,7 @@ class UpstreamFaultsIT {
     void withRetriesOnlyWhatUpstreamRefusedBeforeRunningIsSentAgain() throws Exception {
         assumeTrue(Figures.full() || Boolean.getBoolean("reliability.faultRetries"),
                 "runs under -Preliability (or -Dreliability.faultRetries=true): it waits out Retry-After several times");
-        Figures figures = run("upstream-faults-with-retries", WITH_RETRIES, "--tool-timeout", "3", "--retries", "2");
+        Figures figures = run("upstream-faults-with-retries", WITH_RETRIES, "--tool-timeout", "10", "--retries", "2");
         assertThat(figures.missed()).as("missed targets").isEmpty();
     }
 
@@ -121,7 +121,7 @@ class UpstreamFaultsIT {
      * every 0.75 s, is not cut at {@code --tool-timeout}. The deadline reaches a plain JSON answer only as
      * the connection's read timeout, which bounds silence, not the whole body (UpstreamSession.exchange:
      * "The connection's read timeout is the time left, which bounds a plain JSON answer"). With
-     * {@code --tool-timeout 3}, a body dribbled over 6 s is answered ok after 6 s and one dribbled over
+     * {@code --tool-timeout 2}, a body dribbled over 6 s is answered ok after 6 s and one dribbled over
      * 16 s after 16 s: the agent waits past its deadline, upstream is not told to cancel, and the log
      * says ok instead of timeout. An upstream (or a middlebox) that trickles bytes holds a call for as
      * long as it likes. Runs under -Preliability (or -Dreliability.knownBugs=true).
@@ -129,7 +129,7 @@ class UpstreamFaultsIT {
     @Test
     void knownBug_aJsonBodyTricklingInPastTheToolTimeoutIsNotCutAtTheDeadline() throws Exception {
         assumeTrue(Figures.knownBugs(), "known product bug, run with -Preliability or -Dreliability.knownBugs=true");
-        Figures figures = run("upstream-faults-trickling-body", TRICKLING_BODIES, "--tool-timeout", "3");
+        Figures figures = run("upstream-faults-trickling-body", TRICKLING_BODIES, "--tool-timeout", "2");
         assertThat(figures.missed()).as("missed targets").isEmpty();
     }
 
