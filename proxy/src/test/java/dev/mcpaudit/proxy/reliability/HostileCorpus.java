@@ -249,6 +249,15 @@ final class HostileCorpus {
                 "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"emergency\",\"data\":{}}}"}) {
             add("notification", n);
         }
+        // Calls sent as notifications (no id): nothing may be answered, and nothing may run unrecorded.
+        for (String profile : new String[] {null, "admin", "prod"}) {
+            int i = out.size();
+            add("call-as-notification", "{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                    + "\"arguments\":{\"cli_command\":\"aws s3 rb s3://bucket " + marker(i) + "\""
+                    + (profile == null ? "" : ",\"aws_profile\":\"" + profile + "\"") + "}}}");
+        }
+        add("call-as-notification", "{\"jsonrpc\":\"2.0\",\"method\":\"resources/read\",\"params\":{\"uri\":\"fake://docs/readme\"}}");
+        add("call-as-notification", "{\"jsonrpc\":\"2.0\",\"method\":\"prompts/get\",\"params\":{\"name\":\"fake_prompt\"}}");
         // Re-initialisation mid-session with odd client info (it ends up in User-Agent) and odd versions.
         for (String info : new String[] {"{\"name\":\"evil\\r\\nX-Injected: 1\",\"version\":\"1\"}",
                 "{\"name\":\"nul\\u0000name\",\"version\":\"\\u0000\"}", "{\"name\":\"\\u00fcnic\\u00f6de \\ud83e\\udd86\",\"version\":\"\\u2028\"}",

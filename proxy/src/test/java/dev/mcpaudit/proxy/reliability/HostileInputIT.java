@@ -34,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileInputIT {
     private static final Duration PROBE = Duration.ofSeconds(20);
     private static final int WINDOW = 10;
+    /** The methods the proxy records as calls when they are requests. */
+    private static final java.util.Set<String> RECORDED_METHODS = java.util.Set.of("tools/call", "resources/read",
+            "prompts/get", "completion/complete");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern MARKER = Pattern.compile("hx(\\d+)e");
 
@@ -125,6 +128,19 @@ class HostileInputIT {
     }
 
     /**
+     * KNOWN PRODUCT BUG: a tools/call (or resources/read, prompts/get) sent without an id is a notification, and
+     * ProxyServer passes notifications through to upstream on the default profile's session unchanged: the
+     * call goes upstream signed with the default profile, with aws_profile still in its arguments (even a
+     * refused one such as "admin"), and nothing of it is in the audit log. Whether upstream runs it is up to
+     * upstream (JSON-RPC lets a server act on a notification; it only must not answer). Expected: such a
+     * message is not forwarded (or is routed and recorded like the call it is).
+     */
+    @Test
+    void knownBug_aCallSentWithoutAnIdIsForwardedUpstreamUnrecordedAndUnrouted() throws Exception {
+        runKnownBug("hostile-input-known-bug-call-as-notification", KnownBug.CALL_AS_NOTIFICATION);
+    }
+
+    /**
      * KNOWN PRODUCT BUG: numbers that no double holds (1e400, or an integer literal of 400 digits) anywhere
      * in a call (arguments, or the request id) cannot be written as RFC 8785 canonical JSON ("not a JSON
      * number: Infinity"). The recorder reports that as the audit log being unavailable:
@@ -203,6 +219,7 @@ class HostileInputIT {
         static final String TRAILING_CONTENT = "a request followed by more on its line";
         static final String NUL_IN_TOOL_NAME = "NUL in a tool name";
         static final String HUGE_NUMBER = "a number no double holds";
+        static final String CALL_AS_NOTIFICATION = "a call sent as a notification";
 
         static String of(HostileCorpus.Message m) {
             byte[] b = m.line();
@@ -229,6 +246,9 @@ class HostileInputIT {
             }
             if (trailing && first.hasNonNull("method")) {
                 return TRAILING_CONTENT;
+            }
+            if (!first.has("id") && RECORDED_METHODS.contains(first.path("method").asText(""))) {
+                return CALL_AS_NOTIFICATION;
             }
             if (first.path("params").path("name").asText("").indexOf('\u0000') >= 0) {
                 return NUL_IN_TOOL_NAME;
@@ -360,6 +380,7 @@ class HostileInputIT {
         List<String> notUtf8Executed = new ArrayList<>();
         List<String> notOneValueExecuted = new ArrayList<>();
         List<String> refusedReached = new ArrayList<>();
+        List<String> callsAsNotifications = new ArrayList<>();
         for (FakeAwsMcpServer.Received r : rig.upstream.received()) {
             if (r.accessKeyId() == null) {
                 unsigned++;
@@ -370,6 +391,11 @@ class HostileInputIT {
             }
             if (!r.signatureValid()) {
                 invalidSignature++;
+            }
+            if (r.isNotification() && RECORDED_METHODS.contains(r.jsonRpcMethod())) {
+                callsAsNotifications.add(r.jsonRpcMethod() + " without an id, signed with " + r.accessKeyId() + ": "
+                        + preview(r.body()));
+                continue;
             }
             if (!"tools/call".equals(r.jsonRpcMethod())) {
                 continue;
@@ -411,6 +437,7 @@ class HostileInputIT {
         printFindings("not UTF-8, yet answered as a request", notUtf8Answered);
         printFindings("not one JSON value, yet executed", notOneValueExecuted);
         printFindings("refused aws_profile reached upstream", refusedReached);
+        printFindings("calls sent as notifications, forwarded upstream unrecorded", callsAsNotifications);
 
         Figures figures = new Figures(scenario)
                 .atLeast("lines sent", corpus.size(), minimumLines)
@@ -426,6 +453,7 @@ class HostileInputIT {
                 .equal("lines not UTF-8 that were executed", notUtf8Executed.size(), 0)
                 .equal("lines not UTF-8 answered as requests, not with a parse error", notUtf8Answered.size(), 0)
                 .equal("lines not one JSON value that were executed", notOneValueExecuted.size(), 0)
+                .equal("calls without an id (notifications) forwarded upstream unrecorded", callsAsNotifications.size(), 0)
                 .equal("requests owed an answer that got none", unanswered.size(), 0)
                 .equal("answers that are internal errors", internalErrors.size(), 0)
                 .equal("calls refused because the log became unavailable", logUnavailable.size(), 0)
