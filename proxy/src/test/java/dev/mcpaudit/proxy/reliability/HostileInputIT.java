@@ -439,8 +439,13 @@ class HostileInputIT {
         printFindings("refused aws_profile reached upstream", refusedReached);
         printFindings("calls sent as notifications, forwarded upstream unrecorded", callsAsNotifications);
 
-        Figures figures = new Figures(scenario)
-                .atLeast("lines sent", corpus.size(), minimumLines)
+        Figures figures = new Figures(scenario);
+        if (minimumLines > 0) {
+            figures.atLeast("lines sent", corpus.size(), minimumLines);
+        } else {
+            figures.info("lines sent", corpus.size());
+        }
+        figures
                 .info("kinds of lines", kinds.toString())
                 .equal("crashes (the proxy exited)", crashes.size(), 0)
                 .equal("hangs (no answer to the next ping)", hangs.size(), 0)

@@ -124,7 +124,10 @@ class LogUnavailableIT {
         switch (kind) {
             // 2 MiB in sh's 512-byte blocks (see AuditFailureIT); the soft limit only, so that it can be lifted
             // again without CAP_SYS_RESOURCE, which this sandbox's root lacks.
-            case "rlimit" -> shellPrefix = "ulimit -S -f 4096";
+            case "rlimit" -> {
+                assumeTrue(sh("command -v prlimit > /dev/null") == 0, "prlimit (util-linux) is not installed here");
+                shellPrefix = "ulimit -S -f 4096";
+            }
             case "tmpfs" -> {
                 assumeTrue(sh("mount -t tmpfs -o size=2m,mode=0700 mcp-audit-rel " + dir) == 0,
                         "mounting a tmpfs is not permitted here");

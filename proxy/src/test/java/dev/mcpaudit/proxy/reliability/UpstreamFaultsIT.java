@@ -186,10 +186,10 @@ class UpstreamFaultsIT {
             long t0 = System.nanoTime();
             proxy.send(Rig.toolsCall(callId, "aws s3 ls fault:" + fault + " uf" + callId + "e", null));
             JsonNode answer = proxy.awaitAnswer(callId, HANG);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
             if (answer == null) {
                 answer = proxy.awaitAnswer(callId, WAIT); // a hang is reported, but the test goes on
             }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
             proxy.send(Rig.toolsCall(nextId, "aws s3 ls fault:none uf" + nextId + "e", null));
             JsonNode next = proxy.awaitAnswer(nextId, WAIT);
             seen.put(fault, new Seen(callId, nextId, answer, answer == null ? -1 : ms, next));
