@@ -18,9 +18,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,7 +54,7 @@ public final class AuditRecorder implements AutoCloseable {
     /** How a proxy session ended, as {@code session.ended} records it. */
     public static final String ENDED_BY_STDIN = "stdin_closed";
 
-    /** Most completions kept in memory while the log is unavailable; beyond, they are lost and stderr says so. */
+    /** Most events kept in memory while the log is unavailable; beyond, they are lost and stderr says so. */
     private static final int MAX_DEFERRED = 10_000;
     /** How often the backlog is tried while the log refuses writes and no call comes to try it. */
     private static final Duration DEFERRED_RETRY = Duration.ofSeconds(2);
