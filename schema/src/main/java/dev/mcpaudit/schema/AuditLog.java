@@ -91,6 +91,7 @@ public final class AuditLog implements AutoCloseable {
             throw new AuditLogException(Reason.MISSING, "no audit log at " + p
                     + "; start mcp-audit-proxy once to create it, or pass --db with the right path.");
         }
+        requireRegularFile(p);
         FileState state = inspect(p);
         if (state.isFresh()) {
             throw new AuditLogException(Reason.NOT_AN_AUDIT_LOG,
@@ -113,6 +114,7 @@ public final class AuditLog implements AutoCloseable {
     private static AuditLog openForAppend(Path path, Duration busyTimeout, int targetVersion, RedactionRules rules) {
         Path p = path.toAbsolutePath();
         createPrivately(p);
+        requireRegularFile(p);
         FileState state = inspect(p);
         if (!state.isFresh()) {
             state.requireOurs(p);
@@ -334,6 +336,20 @@ public final class AuditLog implements AutoCloseable {
         } catch (SQLException e) {
             throw SqliteErrors.explain(p, "read its header", e);
         }
+    }
+
+    /**
+     * Refuses a named pipe, directory, device or socket before anything opens it: opening a FIFO for
+     * reading blocks until someone writes to it, so the command would hang instead of failing.
+     */
+    private static void requireRegularFile(Path p) {
+        if (Files.isRegularFile(p)) {
+            return;
+        }
+        String what = Files.isDirectory(p) ? "a directory" : "a named pipe, device or socket";
+        throw new AuditLogException(Reason.NOT_AN_AUDIT_LOG, p + " is " + what + ", not an audit log file; it was"
+                + " left untouched. Use the path of the log file (--audit-db for the proxy, --db for audit-cli, or"
+                + " MCP_AUDIT_DB).");
     }
 
     private static byte[] readHeader(Path p) {
