@@ -4,6 +4,7 @@ import dev.mcpaudit.schema.AuditLogException.Reason;
 import dev.mcpaudit.schema.redact.FingerprintKey;
 import dev.mcpaudit.schema.redact.RedactionRules;
 import dev.mcpaudit.schema.redact.Redactor;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -271,12 +272,55 @@ public final class AuditLog implements AutoCloseable {
         config.setBusyTimeout((int) busyTimeout.toMillis());
         if (readOnly) {
             config.setReadOnly(true);
-        } else {
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            // FULL: a commit is on disk (WAL fsynced) before append() returns.
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            Path dir = path.getParent();
+            return config.createConnection(readUrl(path, dir == null || Files.isWritable(dir)));
         }
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: a commit is on disk (WAL fsynced) before append() returns.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         return config.createConnection("jdbc:sqlite:" + path);
+    }
+
+    /**
+     * How to open {@code path} for reading. A reader of a WAL-mode database needs its {@code -shm}
+     * (and {@code -wal}) file, and creates them when they are missing; someone allowed to read the log
+     * but not to write its directory cannot. Then:
+     * <ul>
+     *   <li>with {@code -wal} and {@code -shm} there and readable, SQLite reads them as they are (a read-only
+     *       {@code -shm} is fine since SQLite 3.22), taking part in the locking as any reader does;</li>
+     *   <li>with no {@code -wal}, or an empty one, everything is in the database file, which is opened
+     *       {@code immutable=1}: no locks and no side files. Only a writer starting during the read (the
+     *       owner's proxy) could change it under the reader meanwhile;</li>
+     *   <li>with events in {@code -wal} that cannot be read that way, the log is refused: {@code immutable=1}
+     *       would ignore the WAL and silently show stale data.</li>
+     * </ul>
+     */
+    static String readUrl(Path path, boolean dirWritable) {
+        if (dirWritable) {
+            return "jdbc:sqlite:" + path;
+        }
+        Path wal = Path.of(path + "-wal");
+        Path shm = Path.of(path + "-shm");
+        if (Files.isReadable(wal) && Files.isReadable(shm)) {
+            return "jdbc:sqlite:" + path;
+        }
+        if (size(wal) == 0) {
+            return "jdbc:sqlite:" + new File(path.toString()).toURI().toASCIIString() + "?mode=ro&immutable=1";
+        }
+        throw new AuditLogException(Reason.UNAVAILABLE, "audit log " + path + " has events in " + wal.getFileName()
+                + " not yet merged into it, and reading them needs read permission on " + wal.getFileName() + " and "
+                + shm.getFileName() + " or write permission on " + path.getParent() + "; ask the log's owner for"
+                + " one of those (stopping the proxy also merges them), or copy " + path.getFileName() + " and "
+                + wal.getFileName() + " into a directory you can write and pass --db with the copy.");
+    }
+
+    /** The file's size, 0 when it does not exist. */
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return Files.exists(p) ? 1 : 0; // cannot tell: treat it as holding events
+        }
     }
 
     private static void createPrivately(Path p) {
