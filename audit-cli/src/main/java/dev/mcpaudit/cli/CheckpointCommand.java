@@ -54,12 +54,8 @@ final class CheckpointCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CheckpointKeys.SigningKey key = CheckpointKeys.loadSigningKey(keyFile);
         Path path = parent.dbPath();
-        if (!Files.exists(path)) {
-            throw new AuditLogException(AuditLogException.Reason.MISSING, "no audit log at " + path
-                    + "; pass --db with the right path.");
-        }
         Checkpoint checkpoint;
-        try (AuditLog log = AuditLog.openForAppend(path)) {
+        try (AuditLog log = AuditLog.openExistingForAppend(path)) {
             ChainHead head = log.head().orElseThrow(() -> new AuditLogException(AuditLogException.Reason.MISSING,
                     "audit log " + path + " has no events yet; there is nothing to checkpoint."));
             checkpoint = Checkpoint.sign(log.logId(), head, EventTime.format(Instant.now()),

@@ -121,7 +121,7 @@ final class ExportCommand implements Callable<Integer> {
         TimeArgs.Period period = TimeArgs.period(since, until, now);
         String from = period.storedSince();
         String to = period.storedUntil();
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+        try (AuditLog log = parent.openForReading(spec)) {
             if (out == null) {
                 PrintWriter stdout = spec.commandLine().getOut();
                 export(log, format, from, to, now, stdout);

@@ -129,7 +129,7 @@ final class ReportCommand implements Callable<Integer> {
         Report.Scope scope = new Report.Scope(profile, account, session, period.storedSince(), period.storedUntil(),
                 filter.describe());
         Report report;
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+        try (AuditLog log = parent.openForReading(spec)) {
             // The chain is checked on its own connection while the queries run.
             CompletableFuture<VerificationReport> verification = noVerify ? null
                     : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key));

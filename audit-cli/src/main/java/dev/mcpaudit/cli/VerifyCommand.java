@@ -71,7 +71,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         VerificationReport report;
         Path path;
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+        try (AuditLog log = parent.openForReading(spec)) {
             path = log.path();
             report = ChainVerifier.verify(log, checkpoint, key);
         }
@@ -86,7 +86,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, Path path, VerificationReport r) {
-        out.printf("Validating audit log %s (log %s)%n", path, r.logId());
+        out.printf("Validating audit log %s (%s)%n", path, r.logId() == null ? "never written, no log id yet"
+                : "log " + r.logId());
         if (r.eventsChecked() == 0) {
             out.println("The log has no events.");
         } else {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,6 +67,53 @@ class LogFileStatesTest {
         assertThat(run.err()).contains(db + " is a directory, not an audit log file");
         try (var files = Files.list(db)) {
             assertThat(files).isEmpty();
+        }
+    }
+
+    // --- a 0-byte file: the proxy created it and was stopped before its first write ---
+
+    @ParameterizedTest
+    @ValueSource(strings = {"verify", "calls", "show", "sessions", "report", "export"})
+    void zeroByteFileReadsAsAnEmptyLogWithANoteAndStaysZeroBytes(String command) throws Exception {
+        Path db = Files.createFile(dir.resolve("audit.db"));
+
+        CliRun run = CliRun.of(command(db, command));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(command.equals("show") ? 1 : 0);
+        assertThat(run.err()).contains("note: " + db + " was created but never written").contains("read as an empty log")
+                .doesNotContainIgnoringCase("corrupt").doesNotContain("not an");
+        assertThat(Files.size(db)).isZero();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("audit.db", "cp.key",
+                    "cp.key.pub");
+        }
+    }
+
+    @Test
+    void zeroByteFileReportsWhatAnEmptyLogHas() throws Exception {
+        Path db = Files.createFile(dir.resolve("audit.db"));
+
+        assertThat(CliRun.of(command(db, "verify")).out()).contains("never written, no log id yet")
+                .contains("The log has no events.").contains("0 events checked, 0 problems");
+        assertThat(CliRun.of(command(db, "calls")).out()).startsWith("No calls match");
+        assertThat(CliRun.of(command(db, "sessions")).out()).startsWith("No sessions in " + db);
+        assertThat(CliRun.of(command(db, "show")).err()).contains("no call c1 in " + db);
+        assertThat(CliRun.of(command(db, "report")).out()).contains("(never written, no log id yet)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"checkpoint", "upgrade"})
+    void zeroByteFileIsNotTurnedIntoALogByAWriteCommand(String command) throws Exception {
+        Path db = Files.createFile(dir.resolve("audit.db"));
+
+        CliRun run = CliRun.of(command(db, command));
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains(db + " was created but never written").contains("left as it is");
+        assertThat(Files.size(db)).isZero();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("audit.db", "cp.key",
+                    "cp.key.pub");
         }
     }
 }

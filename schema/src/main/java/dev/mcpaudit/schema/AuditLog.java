@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -43,15 +44,40 @@ public final class AuditLog implements AutoCloseable {
     /** Null when read-only: only writers redact. */
     private final Redactor redactor;
     private EventAppender appender;
+    /**
+     * For a file that was created but never written: an empty log of the current schema in memory,
+     * which every reader reads instead (see {@link #neverWritten()}); null otherwise.
+     */
+    private final String emptyUrl;
+    /** Keeps that in-memory database alive while this handle is open. */
+    private final Connection emptyKeeper;
 
     private AuditLog(Path path, boolean writable, Duration busyTimeout, Redactor redactor) {
         this.path = path;
         this.writable = writable;
         this.busyTimeout = busyTimeout;
         this.redactor = redactor;
+        this.emptyUrl = null;
+        this.emptyKeeper = null;
         this.logId = queryOne("SELECT value FROM log_meta WHERE key = 'log_id'", rs -> rs.getString(1), "read its log id")
                 .orElseThrow(() -> new AuditLogException(Reason.NOT_AN_AUDIT_LOG, path + " has no log id;"
                         + " it is not an intact mcp-audit-proxy log."));
+    }
+
+    /** A never-written file, read as an empty log. */
+    private AuditLog(Path path) {
+        this.path = path;
+        this.writable = false;
+        this.busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        this.redactor = null;
+        this.logId = null;
+        this.emptyUrl = "jdbc:sqlite:file:mcp-audit-never-written-" + UUID.randomUUID() + "?mode=memory&cache=shared";
+        try {
+            emptyKeeper = new SQLiteConfig().createConnection(emptyUrl);
+            SchemaMigrations.apply(emptyKeeper, 0, SchemaMigrations.LATEST);
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(path, "read it as an empty log", e);
+        }
     }
 
     @FunctionalInterface
@@ -85,7 +111,11 @@ public final class AuditLog implements AutoCloseable {
         return openForAppend(path, busyTimeout, SchemaMigrations.LATEST, rules);
     }
 
-    /** Opens an existing log for reading only; never creates, upgrades or otherwise writes the file. */
+    /**
+     * Opens an existing log for reading only; never creates, upgrades or otherwise writes the file. A
+     * file that was created but never written (0 bytes: the proxy stopped before its first write) is
+     * read as an empty log; see {@link #neverWritten()}.
+     */
     public static AuditLog openReadOnly(Path path) {
         Path p = path.toAbsolutePath();
         if (!Files.exists(p)) {
@@ -95,8 +125,7 @@ public final class AuditLog implements AutoCloseable {
         requireRegularFile(p);
         FileState state = inspect(p);
         if (state.isFresh()) {
-            throw new AuditLogException(Reason.NOT_AN_AUDIT_LOG,
-                    p + " is an empty file, not an mcp-audit-proxy log; pass --db with the right path.");
+            return new AuditLog(p);
         }
         state.requireOurs(p);
         if (state.userVersion < SchemaMigrations.LATEST) {
@@ -105,6 +134,30 @@ public final class AuditLog implements AutoCloseable {
                     + "; upgrade it in place with `audit-cli upgrade` (events are kept).");
         }
         return new AuditLog(p, false, DEFAULT_BUSY_TIMEOUT, null);
+    }
+
+    /**
+     * Opens a log that exists and has been written, for appending, upgrading its schema if it is older;
+     * unlike {@link #openForAppend(Path)} it never creates a log, nor turns a never-written file into one.
+     * For tools that act on the proxy's log (audit-cli), not for the proxy.
+     */
+    public static AuditLog openExistingForAppend(Path path) {
+        Path p = path.toAbsolutePath();
+        if (!Files.exists(p)) {
+            throw new AuditLogException(Reason.MISSING, "no audit log at " + p + "; pass --db with the right path.");
+        }
+        requireRegularFile(p);
+        if (inspect(p).isFresh()) {
+            throw neverWrittenRefusal(p);
+        }
+        return openForAppend(p);
+    }
+
+    /** Why a command that writes refuses a never-written file; the file is left as it is. */
+    public static AuditLogException neverWrittenRefusal(Path p) {
+        return new AuditLogException(Reason.EMPTY, p + " was created but never written (the proxy stopped before its"
+                + " first write), so it holds no log to act on; it was left as it is. Start mcp-audit-proxy with"
+                + " it to make it a log, or pass --db with the right path.");
     }
 
     /** Test seam: creates or upgrades a log only up to {@code targetVersion}. */
@@ -143,9 +196,21 @@ public final class AuditLog implements AutoCloseable {
         return path;
     }
 
-    /** Random id fixed when the file was created; checkpoints name it so they cannot be mixed up. */
+    /**
+     * Random id fixed when the file was created; checkpoints name it so they cannot be mixed up. Null
+     * for a never-written file, which has none yet.
+     */
     public String logId() {
         return logId;
+    }
+
+    /**
+     * True when the file was created but never written: 0 bytes, or an SQLite file with nothing in it
+     * yet, as left by a proxy stopped before its first write. It reads as an empty log of the current
+     * schema (no events, no calls); nothing about it is corrupt, and nothing is written to it.
+     */
+    public boolean neverWritten() {
+        return emptyUrl != null;
     }
 
     /** Jdbi over read-only connections, for queries and read models. */
@@ -157,6 +222,11 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public Connection openReader() throws SQLException {
+        if (emptyUrl != null) {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            return config.createConnection(emptyUrl);
+        }
         return connect(path, true, busyTimeout);
     }
 
@@ -264,6 +334,13 @@ public final class AuditLog implements AutoCloseable {
         if (appender != null) {
             appender.close();
             appender = null;
+        }
+        if (emptyKeeper != null) {
+            try {
+                emptyKeeper.close();
+            } catch (SQLException e) {
+                // An in-memory database: nothing to lose.
+            }
         }
     }
 
