@@ -36,7 +36,7 @@ final class ExportVerification {
         VerificationReport report = adjust(raw, export);
         Path path = file.toAbsolutePath();
         if (json) {
-            ObjectNode root = VerifyCommand.toJson(path, report);
+            ObjectNode root = VerifyCommand.toJson(path, report, null);
             ObjectNode e = root.putObject("export");
             putSeq(e, "first_seq", h.firstSeq());
             putSeq(e, "last_seq", h.lastSeq());
@@ -115,7 +115,7 @@ final class ExportVerification {
                         + " every link within it is checked.%n", r.firstSeq(), r.firstSeq() - 1, export.firstPrevHash());
             }
         }
-        VerifyCommand.printFindings(out, r, "export", "Note: the header's range is not signed, so without a checkpoint,"
+        VerifyCommand.printFindings(out, r, List.of(), "export", "Note: the header's range is not signed, so without a checkpoint,"
                 + " events cut from the end along with the header's last_seq cannot be detected; see"
                 + " `audit-cli checkpoint --help`.");
     }

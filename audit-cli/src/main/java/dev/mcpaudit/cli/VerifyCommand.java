@@ -8,10 +8,13 @@ import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
+import dev.mcpaudit.schema.SchemaCheck;
+import dev.mcpaudit.schema.SchemaProblem;
 import dev.mcpaudit.schema.VerificationReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         description = {
             "Recomputes every hash of the log's chain and reports each problem with its seq:",
-            "edited, deleted, inserted or reordered events, broken links.",
+            "edited, deleted, inserted or reordered events, broken links. Checks the log's schema too:",
+            "a dropped or rewritten trigger, index or view (such as `calls`) is a problem.",
             "With a signed checkpoint it also detects removal of the newest events and a rewritten chain."
         },
         footer = {
@@ -70,22 +74,24 @@ final class VerifyCommand implements Callable<Integer> {
             return ExportVerification.run(spec.commandLine().getOut(), jsonl, checkpoint, key, format == Format.json);
         }
         VerificationReport report;
+        List<SchemaProblem> schema;
         Path path;
         try (AuditLog log = parent.openForReading(spec)) {
             path = log.path();
             report = ChainVerifier.verify(log, checkpoint, key);
+            schema = SchemaCheck.check(log);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
-            out.println(PRETTY.writeValueAsString(toJson(path, report)));
+            out.println(PRETTY.writeValueAsString(toJson(path, report, schema)));
         } else {
-            printText(out, path, report);
+            printText(out, path, report, schema);
         }
         out.flush();
-        return report.intact() ? ExitCode.OK : ExitCode.FINDING;
+        return report.intact() && schema.isEmpty() ? ExitCode.OK : ExitCode.FINDING;
     }
 
-    private static void printText(PrintWriter out, Path path, VerificationReport r) {
+    private static void printText(PrintWriter out, Path path, VerificationReport r, List<SchemaProblem> schema) {
         out.printf("Validating audit log %s (%s)%n", path, r.logId() == null ? "never written, no log id yet"
                 : "log " + r.logId());
         if (r.eventsChecked() == 0) {
@@ -93,37 +99,44 @@ final class VerifyCommand implements Callable<Integer> {
         } else {
             out.printf("Checked seq %d to %d: %s to %s%n", r.firstSeq(), r.lastSeq(), r.firstTime(), r.lastTime());
         }
-        printFindings(out, r, "log", "Note: without a checkpoint, removal of the newest events cannot be detected;"
+        printFindings(out, r, schema, "log", "Note: without a checkpoint, removal of the newest events cannot be detected;"
                 + " see `audit-cli checkpoint --help`.");
     }
 
     /**
      * The text output's common tail, for the log and for an export ({@code what}): the checkpoint, each
-     * problem, the result, and {@code note} when intact without a checkpoint.
+     * problem of the chain and of the schema (none for an export), the result, and {@code note} when
+     * intact without a checkpoint.
      */
-    static void printFindings(PrintWriter out, VerificationReport r, String what, String note) {
+    static void printFindings(PrintWriter out, VerificationReport r, List<SchemaProblem> schema, String what,
+            String note) {
         r.checkpoint().ifPresent(cp -> out.printf("Against checkpoint: seq %d, signed %s with key %s%n",
                 cp.seq(), cp.time(), cp.keyId()));
         for (ChainProblem p : r.problems()) {
             out.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
         }
-        if (r.intact()) {
+        for (SchemaProblem p : schema) {
+            out.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
+        }
+        int problems = r.problems().size() + schema.size();
+        if (problems == 0) {
             out.printf("Results: %d events checked, 0 problems: the %s is intact.%n", r.eventsChecked(), what);
             if (r.checkpoint().isEmpty()) {
                 out.println(note);
             }
         } else {
             out.printf("Results: %d events checked, %d problem%s found: the %s is NOT intact.%n",
-                    r.eventsChecked(), r.problems().size(), r.problems().size() == 1 ? "" : "s", what);
+                    r.eventsChecked(), problems, problems == 1 ? "" : "s", what);
         }
     }
 
-    static ObjectNode toJson(Path path, VerificationReport r) {
+    /** The JSON report; {@code schema} is null for an export, which has no schema to check. */
+    static ObjectNode toJson(Path path, VerificationReport r, List<SchemaProblem> schema) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("path", path.toString());
         root.put("log_id", r.logId());
-        root.put("intact", r.intact());
+        root.put("intact", r.intact() && (schema == null || schema.isEmpty()));
         root.put("events_checked", r.eventsChecked());
         root.put("first_seq", r.firstSeq());
         root.put("last_seq", r.lastSeq());
@@ -139,6 +152,13 @@ final class VerifyCommand implements Callable<Integer> {
         ArrayNode problems = root.putArray("problems");
         for (ChainProblem p : r.problems()) {
             problems.addObject().put("seq", p.seq()).put("kind", p.kind().label()).put("detail", p.detail());
+        }
+        if (schema != null) {
+            ArrayNode schemaProblems = root.putArray("schema_problems");
+            for (SchemaProblem p : schema) {
+                schemaProblems.addObject().put("type", p.type()).put("name", p.name()).put("kind", p.kind().label())
+                        .put("detail", p.detail());
+            }
         }
         return root;
     }

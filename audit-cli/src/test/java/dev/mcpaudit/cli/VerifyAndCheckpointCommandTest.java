@@ -62,7 +62,9 @@ class VerifyAndCheckpointCommandTest {
             "--public-key", key + ".pub"};
         assertThat(CliRun.of(verifyWithCheckpoint).exitCode()).isZero();
 
-        tamper("DROP TRIGGER events_no_delete", "DELETE FROM events WHERE seq > 40");
+        // A careful tamperer puts the trigger back, so that the schema looks untouched too.
+        String trigger = query("SELECT sql FROM sqlite_master WHERE name = 'events_no_delete'");
+        tamper("DROP TRIGGER events_no_delete", "DELETE FROM events WHERE seq > 40", trigger);
         CliRun plain = CliRun.of("--db", db.toString(), "verify");
         CliRun against = CliRun.of(verifyWithCheckpoint);
 
@@ -96,6 +98,43 @@ class VerifyAndCheckpointCommandTest {
     }
 
     @Test
+    void callsViewRewrittenToHideProdIsAFindingWhileReportStillCountsTheProdCalls() throws Exception {
+        String view = query("SELECT sql FROM sqlite_master WHERE name = 'calls'");
+        tamper("DROP VIEW calls", "CREATE VIEW calls AS SELECT * FROM (" + view.substring(view.indexOf(" AS") + 3)
+                + ") WHERE profile IS NOT 'prod'");
+        long prodCalls = new ObjectMapper().readTree(CliRun.of("--db", db.toString(), "report", "--profile", "prod",
+                "--format", "json").out()).path("totals").path("calls").asLong();
+
+        CliRun calls = CliRun.of("--db", db.toString(), "calls", "--profile", "prod");
+        CliRun verify = CliRun.of("--db", db.toString(), "verify");
+        JsonNode json = new ObjectMapper().readTree(CliRun.of("--db", db.toString(), "verify", "--format", "json").out());
+
+        assertThat(prodCalls).as("the report reads the events, which still hold the prod calls").isPositive();
+        assertThat(calls.out()).as("what the rewritten view does").startsWith("No calls match");
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.out()).contains("schema INVALID (altered): view calls differs from the one schema version")
+                .contains("1 problem found: the log is NOT intact");
+        assertThat(json.get("intact").asBoolean()).isFalse();
+        assertThat(json.get("problems")).isEmpty();
+        assertThat(json.get("schema_problems").get(0).get("name").asText()).isEqualTo("calls");
+        assertThat(json.get("schema_problems").get(0).get("kind").asText()).isEqualTo("altered");
+    }
+
+    @Test
+    void everyDroppedTriggerIsAFindingEvenWhenNoEventWasTouched() throws Exception {
+        tamper("DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete", "DROP TRIGGER events_append_only_in_order",
+                "DROP TRIGGER log_meta_no_update", "DROP TRIGGER log_meta_no_delete");
+
+        CliRun run = CliRun.of("--db", db.toString(), "verify");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("schema INVALID (missing): trigger events_no_update is missing")
+                .contains("trigger events_no_delete is missing").contains("trigger events_append_only_in_order is missing")
+                .contains("trigger log_meta_no_update is missing").contains("trigger log_meta_no_delete is missing")
+                .contains("5 problems found: the log is NOT intact");
+    }
+
+    @Test
     void checkpointWithoutPublicKeyIsAUsageError() {
         CliRun run = CliRun.of("--db", db.toString(), "verify", "--checkpoint", "x.checkpoint");
 
@@ -112,6 +151,13 @@ class VerifyAndCheckpointCommandTest {
 
         assertThat(again.exitCode()).isEqualTo(3);
         assertThat(again.err()).contains("never overwritten");
+    }
+
+    private String query(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(sql)) {
+            return rs.getString(1);
+        }
     }
 
     private void tamper(String... sql) throws Exception {
