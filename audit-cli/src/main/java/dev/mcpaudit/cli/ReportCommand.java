@@ -110,7 +110,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         checkpointOptions.check(spec.commandLine());
         if (noVerify && checkpointOptions.given()) {
-            throw new ParameterException(spec.commandLine(), "--no-verify and --checkpoint contradict each other.");
+            throw new ParameterException(spec.commandLine(), "--no-verify contradicts --checkpoint and --public-key, which ask for a verification.");
         }
         if (maxListed < 0) {
             throw new ParameterException(spec.commandLine(), "--max-listed must be 0 or more, not " + maxListed + ".");

@@ -397,7 +397,7 @@ class ReportCommandTest {
 
         CliRun alone = report("--checkpoint", checkpoint.toString());
         assertThat(alone.exitCode()).isEqualTo(2);
-        assertThat(alone.err()).contains("--checkpoint and --public-key go together");
+        assertThat(alone.err()).contains("--checkpoint needs --public-key");
     }
 
     @Test

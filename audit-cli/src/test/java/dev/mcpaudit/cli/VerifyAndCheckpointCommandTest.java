@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpaudit.fixtures.SyntheticCalls;
 import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.ChainHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +39,49 @@ class VerifyAndCheckpointCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Checked seq 1 to ").contains("0 problems: the log is intact.")
-                .contains("without a checkpoint");
+                .contains("Note: without a checkpoint kept outside the log (--checkpoint), removal of the newest events"
+                        + " (tail truncation) and a rewrite of the whole chain cannot be detected");
+    }
+
+    @Test
+    void whatAChainCannotShowIsSaidWhateverTheVerdictAndInJson() throws Exception {
+        tamper("DROP TRIGGER events_no_update", "UPDATE events SET payload = '{}' WHERE seq = 5");
+
+        CliRun text = CliRun.of("--db", db.toString(), "verify");
+        JsonNode json = new ObjectMapper().readTree(CliRun.of("--db", db.toString(), "verify", "--format", "json").out());
+
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.out()).contains("the log is NOT intact").contains("tail truncation) and a rewrite of the whole"
+                + " chain cannot be detected");
+        assertThat(json.get("note").asText()).contains("tail truncation").contains("rewrite of the whole chain");
+    }
+
+    @Test
+    void publicKeyAloneChecksTheCheckpointsRecordedInTheLogAndCatchesAWholeChainRewrite() throws Exception {
+        Path key = dir.resolve("cp.key");
+        assertThat(CliRun.of("keygen", "--key", key.toString()).exitCode()).isZero();
+        CliRun made = CliRun.of("--db", db.toString(), "checkpoint", "--key", key.toString(), "--out",
+                dir.resolve("day1.checkpoint").toString());
+        assertThat(made.exitCode()).as(made.err()).isZero();
+        JsonNode verified = new ObjectMapper().readTree(CliRun.of("--db", db.toString(), "verify", "--public-key",
+                key + ".pub", "--format", "json").out());
+        String keyId = verified.path("checkpoint_events").path("public_key_id").asText();
+        long recordedAt = verified.path("last_seq").asLong(); // the checkpoint event is the newest
+
+        CliRun before = CliRun.of("--db", db.toString(), "verify", "--public-key", key + ".pub");
+        assertThat(before.exitCode()).as(before.out()).isZero();
+        assertThat(before.out()).contains("Checkpoints recorded in the log: 1 of 1 checked against key " + keyId + ".");
+        assertThat(CliRun.of("--db", db.toString(), "verify").out())
+                .contains("The log records 1 checkpoint; pass --public-key to check it.");
+
+        rewriteChainFrom(10);
+        CliRun plain = CliRun.of("--db", db.toString(), "verify");
+        CliRun withKey = CliRun.of("--db", db.toString(), "verify", "--public-key", key + ".pub");
+
+        assertThat(plain.exitCode()).as("every link and the schema hold").isZero();
+        assertThat(plain.out()).contains("a rewrite of the whole chain cannot be detected");
+        assertThat(withKey.exitCode()).isEqualTo(1);
+        assertThat(withKey.out()).contains("INVALID (rewritten)").contains("recorded at seq " + recordedAt);
     }
 
     @Test
@@ -139,7 +184,7 @@ class VerifyAndCheckpointCommandTest {
         CliRun run = CliRun.of("--db", db.toString(), "verify", "--checkpoint", "x.checkpoint");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--checkpoint and --public-key go together");
+        assertThat(run.err()).contains("--checkpoint needs --public-key");
     }
 
     @Test
@@ -151,6 +196,43 @@ class VerifyAndCheckpointCommandTest {
 
         assertThat(again.exitCode()).isEqualTo(3);
         assertThat(again.err()).contains("never overwritten");
+    }
+
+    /**
+     * What someone with write access and time does: edits the payload at {@code fromSeq}, recomputes every
+     * hash from there to the head, and puts the trigger back, so that chain and schema both look intact.
+     */
+    private void rewriteChainFrom(long fromSeq) throws Exception {
+        String trigger = query("SELECT sql FROM sqlite_master WHERE name = 'events_no_update'");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            st.execute("DROP TRIGGER events_no_update");
+            String prev;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT hash FROM events WHERE seq = " + (fromSeq - 1))) {
+                prev = rs.getString(1);
+            }
+            List<String[]> rows = new ArrayList<>();
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT seq, event_id, type, time, session_id, call_id, payload"
+                    + " FROM events WHERE seq >= " + fromSeq + " ORDER BY seq")) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7)});
+                }
+            }
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "UPDATE events SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
+                for (String[] r : rows) {
+                    String payload = Long.parseLong(r[0]) == fromSeq ? "{\"profile\":\"sandbox\"}" : r[6];
+                    String hash = ChainHash.next(prev, ChainHash.canonicalEvent(r[1], r[2], r[3], r[4], r[5], payload));
+                    ps.setString(1, payload);
+                    ps.setString(2, prev);
+                    ps.setString(3, hash);
+                    ps.setLong(4, Long.parseLong(r[0]));
+                    ps.executeUpdate();
+                    prev = hash;
+                }
+            }
+            st.execute(trigger);
+        }
     }
 
     private String query(String sql) throws Exception {

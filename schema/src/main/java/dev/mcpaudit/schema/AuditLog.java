@@ -21,7 +21,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
@@ -277,6 +280,25 @@ public final class AuditLog implements AutoCloseable {
         } catch (SQLException e) {
             throw SqliteErrors.explain(path, "read its events", e);
         }
+    }
+
+    /** The stored hash at each of {@code seqs} that has a row (the first, should a rebuilt table repeat a seq). */
+    Map<Long, String> hashesAt(Set<Long> seqs) {
+        Map<Long, String> out = new HashMap<>();
+        try (Connection c = openReader(); PreparedStatement ps = c.prepareStatement(
+                "SELECT hash FROM events WHERE seq = ? LIMIT 1")) {
+            for (long seq : seqs) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        out.put(seq, rs.getString(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(path, "read its events", e);
+        }
+        return out;
     }
 
     /**
