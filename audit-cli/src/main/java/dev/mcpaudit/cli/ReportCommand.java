@@ -92,7 +92,8 @@ final class ReportCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Write the report to FILE (UTF-8) instead of standard output; prints nothing else.")
+            description = "Write the report to FILE (UTF-8, created 0600, replaced only once complete) instead of"
+                    + " standard output; prints nothing else.")
     Path out;
 
     @Option(names = "--max-listed", defaultValue = "1000", paramLabel = "N",
@@ -155,7 +156,10 @@ final class ReportCommand implements Callable<Integer> {
             default -> ReportMarkdown.render(report);
         };
         if (out != null) {
-            Files.writeString(out, text, StandardCharsets.UTF_8);
+            try (OwnerOnlyFile file = OwnerOnlyFile.beside(out)) {
+                Files.writeString(file.path(), text, StandardCharsets.UTF_8);
+                file.commit();
+            }
         } else {
             PrintWriter w = spec.commandLine().getOut();
             w.print(text);
