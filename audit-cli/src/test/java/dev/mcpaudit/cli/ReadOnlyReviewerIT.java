@@ -123,6 +123,26 @@ class ReadOnlyReviewerIT {
         }
     }
 
+    @Test
+    void checkpointOfALogTheReviewerCannotWriteFailsAndLeavesNoCheckpointFileBehind() throws Exception {
+        Path outDir = Files.createDirectory(tmp.resolve("out"));
+        chmod(outDir, "rwxrwxrwx");
+        Path key = outDir.resolve("cp.key");
+        Result keygen = reviewer("keygen", "--key", key.toString());
+        assertThat(keygen.code).as(keygen.err).isZero();
+        chmod(db, "r--r--r--");
+        chmod(logDir, "r-xr-xr-x");
+        byte[] before = Files.readAllBytes(db);
+
+        Result checkpoint = reviewer("--db", db.toString(), "checkpoint", "--key", key.toString(), "--out",
+                outDir.resolve("today.checkpoint").toString());
+
+        assertThat(checkpoint.code).as(checkpoint.err).isEqualTo(3);
+        assertThat(checkpoint.err).contains("audit log " + db);
+        assertThat(listing(outDir)).containsExactly("cp.key", "cp.key.pub");
+        assertThat(Files.readAllBytes(db)).isEqualTo(before);
+    }
+
     private record Result(int code, String out, String err) {}
 
     /** Runs the jar as someone who is not the log's owner (see the class comment). */

@@ -179,6 +179,124 @@ class VerifyAndCheckpointCommandTest {
                 .contains("5 problems found: the log is NOT intact");
     }
 
+    // --- checkpoint verifies first, and a failure writes nothing ---
+
+    @Test
+    void checkpointRefusesALogWithAnEditedEventAndWritesNothing() throws Exception {
+        Path key = keygen();
+        String trigger = query("SELECT sql FROM sqlite_master WHERE name = 'events_no_update'");
+        tamper("DROP TRIGGER events_no_update", "UPDATE events SET payload = json_set(payload, '$.profile', 'sandbox')"
+                + " WHERE seq = 5", trigger);
+
+        assertCheckpointRefusedWritingNothing(key, "seq 5 INVALID (edited)", "1 problem");
+    }
+
+    @Test
+    void checkpointRefusesAWholeChainRewriteThatAnEarlierCheckpointInTheLogExposes() throws Exception {
+        Path key = keygen();
+        Path day1 = dir.resolve("day1.checkpoint");
+        assertThat(CliRun.of("--db", db.toString(), "checkpoint", "--key", key.toString(), "--out", day1.toString())
+                .exitCode()).isZero();
+        rewriteChainFrom(3);
+
+        assertCheckpointRefusedWritingNothing(key, "INVALID (rewritten)", "1 problem");
+        assertThat(CliRun.of("--db", db.toString(), "verify", "--checkpoint", day1.toString(), "--public-key",
+                key + ".pub").exitCode()).as("the day-1 checkpoint still exposes the rewrite").isEqualTo(1);
+    }
+
+    @Test
+    void checkpointRefusesALogWithoutItsTriggers() throws Exception {
+        Path key = keygen();
+        tamper("DROP TRIGGER events_no_delete");
+
+        assertCheckpointRefusedWritingNothing(key, "schema INVALID (missing): trigger events_no_delete", "1 problem");
+    }
+
+    @Test
+    void checkpointOfACorruptFileFailsAndWritesNothing() throws Exception {
+        Path key = keygen();
+        corruptThePageHolding(query("SELECT hash FROM events WHERE seq = 5"));
+        byte[] before = Files.readAllBytes(db);
+        Path out = dir.resolve("new.checkpoint");
+
+        CliRun run = CliRun.of("--db", db.toString(), "checkpoint", "--key", key.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("corrupt");
+        assertThat(run.out()).isEmpty();
+        assertThat(out).doesNotExist();
+        assertThat(Files.readAllBytes(db)).isEqualTo(before);
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void checkpointOfAnIntactLogIsRecordedAndWrittenOwnerOnly() throws Exception {
+        Path key = keygen();
+        Path out = dir.resolve("ok.checkpoint");
+
+        CliRun run = CliRun.of("--db", db.toString(), "checkpoint", "--key", key.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(query("SELECT count(*) FROM events WHERE type = 'checkpoint'")).isEqualTo("1");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
+                .isEqualTo("rw-------");
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void upgradeOfALogAtTheCurrentSchemaWritesNothing() throws Exception {
+        byte[] before = Files.readAllBytes(db);
+
+        CliRun run = CliRun.of("--db", db.toString(), "upgrade");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("is at the current schema; nothing to do.");
+        assertThat(Files.readAllBytes(db)).isEqualTo(before);
+    }
+
+    private void assertCheckpointRefusedWritingNothing(Path key, String finding, String count) throws Exception {
+        byte[] before = Files.readAllBytes(db);
+        String checkpoints = query("SELECT count(*) FROM events WHERE type = 'checkpoint'");
+        Path out = dir.resolve("new.checkpoint");
+
+        CliRun run = CliRun.of("--db", db.toString(), "checkpoint", "--key", key.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains(finding).contains("does not verify (" + count)
+                .contains("so it was not signed and nothing was written");
+        assertThat(run.out()).isEmpty();
+        assertThat(out).doesNotExist();
+        assertThat(leftovers()).isEmpty();
+        assertThat(query("SELECT count(*) FROM events WHERE type = 'checkpoint'")).isEqualTo(checkpoints);
+        assertThat(Files.readAllBytes(db)).isEqualTo(before);
+    }
+
+    private Path keygen() {
+        Path key = dir.resolve("cp.key");
+        assertThat(CliRun.of("keygen", "--key", key.toString()).exitCode()).isZero();
+        return key;
+    }
+
+    /** Temporary files a command left beside its output. */
+    private List<String> leftovers() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+        }
+    }
+
+    /** Makes the b-tree page that stores {@code text} unreadable, as a disk error would. */
+    private void corruptThePageHolding(String text) throws Exception {
+        byte[] file = Files.readAllBytes(db);
+        int pageSize = Integer.parseInt(query("PRAGMA page_size"));
+        int at = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(text);
+        assertThat(at).as("%s is in the file", text).isPositive();
+        int page = at / pageSize * pageSize;
+        for (int i = 0; i < 8; i++) {
+            file[page + i] = (byte) 0xFF; // the b-tree page header: no valid page type
+        }
+        Files.write(db, file);
+    }
+
     @Test
     void checkpointWithoutPublicKeyIsAUsageError() {
         CliRun run = CliRun.of("--db", db.toString(), "verify", "--checkpoint", "x.checkpoint");
