@@ -43,6 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  audit-cli verify --format json | jq .intact",
             "  audit-cli verify --jsonl november.jsonl      (an export, e.g. on another machine)",
             "",
+            "Warns on stderr (JSON: warnings) when the log or its WAL can be read or written by group or others;",
+            "that is not a problem of the log. A 0-byte log (never written) verifies as an empty log.",
+            "",
             "Exit codes: 0 intact, 1 problems found, 2 usage error, 3 log, export or key unavailable."
         })
 final class VerifyCommand implements Callable<Integer> {
@@ -83,16 +86,22 @@ final class VerifyCommand implements Callable<Integer> {
         }
         VerificationReport report;
         List<SchemaProblem> schema;
+        List<String> warnings;
         Path path;
         try (AuditLog log = parent.openForReading(spec)) {
             path = log.path();
+            warnings = LogPermissions.warnings(path);
+            warnings.forEach(w -> spec.commandLine().getErr().println("audit-cli: warning: " + w));
             report = ChainVerifier.verify(log, checkpoint, key);
             schema = SchemaCheck.check(log);
         }
         PrintWriter out = spec.commandLine().getOut();
         String keyId = key == null ? null : CheckpointKeys.keyId(key);
         if (format == Format.json) {
-            out.println(PRETTY.writeValueAsString(toJson(path, report, schema, keyId, LOG_NOTE)));
+            ObjectNode json = toJson(path, report, schema, keyId, LOG_NOTE);
+            ArrayNode array = json.putArray("warnings");
+            warnings.forEach(array::add);
+            out.println(PRETTY.writeValueAsString(json));
         } else {
             printText(out, path, report, schema, keyId);
         }

@@ -9,6 +9,7 @@ import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainHash;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -177,6 +178,38 @@ class VerifyAndCheckpointCommandTest {
                 .contains("trigger events_no_delete is missing").contains("trigger events_append_only_in_order is missing")
                 .contains("trigger log_meta_no_update is missing").contains("trigger log_meta_no_delete is missing")
                 .contains("5 problems found: the log is NOT intact");
+    }
+
+    // --- permissions ---
+
+    @Test
+    void logAndWalOpenToOthersAreWarnedAboutWithoutFailingVerification() throws Exception {
+        Path wal = Path.of(db + "-wal");
+        try (AuditLog proxy = AuditLog.openForAppend(db)) {
+            SyntheticCalls.fill(proxy, 1, 1, Instant.parse("2026-11-02T09:00:00Z")); // the WAL exists while it is open
+            Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(wal, PosixFilePermissions.fromString("rw-rw----"));
+
+            CliRun text = CliRun.of("--db", db.toString(), "verify");
+            JsonNode json = new ObjectMapper().readTree(CliRun.of("--db", db.toString(), "verify", "--format", "json").out());
+
+            assertThat(text.exitCode()).isZero();
+            assertThat(text.err()).contains("audit-cli: warning: " + db + " can be read by its group and others"
+                    + " (rw-r--r--) although it holds every recorded call; run `chmod 600 " + db + "`")
+                    .contains("audit-cli: warning: " + wal + " can be read and written by its group (rw-rw----)");
+            assertThat(text.out()).contains("the log is intact");
+            assertThat(json.get("warnings")).hasSize(2);
+            assertThat(json.get("intact").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void ownerOnlyLogHasNoWarnings() throws Exception {
+        CliRun run = CliRun.of("--db", db.toString(), "verify");
+        JsonNode json = new ObjectMapper().readTree(CliRun.of("--db", db.toString(), "verify", "--format", "json").out());
+
+        assertThat(run.err()).isEmpty();
+        assertThat(json.get("warnings")).isEmpty();
     }
 
     // --- checkpoint verifies first, and a failure writes nothing ---
