@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
             "else ~/.local/state/mcp-audit-proxy/audit.db; --db overrides all of them.",
             "",
             "Exit codes: 0 ok, 1 finding (verification failed), 2 usage error,",
-            "3 environment (log missing, locked, not an audit log, newer schema)."
+            "3 environment (log missing, locked, unreadable, not an audit log, newer schema)."
         })
 public final class AuditCli {
 
