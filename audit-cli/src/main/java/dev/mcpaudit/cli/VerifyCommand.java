@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainVerifier;
+import dev.mcpaudit.schema.LogPermissions;
 import dev.mcpaudit.schema.Checkpoint;
 import dev.mcpaudit.schema.CheckpointKeys;
 import dev.mcpaudit.schema.SchemaCheck;

@@ -7,6 +7,7 @@ import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.CanonicalJson;
 import dev.mcpaudit.schema.EventIds;
 import dev.mcpaudit.schema.EventType;
+import dev.mcpaudit.schema.LogPermissions;
 import dev.mcpaudit.schema.NewEvent;
 import dev.mcpaudit.schema.redact.RedactionRules;
 import dev.mcpaudit.schema.redact.Redactor;
@@ -91,6 +92,7 @@ public final class AuditRecorder implements AutoCloseable {
         return t;
     });
     private AuditLog log;
+    private boolean permissionsChecked;
     /** Keeps session.started ahead of client.initialized, whichever of the two is asked for first. */
     private final Object sessionOrder = new Object();
     private boolean started;
@@ -431,6 +433,11 @@ public final class AuditRecorder implements AutoCloseable {
     private synchronized AuditLog openLog() {
         if (log == null) {
             log = AuditLog.openForAppend(dbPath, BUSY_TIMEOUT, rules);
+            if (!permissionsChecked) {
+                permissionsChecked = true;
+                // At ERROR, the level stderr shows by default: who else can read the log is a security question.
+                LogPermissions.warnings(dbPath).forEach(LOG::error);
+            }
         }
         return log;
     }

@@ -254,4 +254,20 @@ class AuditRecordingIT {
         assertThat(calls().get(0).get("result")).isNull();
         assertThat(calls().get(0).get("result_sha256")).asString().hasSize(64);
     }
+
+    @Test
+    void aLogThatGroupOrOthersCanReadIsReportedOnStderrWhenTheProxyOpensIt() throws Exception {
+        startProxy();
+        callAws("aws s3 ls", null);
+        assertThat(exit()).isZero();
+        java.nio.file.Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        nextId = 1;
+        startProxy();
+        callAws("aws s3 ls", null);
+        assertThat(exit()).isZero();
+
+        assertThat(proxy.stderr()).contains(db + " can be read by its group and others (rw-r--r--)")
+                .contains("chmod 600 " + db);
+    }
 }

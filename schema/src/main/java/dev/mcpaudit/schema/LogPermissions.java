@@ -1,4 +1,4 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.schema;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +12,14 @@ import java.util.Set;
 /**
  * The log and its WAL hold every recorded call, so the proxy creates them 0600. A file that group or
  * others may read or write (made by hand, copied, or created under another umask by an older version)
- * is worth a warning; it is not a finding, since a team may share a log with its reviewers on purpose.
+ * is worth a warning, from the proxy when it opens the log and from {@code verify}; it is not a
+ * finding, since a team may share a log with its reviewers on purpose.
  */
-final class LogPermissions {
+public final class LogPermissions {
     private LogPermissions() {}
 
     /** One sentence per file of the log that is open to group or others; none where POSIX permissions do not exist. */
-    static List<String> warnings(Path db) {
+    public static List<String> warnings(Path db) {
         List<String> out = new ArrayList<>();
         for (Path p : List.of(db, Path.of(db + "-wal"))) {
             Set<PosixFilePermission> perms;
