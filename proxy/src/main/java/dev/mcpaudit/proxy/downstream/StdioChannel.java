@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,9 @@ public final class StdioChannel {
     /** Larger lines are answered with an error and skipped, never buffered whole. */
     public static final int DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
     private static final int OUT_BUFFER_BYTES = 64 * 1024;
+    /** Eight bytes of a line at a time, for the ASCII fast path of the UTF-8 check. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final InputStream in;
     private final OutputStream out;
@@ -83,10 +89,17 @@ public final class StdioChannel {
         if (isBlank(bytes, offset, length)) {
             return;
         }
+        // Jackson decodes some ill-formed UTF-8 (overlong forms, code points above U+10FFFF) into other
+        // characters, e.g. C0 AF into '/': such a line would reach upstream and the audit log altered.
+        int invalid = invalidUtf8At(bytes, offset, length);
+        if (invalid >= 0) {
+            LOG.warn("stdin: a line that is not valid UTF-8 was answered with a parse error");
+            send(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the line is not valid UTF-8 (an invalid byte"
+                    + " sequence starts at byte " + invalid + " of the line); send JSON-RPC messages as UTF-8 text."));
+            return;
+        }
         JsonNode message;
         try {
-            // From the bytes, not a decoded String: bytes that are not UTF-8 are a parse error, never
-            // silently replaced (the arguments would reach upstream and the audit log altered).
             message = JsonRpc.MAPPER.readTree(bytes, offset, length);
         } catch (JsonProcessingException e) {
             LOG.warn("stdin: a line that is not JSON was answered with a parse error");
@@ -135,6 +148,67 @@ public final class StdioChannel {
                 LOG.debug("stdout closed: {}", e.getMessage());
             }
         }
+    }
+
+    /**
+     * Where the first ill-formed UTF-8 sequence starts, counted from {@code offset}, or -1 if all
+     * {@code length} bytes are well-formed UTF-8 (the Unicode Standard's table 3-7: no overlong forms,
+     * no surrogates, nothing above U+10FFFF, no stray or missing continuation bytes). ASCII, the
+     * common case, is checked eight bytes at a time; nothing is allocated.
+     */
+    static int invalidUtf8At(byte[] bytes, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            while (i <= end - 8 && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
+                i += 8;
+            }
+            while (i < end && bytes[i] >= 0) {
+                i++;
+            }
+            if (i == end) {
+                return -1;
+            }
+            int b0 = bytes[i] & 0xFF;
+            int size;
+            int min1 = 0x80;
+            int max1 = 0xBF; // the range of the byte after the lead byte
+            if (b0 < 0xC2) {
+                return i - offset; // a continuation byte without a lead byte, or C0/C1 (always overlong)
+            } else if (b0 < 0xE0) {
+                size = 2;
+            } else if (b0 < 0xF0) {
+                size = 3;
+                if (b0 == 0xE0) {
+                    min1 = 0xA0; // below: overlong
+                } else if (b0 == 0xED) {
+                    max1 = 0x9F; // above: UTF-16 surrogates
+                }
+            } else if (b0 < 0xF5) {
+                size = 4;
+                if (b0 == 0xF0) {
+                    min1 = 0x90; // below: overlong
+                } else if (b0 == 0xF4) {
+                    max1 = 0x8F; // above: beyond U+10FFFF
+                }
+            } else {
+                return i - offset; // F5..FF never occur in UTF-8
+            }
+            if (i + size > end) {
+                return i - offset; // cut short by the end of the line
+            }
+            int b1 = bytes[i + 1] & 0xFF;
+            if (b1 < min1 || b1 > max1) {
+                return i - offset;
+            }
+            for (int k = 2; k < size; k++) {
+                if ((bytes[i + k] & 0xC0) != 0x80) {
+                    return i - offset;
+                }
+            }
+            i += size;
+        }
+        return -1;
     }
 
     private static boolean isBlank(byte[] bytes, int offset, int length) {

@@ -10,10 +10,19 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class StdioChannelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,8 +30,12 @@ class StdioChannelTest {
     private record Run(List<JsonNode> handled, List<JsonNode> written) {}
 
     private static Run feed(String input, int maxLine) throws Exception {
+        return feed(input.getBytes(StandardCharsets.UTF_8), maxLine);
+    }
+
+    private static Run feed(byte[] input, int maxLine) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StdioChannel channel = new StdioChannel(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, maxLine);
+        StdioChannel channel = new StdioChannel(new ByteArrayInputStream(input), out, maxLine);
         List<JsonNode> handled = new ArrayList<>();
         channel.readLoop(handled::add);
         List<JsonNode> written = new ArrayList<>();
@@ -110,6 +123,120 @@ class StdioChannelTest {
         JsonNode error = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(error.at("/error/code").asInt()).isEqualTo(-32700);
         assertThat(handled).extracting(m -> m.get("id").asInt()).containsExactly(2);
+    }
+
+    /** {@code before}, then the raw bytes, then {@code after}, as one byte array. */
+    private static byte[] bytes(String before, int[] raw, String after) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+        for (int x : raw) {
+            b.write(x);
+        }
+        b.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+        return b.toByteArray();
+    }
+
+    static Stream<Named<int[]>> invalidUtf8() {
+        return Stream.of(
+                Named.of("overlong 2-byte '/' (C0 AF)", new int[] {0xC0, 0xAF}),
+                Named.of("overlong 2-byte DEL (C1 BF)", new int[] {0xC1, 0xBF}),
+                Named.of("overlong 3-byte '/' (E0 80 AF)", new int[] {0xE0, 0x80, 0xAF}),
+                Named.of("overlong 3-byte U+07FF (E0 9F BF)", new int[] {0xE0, 0x9F, 0xBF}),
+                Named.of("overlong 4-byte '/' (F0 80 80 AF)", new int[] {0xF0, 0x80, 0x80, 0xAF}),
+                Named.of("overlong 4-byte U+FFFF (F0 8F BF BF)", new int[] {0xF0, 0x8F, 0xBF, 0xBF}),
+                Named.of("high surrogate U+D800 (ED A0 80)", new int[] {0xED, 0xA0, 0x80}),
+                Named.of("low surrogate U+DFFF (ED BF BF)", new int[] {0xED, 0xBF, 0xBF}),
+                Named.of("U+110000 (F4 90 80 80)", new int[] {0xF4, 0x90, 0x80, 0x80}),
+                Named.of("lead byte F5 (F5 80 80 80)", new int[] {0xF5, 0x80, 0x80, 0x80}),
+                Named.of("5-byte form (F8 88 80 80 80)", new int[] {0xF8, 0x88, 0x80, 0x80, 0x80}),
+                Named.of("byte FF", new int[] {0xFF}),
+                Named.of("lone continuation byte 80", new int[] {0x80}),
+                Named.of("lone continuation byte BF", new int[] {0xBF}),
+                Named.of("lead byte without continuation (C3 28)", new int[] {0xC3, 0x28}),
+                Named.of("3-byte sequence missing its last byte (E2 82 'c')", new int[] {0xE2, 0x82}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidUtf8")
+    void invalidUtf8InAStringIsAParseErrorAndReadingGoesOn(int[] sequence) throws Exception {
+        Run r = feed(bytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/", sequence,
+                "call\",\"params\":{\"name\":\"x\"}}\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n"), 1024);
+
+        assertThat(r.written()).hasSize(1);
+        assertThat(r.written().get(0).at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(r.written().get(0).at("/error/message").asText()).contains("not valid UTF-8").contains("byte 40 ");
+        assertThat(r.written().get(0).get("id").isNull()).isTrue();
+        assertThat(r.handled()).extracting(m -> m.get("id").asInt()).containsExactly(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidUtf8")
+    void invalidUtf8AfterTheJsonValueIsAParseErrorToo(int[] sequence) throws Exception {
+        Run r = feed(bytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} ", sequence, "\n"), 1024);
+
+        assertThat(r.written()).extracting(m -> m.at("/error/code").asInt()).containsExactly(-32700);
+        assertThat(r.handled()).isEmpty();
+    }
+
+    @Test
+    void aSequenceCutShortByTheEndOfTheLineIsAParseError() throws Exception {
+        Run r = feed(bytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", new int[] {0xF0, 0x9F, 0x98}, "\n"), 1024);
+
+        assertThat(r.written()).extracting(m -> m.at("/error/message").asText())
+                .singleElement(InstanceOfAssertFactories.STRING).contains("not valid UTF-8");
+        assertThat(r.handled()).isEmpty();
+    }
+
+    @Test
+    void multiByteTextPassesUnchanged() throws Exception {
+        // 2-, 3- and 4-byte characters, including the edges of each range and those next to the surrogates
+        String text = "caf\u00e9 \u20ac \ud83d\ude00 \u0080\u07ff\u0800\ud7ff\ue000\uffff\ud800\udc00\udbff\udfff";
+        Run r = feed("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"t\":\""
+                + text + "\"}}}\n", 1024);
+
+        assertThat(r.written()).isEmpty();
+        assertThat(r.handled()).singleElement().satisfies(m -> assertThat(m.at("/params/arguments/t").asText()).isEqualTo(text));
+    }
+
+    @Test
+    void theUtf8CheckAcceptsExactlyWhatTheJdksStrictDecoderAccepts() {
+        CharsetDecoder jdk = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        byte[] ascii = "{\"a\":\"bcd".getBytes(StandardCharsets.UTF_8); // 9 bytes: samples also start where the 8-byte fast path ends
+        int[] tails = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
+        List<byte[]> samples = new ArrayList<>();
+        for (int b0 = 0; b0 < 256; b0++) {
+            samples.add(new byte[] {(byte) b0});
+            for (int b1 = 0; b1 < 256; b1++) {
+                samples.add(new byte[] {(byte) b0, (byte) b1});
+                if (b0 >= 0xE0) {
+                    for (int b2 : tails) {
+                        samples.add(new byte[] {(byte) b0, (byte) b1, (byte) b2});
+                        for (int b3 : tails) {
+                            samples.add(new byte[] {(byte) b0, (byte) b1, (byte) b2, (byte) b3});
+                        }
+                    }
+                }
+            }
+        }
+        List<String> disagreements = new ArrayList<>();
+        for (byte[] sample : samples) {
+            byte[] line = new byte[ascii.length + sample.length];
+            System.arraycopy(ascii, 0, line, 0, ascii.length);
+            System.arraycopy(sample, 0, line, ascii.length, sample.length);
+            boolean jdkValid;
+            try {
+                jdk.reset().decode(ByteBuffer.wrap(line));
+                jdkValid = true;
+            } catch (CharacterCodingException e) {
+                jdkValid = false;
+            }
+            if ((StdioChannel.invalidUtf8At(line, 0, line.length) < 0) != jdkValid) {
+                disagreements.add(java.util.HexFormat.ofDelimiter(" ").formatHex(sample));
+            }
+        }
+        assertThat(samples).hasSizeGreaterThan(300_000);
+        assertThat(disagreements).isEmpty();
     }
 
     @Test
