@@ -1,5 +1,6 @@
 package dev.mcpaudit.proxy.downstream;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
@@ -93,21 +94,38 @@ public final class StdioChannel {
         // characters, e.g. C0 AF into '/': such a line would reach upstream and the audit log altered.
         int invalid = invalidUtf8At(bytes, offset, length);
         if (invalid >= 0) {
-            LOG.warn("stdin: a line that is not valid UTF-8 was answered with a parse error");
-            send(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the line is not valid UTF-8 (an invalid byte"
-                    + " sequence starts at byte " + invalid + " of the line); send JSON-RPC messages as UTF-8 text."));
+            parseError("Parse error: the line is not valid UTF-8 (an invalid byte sequence starts at byte " + invalid
+                    + " of the line); send JSON-RPC messages as UTF-8 text.");
+            return;
+        }
+        int nul = nulInFirstFourBytes(bytes, offset, length);
+        if (nul >= 0) {
+            // Jackson would take the line for UTF-16 or UTF-32 text (and fail on some byte orders with an
+            // exception that is not a parse error); in UTF-8 JSON a NUL byte is never valid.
+            parseError("Parse error: the line is not valid JSON (a NUL byte at byte " + nul
+                    + " of the line); send JSON-RPC messages as UTF-8 text.");
             return;
         }
         JsonNode message;
-        try {
-            message = JsonRpc.MAPPER.readTree(bytes, offset, length);
+        try (JsonParser parser = JsonRpc.MAPPER.createParser(bytes, offset, length)) {
+            message = JsonRpc.MAPPER.readTree(parser);
+            // readTree stops after the first value: whatever follows, except whitespace, makes the line
+            // something other than one JSON text. Neither message is handled: which one was meant?
+            if (parser.nextToken() != null) {
+                parseError("Parse error: the line holds more than one JSON value; send each JSON-RPC message on"
+                        + " a line of its own.");
+                return;
+            }
         } catch (JsonProcessingException e) {
-            LOG.warn("stdin: a line that is not JSON was answered with a parse error");
-            send(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the line is not valid JSON ("
-                    + e.getOriginalMessage() + ")."));
+            parseError("Parse error: the line is not valid JSON (" + e.getOriginalMessage() + ").");
             return;
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // not thrown when reading from memory
+            parseError("Parse error: the line is not valid JSON (" + e.getMessage() + ").");
+            return;
+        }
+        if (message == null) { // only a byte order mark, which Jackson skips
+            parseError("Parse error: the line holds no JSON value; send one JSON-RPC message per line.");
+            return;
         }
         if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asText())
                 || !(JsonRpc.isRequest(message) || JsonRpc.isNotification(message) || JsonRpc.isResponse(message))) {
@@ -126,6 +144,11 @@ public final class StdioChannel {
                         + e.getMessage()));
             }
         }
+    }
+
+    private void parseError(String sentence) {
+        LOG.warn("stdin: a line that is not one JSON value in UTF-8 was answered with a parse error");
+        send(JsonRpc.error(null, JsonRpc.PARSE_ERROR, sentence));
     }
 
     /** Writes one message as one line. Thread-safe: messages never interleave. */
@@ -207,6 +230,16 @@ public final class StdioChannel {
                 }
             }
             i += size;
+        }
+        return -1;
+    }
+
+    /** Where a NUL byte is among the line's first four bytes, or -1. */
+    private static int nulInFirstFourBytes(byte[] bytes, int offset, int length) {
+        for (int i = 0; i < Math.min(4, length); i++) {
+            if (bytes[offset + i] == 0) {
+                return i;
+            }
         }
         return -1;
     }

@@ -240,6 +240,51 @@ class StdioChannelTest {
     }
 
     @Test
+    void twoJsonValuesOnOneLineAreAParseErrorAndNeitherIsHandled() throws Exception {
+        String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}";
+        Run r = feed(ping + call + "\n" + ping + " " + call + "\n" + ping + "\t" + call + "\r\n" + ping + "\r" + call + "\n"
+                + ping + " 2\n" + "1 2\n" + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"} \t \r\n", 1024);
+
+        assertThat(r.written()).hasSize(6).allSatisfy(m -> {
+            assertThat(m.at("/error/code").asInt()).isEqualTo(-32700);
+            assertThat(m.get("id").isNull()).isTrue();
+        });
+        assertThat(r.written().get(0).at("/error/message").asText()).contains("more than one JSON value");
+        assertThat(r.handled()).as("trailing whitespace is fine").extracting(m -> m.get("id").asInt()).containsExactly(3);
+    }
+
+    @Test
+    void aLineInUtf16IsAParseErrorNotDecodedAsUtf16() throws Exception {
+        String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        input.writeBytes(ping.getBytes(StandardCharsets.UTF_16BE));
+        input.write('\n');
+        input.writeBytes(ping.getBytes(StandardCharsets.UTF_16LE));
+        input.writeBytes(new byte[] {0, '\n'});
+        input.writeBytes(new byte[] {0, 0, '{', 0, '}', 0, 0, 0, '\n'}); // Jackson's UTF-32 detection gave up with an IOException here
+        input.writeBytes((ping + "\n").getBytes(StandardCharsets.UTF_8));
+
+        Run r = feed(input.toByteArray(), 1024);
+
+        assertThat(r.written()).hasSize(3).allSatisfy(m -> {
+            assertThat(m.at("/error/code").asInt()).isEqualTo(-32700);
+            assertThat(m.at("/error/message").asText()).contains("NUL byte");
+        });
+        assertThat(r.handled()).hasSize(1);
+    }
+
+    @Test
+    void aLineHoldingOnlyAByteOrderMarkIsAParseError() throws Exception {
+        Run r = feed(bytes("", new int[] {0xEF, 0xBB, 0xBF}, "\n"), 1024);
+        Run spaced = feed(bytes("", new int[] {0xEF, 0xBB, 0xBF}, " \n"), 1024);
+
+        assertThat(r.written()).extracting(m -> m.at("/error/code").asInt()).containsExactly(-32700);
+        assertThat(spaced.written()).extracting(m -> m.at("/error/message").asText())
+                .singleElement(InstanceOfAssertFactories.STRING).contains("no JSON value");
+    }
+
+    @Test
     void eachMessageReachesStdoutInOneWriteWithItsNewline() throws Exception {
         List<String> writes = new ArrayList<>();
         OutputStream recording = new OutputStream() {
