@@ -127,12 +127,11 @@ public final class StdioChannel {
             parseError("Parse error: the line holds no JSON value; send one JSON-RPC message per line.");
             return;
         }
-        if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asText())
-                || !(JsonRpc.isRequest(message) || JsonRpc.isNotification(message) || JsonRpc.isResponse(message))) {
-            JsonNode id = message.isObject() ? message.get("id") : null;
-            send(JsonRpc.error(id != null && (id.isTextual() || id.isNumber()) ? id : null, JsonRpc.INVALID_REQUEST,
-                    message.isArray() ? "Invalid Request: JSON-RPC batches are not supported; send one message per line."
-                            : "Invalid Request: not a JSON-RPC 2.0 request, notification or response."));
+        String notJsonRpc = notJsonRpc(message);
+        if (notJsonRpc != null) {
+            LOG.warn("stdin: a JSON value that is not a JSON-RPC message was answered with an invalid-request error");
+            JsonNode id = message.get("id"); // null unless an object
+            send(JsonRpc.error(id != null && JsonRpc.isValidId(id) ? id : null, JsonRpc.INVALID_REQUEST, notJsonRpc));
             return;
         }
         try {
@@ -149,6 +148,62 @@ public final class StdioChannel {
     private void parseError(String sentence) {
         LOG.warn("stdin: a line that is not one JSON value in UTF-8 was answered with a parse error");
         send(JsonRpc.error(null, JsonRpc.PARSE_ERROR, sentence));
+    }
+
+    /**
+     * Why {@code m} is not a JSON-RPC 2.0 request, notification or response, as the error's sentence;
+     * null if it is one. Beyond the spec's shape, only what the proxy relies on is checked: the method
+     * is a string, params (when present and not null) an object or array, the id a string, an integer
+     * or null, so that an answer carries back exactly the id that was sent.
+     */
+    private static String notJsonRpc(JsonNode m) {
+        if (m.isArray()) {
+            return "Invalid Request: JSON-RPC batches are not supported; send one message per line.";
+        }
+        if (!m.isObject()) {
+            return "Invalid Request: the line is " + describe(m) + ", not a JSON-RPC 2.0 request, notification or"
+                    + " response; send one JSON object per line.";
+        }
+        JsonNode version = m.get("jsonrpc");
+        if (version == null || !version.isTextual() || !version.textValue().equals("2.0")) {
+            return "Invalid Request: not a JSON-RPC 2.0 message; it needs the member \"jsonrpc\": \"2.0\".";
+        }
+        JsonNode id = m.get("id");
+        if (id != null && !JsonRpc.isValidId(id)) {
+            return "Invalid Request: the id is " + describe(id) + "; a JSON-RPC id must be a string, an integer or null.";
+        }
+        JsonNode method = m.get("method");
+        if (method == null) {
+            return id != null && (m.has("result") || m.has("error")) ? null
+                    : "Invalid Request: not a JSON-RPC 2.0 request, notification or response (it has no method, and no"
+                            + " id with a result or error).";
+        }
+        if (!method.isTextual()) {
+            return "Invalid Request: the method is " + describe(method) + "; it must be a string.";
+        }
+        JsonNode params = m.get("params");
+        if (params != null && !params.isContainerNode() && !params.isNull()) {
+            return "Invalid Request: the params are " + describe(params) + "; they must be an object or an array.";
+        }
+        return null;
+    }
+
+    /** What kind of JSON value {@code v} is, for an error's sentence; never its (possibly mangled) value. */
+    private static String describe(JsonNode v) {
+        if (v.isObject()) {
+            return "an object";
+        } else if (v.isArray()) {
+            return "an array";
+        } else if (v.isTextual()) {
+            return "a string";
+        } else if (v.isBoolean()) {
+            return "a boolean";
+        } else if (v.isNull()) {
+            return "null";
+        } else if (v.isIntegralNumber()) {
+            return "an integer";
+        }
+        return "a number with a fraction or an exponent";
     }
 
     /** Writes one message as one line. Thread-safe: messages never interleave. */

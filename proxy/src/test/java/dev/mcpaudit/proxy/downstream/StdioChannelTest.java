@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StdioChannelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -282,6 +283,73 @@ class StdioChannelTest {
         assertThat(r.written()).extracting(m -> m.at("/error/code").asInt()).containsExactly(-32700);
         assertThat(spaced.written()).extracting(m -> m.at("/error/message").asText())
                 .singleElement(InstanceOfAssertFactories.STRING).contains("no JSON value");
+    }
+
+    @ParameterizedTest(name = "id {0}")
+    @ValueSource(strings = {"1e400", "-1e400", "1.5", "1.0", "1e3", "true", "{}", "[]", "[1]", "{\"a\":1}"})
+    void anIdThatIsNotAStringIntegerOrNullIsAnInvalidRequestAnsweredWithANullId(String id) throws Exception {
+        Run r = feed("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n", 1024);
+
+        assertThat(r.written()).hasSize(2).allSatisfy(m -> {
+            assertThat(m.at("/error/code").asInt()).isEqualTo(-32600);
+            assertThat(m.get("id").isNull()).isTrue();
+            assertThat(m.at("/error/message").asText()).startsWith("Invalid Request: the id is ")
+                    .contains("must be a string, an integer or null").doesNotContain("Infinity");
+        });
+        assertThat(r.handled()).extracting(m -> m.get("id").asInt()).containsExactly(2);
+    }
+
+    @Test
+    void integerIdsOfAnySizeComeBackExactlyAsSent() throws Exception {
+        List<String> ids = List.of("123456789012345678901234567890", "-98765432109876543210987654321", "9223372036854775808",
+                "0", "-1", "\"req-\u00e9-1\"", "null");
+        StringBuilder input = new StringBuilder();
+        for (String id : ids) {
+            input.append("{\"jsonrpc\":\"2.0\",\"id\":").append(id).append(",\"method\":\"ping\"}\n");
+            input.append("{\"jsonrpc\":\"2.0\",\"id\":").append(id).append(",\"method\":7}\n"); // refused, with its id
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StdioChannel channel = new StdioChannel(new ByteArrayInputStream(input.toString().getBytes(StandardCharsets.UTF_8)),
+                out, 1024);
+
+        channel.readLoop(m -> channel.send(dev.mcpaudit.proxy.jsonrpc.JsonRpc.result(m.get("id"), JSON.createObjectNode())));
+
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2 * ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            String sentId = JSON.writeValueAsString(JSON.readTree(ids.get(i)));
+            assertThat(lines.get(2 * i)).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":" + sentId + ",\"result\":{}}");
+            assertThat(lines.get(2 * i + 1)).startsWith("{\"jsonrpc\":\"2.0\",\"id\":" + sentId + ",\"error\":{\"code\":-32600,");
+        }
+        assertThat(lines.get(0)).contains("\"id\":123456789012345678901234567890,");
+    }
+
+    @Test
+    void aMethodOrParamsOfTheWrongTypeIsAnInvalidRequestKeepingItsId() throws Exception {
+        Run r = feed("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":null}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":[\"tools/call\"]}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":{\"name\":\"ping\"}}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":\"aws s3 ls\"}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":42}\n"
+                + "{\"jsonrpc\":2.0,\"id\":7,\"method\":\"ping\"}\n"
+                + "{\"jsonrpc\":\"1.0\",\"id\":8,\"method\":\"ping\"}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":9}\n"
+                + "{\"jsonrpc\":\"2.0\",\"method\":true}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/list\",\"params\":null}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/list\",\"params\":[]}\n", 1024);
+
+        assertThat(r.written()).extracting(m -> m.at("/error/code").asInt()).containsOnly(-32600);
+        assertThat(r.written()).extracting(m -> m.get("id").isNull() ? "null" : m.get("id").asText())
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "null");
+        assertThat(r.written()).extracting(m -> m.at("/error/message").asText()).satisfies(messages -> {
+            assertThat(messages.get(0)).isEqualTo("Invalid Request: the method is an integer; it must be a string.");
+            assertThat(messages.get(4)).isEqualTo("Invalid Request: the params are a string; they must be an object or an array.");
+            assertThat(messages.get(6)).contains("\"jsonrpc\": \"2.0\"");
+        });
+        assertThat(r.handled()).extracting(m -> m.get("id").asInt()).containsExactly(10, 11);
     }
 
     @Test
