@@ -2,6 +2,8 @@ package dev.mcpaudit.proxy.downstream;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
 import java.io.BufferedOutputStream;
@@ -30,6 +32,8 @@ public final class StdioChannel {
     /** Eight bytes of a line at a time, for the ASCII fast path of the UTF-8 check. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;
+    /** How much of an over-long line is kept, to look for the request's id. */
+    static final int ID_PREFIX_BYTES = 64 * 1024;
 
     private final InputStream in;
     private final OutputStream out;
@@ -45,7 +49,6 @@ public final class StdioChannel {
     public void readLoop(Consumer<JsonNode> handler) throws IOException {
         byte[] chunk = new byte[64 * 1024];
         LineBuffer line = new LineBuffer();
-        boolean tooLong = false;
         int n;
         while ((n = in.read(chunk)) != -1) {
             int start = 0;
@@ -54,36 +57,52 @@ public final class StdioChannel {
                     continue;
                 }
                 int length = i - start;
-                if (line.size() == 0 && !tooLong && length <= maxLineBytes) {
+                if (line.size() == 0 && !line.tooLong && length <= maxLineBytes) {
                     handleLine(chunk, start, length, handler); // the whole line is in this chunk: parsed in place
                 } else {
-                    tooLong = append(line, chunk, start, length, tooLong);
-                    if (tooLong) {
-                        send(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Message too large: a line on stdin exceeded "
-                                + maxLineBytes + " bytes and was discarded."));
-                    } else {
-                        handleLine(line.bytes(), 0, line.size(), handler);
-                    }
+                    append(line, chunk, start, length);
+                    endLine(line, handler);
                 }
-                line.reset();
-                tooLong = false;
                 start = i + 1;
             }
-            tooLong = append(line, chunk, start, n - start, tooLong);
+            append(line, chunk, start, n - start);
         }
-        if (line.size() > 0 && !tooLong) {
-            handleLine(line.bytes(), 0, line.size(), handler);
+        if (line.size() > 0 || line.tooLong) {
+            endLine(line, handler); // the last line, without a newline
         }
     }
 
-    /** Adds bytes to the current line unless it would exceed the limit; returns whether it is too long. */
-    private boolean append(LineBuffer line, byte[] bytes, int offset, int length, boolean tooLong) {
-        if (tooLong || line.size() + length > maxLineBytes) {
-            line.reset(); // never buffer an over-long line whole
-            return true;
+    /** Adds bytes to the current line, or, once it is over the limit, only keeps enough to find its id. */
+    private void append(LineBuffer line, byte[] bytes, int offset, int length) {
+        if (line.tooLong) {
+            return;
         }
-        line.write(bytes, offset, length);
-        return false;
+        if (line.size() + length <= maxLineBytes) {
+            line.write(bytes, offset, length);
+            return;
+        }
+        // Never buffer an over-long line whole: only its start, to find the request's id, so that the
+        // agent gets an answer it can match rather than waiting out its timeout.
+        if (line.size() < ID_PREFIX_BYTES) {
+            line.write(bytes, offset, Math.min(length, ID_PREFIX_BYTES - line.size()));
+        }
+        line.tooLongId = idNearTheStart(line.bytes(), 0, Math.min(line.size(), ID_PREFIX_BYTES));
+        line.tooLong = true;
+        line.reset();
+    }
+
+    private void endLine(LineBuffer line, Consumer<JsonNode> handler) {
+        if (line.tooLong) {
+            LOG.warn("stdin: a line over {} bytes was discarded and answered with an error", maxLineBytes);
+            send(JsonRpc.error(line.tooLongId, JsonRpc.INVALID_REQUEST, "Message too large: a line on stdin exceeded "
+                    + maxLineBytes + " bytes and was discarded; send smaller arguments, or split the work over several"
+                    + " calls."));
+        } else {
+            handleLine(line.bytes(), 0, line.size(), handler);
+        }
+        line.reset();
+        line.tooLong = false;
+        line.tooLongId = null;
     }
 
     private void handleLine(byte[] bytes, int offset, int length, Consumer<JsonNode> handler) {
@@ -116,6 +135,14 @@ public final class StdioChannel {
                         + " a line of its own.");
                 return;
             }
+        } catch (StreamConstraintsException e) {
+            // Perhaps valid JSON, but beyond the parser's limits (nesting depth 1000, numbers of 1000
+            // digits, strings of 20 M characters): answered like an over-long line, with its id if found.
+            LOG.warn("stdin: a line beyond the JSON parser's limits was answered with an error");
+            send(JsonRpc.error(idNearTheStart(bytes, offset, Math.min(length, ID_PREFIX_BYTES)), JsonRpc.INVALID_REQUEST,
+                    "Invalid Request: the message is beyond a limit of mcp-audit-proxy's JSON parser ("
+                            + e.getOriginalMessage() + "); send it smaller or less deeply nested."));
+            return;
         } catch (JsonProcessingException e) {
             parseError("Parse error: the line is not valid JSON (" + e.getOriginalMessage() + ").");
             return;
@@ -123,7 +150,7 @@ public final class StdioChannel {
             parseError("Parse error: the line is not valid JSON (" + e.getMessage() + ").");
             return;
         }
-        if (message == null) { // only a byte order mark, which Jackson skips
+        if (message == null) { // a byte order mark (which Jackson skips) and whitespace
             parseError("Parse error: the line holds no JSON value; send one JSON-RPC message per line.");
             return;
         }
@@ -184,6 +211,43 @@ public final class StdioChannel {
         JsonNode params = m.get("params");
         if (params != null && !params.isContainerNode() && !params.isNull()) {
             return "Invalid Request: the params are " + describe(params) + "; they must be an object or an array.";
+        }
+        return null;
+    }
+
+    /**
+     * The top-level {@code "id"} of the message that starts with these bytes, or null when it is not
+     * among them, not a valid id, or not wholly inside them. The bytes are the start of a line that is
+     * not parsed whole (too long, or beyond the parser's limits), so they may end anywhere; they are
+     * read token by token and no value but the id is built.
+     */
+    static JsonNode idNearTheStart(byte[] bytes, int offset, int length) {
+        if (nulInFirstFourBytes(bytes, offset, length) >= 0) {
+            return null;
+        }
+        try (JsonParser p = JsonRpc.MAPPER.createParser(bytes, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean isId = "id".equals(p.currentName());
+                JsonToken value = p.nextToken();
+                if (!isId) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NUMBER_INT) {
+                    return null;
+                }
+                JsonNode id = JsonRpc.MAPPER.readTree(p); // fails on a string cut short
+                int end = (int) p.currentLocation().getByteOffset(); // after a string; at what ends a number
+                if (value == JsonToken.VALUE_NUMBER_INT && end >= length) {
+                    return null; // a number cut short by the end of the bytes would pass for a smaller one
+                }
+                return invalidUtf8At(bytes, offset, end) < 0 ? id : null;
+            }
+        } catch (IOException | RuntimeException e) {
+            // cut short, not JSON, or beyond the parser's limits before the id: no id
         }
         return null;
     }
@@ -311,6 +375,11 @@ public final class StdioChannel {
 
     /** A line being assembled across reads, parsed from its own array without a copy. */
     private static final class LineBuffer extends ByteArrayOutputStream {
+        /** Whether the line is over the limit: then it holds nothing, and the rest of the line is skipped. */
+        boolean tooLong;
+        /** The over-long line's id, if it could be read from its start. */
+        JsonNode tooLongId;
+
         LineBuffer() {
             super(4096);
         }

@@ -70,6 +70,122 @@ class StdioChannelTest {
         assertThat(r.handled()).extracting(m -> m.get("id").asInt()).containsExactly(2);
     }
 
+    /** {@code count} bytes of {@code fill}, made as they are read: a 40 MiB line without a 40 MiB array. */
+    private static InputStream repeated(byte fill, long count) {
+        return new InputStream() {
+            long left = count;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? fill : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, fill);
+                left -= n;
+                return n;
+            }
+        };
+    }
+
+    private static InputStream text(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Run feed(InputStream in, int maxLine) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<JsonNode> handled = new ArrayList<>();
+        new StdioChannel(in, out, maxLine).readLoop(handled::add);
+        List<JsonNode> written = new ArrayList<>();
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            written.add(JSON.readTree(line));
+        }
+        return new Run(handled, written);
+    }
+
+    private static final long FORTY_MIB = 40L * 1024 * 1024;
+    private static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n";
+
+    @Test
+    void anOverLongRequestWhoseIdComesFirstIsAnsweredWithItsId() throws Exception {
+        InputStream in = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                text("{\"jsonrpc\":\"2.0\",\"id\":\"call-41\",\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                        + "\"arguments\":{\"cli_command\":\""),
+                repeated((byte) 'a', FORTY_MIB),
+                text("\"}}}\n{\"jsonrpc\":\"2.0\",\"id\":123456789012345678901234567890,\"method\":\"tools/call\",\"params\":{\"a\":\""),
+                repeated((byte) 'b', FORTY_MIB),
+                text("\"}}\n" + PING))));
+
+        Run r = feed(in, 1024 * 1024);
+
+        assertThat(r.written()).hasSize(2).allSatisfy(m -> {
+            assertThat(m.at("/error/code").asInt()).isEqualTo(-32600);
+            assertThat(m.at("/error/message").asText()).contains("exceeded 1048576 bytes");
+        });
+        assertThat(r.written().get(0).get("id").asText()).isEqualTo("call-41");
+        assertThat(r.written().get(1).get("id").bigIntegerValue()).isEqualTo(new java.math.BigInteger("123456789012345678901234567890"));
+        assertThat(r.handled()).extracting(m -> m.get("id").asInt()).containsExactly(2);
+    }
+
+    @Test
+    void anOverLongRequestWhoseIdComesAfterItsParamsIsAnsweredWithANullId() throws Exception {
+        // Only the line's first 64 KiB are looked at: finding a later id would mean parsing the whole line.
+        InputStream in = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                text("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\",\"arguments\":"
+                        + "{\"cli_command\":\""),
+                repeated((byte) 'a', FORTY_MIB),
+                text("\"}},\"id\":41}\n" + PING))));
+
+        Run r = feed(in, 1024 * 1024);
+
+        assertThat(r.written()).singleElement().satisfies(m -> {
+            assertThat(m.at("/error/code").asInt()).isEqualTo(-32600);
+            assertThat(m.get("id").isNull()).isTrue();
+        });
+        assertThat(r.handled()).extracting(m -> m.get("id").asInt()).containsExactly(2);
+    }
+
+    @Test
+    void anIdCutByTheEndOfTheBytesLookedAtIsNotTakenForASmallerOne() throws Exception {
+        String head = "{\"jsonrpc\":\"2.0\",\"method\":\"ping\",";
+        String spaces = " ".repeat(StdioChannel.ID_PREFIX_BYTES - head.length() - "\"id\":123".length());
+        InputStream in = new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                text(head + spaces + "\"id\":123456789}\n"), // 123 is inside the first 64 KiB, 456789 is not
+                text("{\"jsonrpc\":\"2.0\",\"method\":\"ping\"," + " ".repeat(60_000) + "\"id\":\"abc\"," + "x".repeat(9000) + "\n"),
+                text("{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"ping\"," + "x".repeat(2000) + "\n"),
+                new ByteArrayInputStream(bytes("{\"jsonrpc\":\"2.0\",\"id\":\"a", new int[] {0xC0, 0xAF}, "b\"," + "x".repeat(2000) + "\n")),
+                text("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"," + "x".repeat(2000)))));
+
+        Run r = feed(in, 1024);
+
+        assertThat(r.written()).extracting(m -> m.get("id").toString()).containsExactly("null", "\"abc\"", "null", "null", "3");
+        assertThat(r.written()).as("the last line, without a newline, is answered too")
+                .extracting(m -> m.at("/error/code").asInt()).containsOnly(-32600);
+    }
+
+    @Test
+    void aMessageBeyondTheParsersLimitsIsAnInvalidRequestWithItsIdAndReadingGoesOn() throws Exception {
+        String deep = "{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"a\":"
+                + "[".repeat(1200) + "]".repeat(1200) + "}}}\n";
+        String longNumber = "{\"jsonrpc\":\"2.0\",\"id\":\"n\",\"method\":\"tools/call\",\"params\":{\"a\":" + "9".repeat(1001) + "}}\n";
+        String bare = "[".repeat(100_000) + "\n";
+
+        Run r = feed(deep + longNumber + bare + PING, 1024 * 1024);
+
+        assertThat(r.written()).extracting(m -> m.get("id").toString()).containsExactly("41", "\"n\"", "null");
+        assertThat(r.written()).allSatisfy(m -> {
+            assertThat(m.at("/error/code").asInt()).isEqualTo(-32600);
+            assertThat(m.at("/error/message").asText()).startsWith("Invalid Request: the message is beyond a limit");
+        });
+        assertThat(r.written().get(0).at("/error/message").asText()).contains("nesting depth");
+        assertThat(r.handled()).extracting(m -> m.get("id").asInt()).containsExactly(2);
+    }
+
     @Test
     void jsonThatIsNotJsonRpcIsAnInvalidRequestKeepingItsId() throws Exception {
         Run r = feed("{\"id\":7,\"method\":\"x\"}\n[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]\n42\n", 1024);
