@@ -75,6 +75,69 @@ class ProxyStdioIT {
     }
 
     @Test
+    void twoMessagesOnALineAnIdOf1e400AndALineLedByNulsGetErrorsAndTheProxyKeepsServing() throws Exception {
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"%s\"}}}";
+
+        proxy.send(String.format(call, 2, "aws s3 ls s3://first") + String.format(call, 3, "aws s3 ls s3://second"));
+        JsonNode twoOnALine = proxy.read(WAIT);
+        proxy.send(String.format(call, "1e400", "aws s3 ls s3://huge-id"));
+        JsonNode hugeId = proxy.read(WAIT);
+        proxy.send("\u0000\u0000{\u0000}\u0000\u0000\u0000"); // ended the proxy's read loop before
+        JsonNode nuls = proxy.read(WAIT);
+        proxy.send(String.format(call, 5, "aws s3 ls"));
+        JsonNode answered = proxy.readResponse(5, WAIT);
+
+        assertThat(twoOnALine.at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(twoOnALine.at("/error/message").asText()).contains("more than one JSON value");
+        assertThat(twoOnALine.get("id").isNull()).isTrue();
+        assertThat(hugeId.at("/error/code").asInt()).isEqualTo(-32600);
+        assertThat(hugeId.get("id").isNull()).isTrue();
+        assertThat(hugeId.at("/error/message").asText()).contains("the id is").doesNotContain("Infinity");
+        assertThat(nuls.at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(answered.at("/result/isError").asBoolean()).isFalse();
+        assertThat(upstream.toolCalls()).extracting(FakeAwsMcpServer.Received::cliCommand).containsExactly("aws s3 ls");
+    }
+
+    @Test
+    void anOverlongSlashInAMethodIsAParseErrorAndNothingReachesUpstream() throws Exception {
+        proxy.close();
+        // tools/<C0 AF>call: an overlong '/' that Jackson decodes, so it reached upstream as tools//call
+        java.io.ByteArrayOutputStream input = new java.io.ByteArrayOutputStream();
+        input.writeBytes((INITIALIZE + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        input.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        input.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xAF});
+        input.writeBytes(("call\",\"params\":{\"name\":\"aws___call_aws\",\"arguments\":{\"cli_command\":"
+                + "\"aws s3 rb s3://overlong-bucket --force\"}}}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        input.writeBytes(("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3 ls\"}}}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path stdin = dir.resolve("stdin.bin");
+        java.nio.file.Files.write(stdin, input.toByteArray());
+
+        // Bytes that are not UTF-8 cannot go through ProxyProcess.send(String): the jar reads them from a file.
+        proxy = new ProxyProcess("exec 0<'" + stdin + "'", List.of(upstream.endpoint().toString(), "--service", "aws-mcp",
+                "--region", "us-east-1", "--profile", "dev"), env);
+
+        assertThat(proxy.waitFor(WAIT)).isZero();
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String line : proxy.allStdout()) {
+            out.add(JSON.readTree(line));
+        }
+        assertThat(out).filteredOn(m -> m.has("error")).singleElement().satisfies(e -> {
+            assertThat(e.at("/error/code").asInt()).isEqualTo(-32700);
+            assertThat(e.at("/error/message").asText()).contains("not valid UTF-8");
+            assertThat(e.get("id").isNull()).isTrue();
+        });
+        assertThat(out).filteredOn(m -> m.path("id").asInt() == 3).singleElement()
+                .satisfies(m -> assertThat(m.at("/result/isError").asBoolean()).isFalse());
+        assertThat(upstream.received()).extracting(FakeAwsMcpServer.Received::jsonRpcMethod).doesNotContain("tools//call");
+        assertThat(upstream.received()).extracting(FakeAwsMcpServer.Received::body).noneMatch(b -> b.contains("overlong-bucket"));
+        assertThat(upstream.toolCalls()).extracting(FakeAwsMcpServer.Received::cliCommand).containsExactly("aws s3 ls");
+    }
+
+    @Test
     void cancellationFromTheAgentReachesUpstreamAndNoAnswerFollows() throws Exception {
         proxy.send(INITIALIZE);
         proxy.readResponse(1, WAIT);
