@@ -104,34 +104,41 @@ class ProxyStdioIT {
     @Test
     void anOverlongSlashInAMethodIsAParseErrorAndNothingReachesUpstream() throws Exception {
         proxy.close();
-        // tools/<C0 AF>call: an overlong '/' that Jackson decodes, so it reached upstream as tools//call
-        java.io.ByteArrayOutputStream input = new java.io.ByteArrayOutputStream();
-        input.writeBytes((INITIALIZE + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        input.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        input.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xAF});
-        input.writeBytes(("call\",\"params\":{\"name\":\"aws___call_aws\",\"arguments\":{\"cli_command\":"
+        // tools/<C0 AF>call: an overlong '/', which Jackson decodes, so the call reached upstream as tools//call
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xAF});
+        bytes.writeBytes(("call\",\"params\":{\"name\":\"aws___call_aws\",\"arguments\":{\"cli_command\":"
                 + "\"aws s3 rb s3://overlong-bucket --force\"}}}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        input.writeBytes(("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
-                + "\"arguments\":{\"cli_command\":\"aws s3 ls\"}}}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Path stdin = dir.resolve("stdin.bin");
-        java.nio.file.Files.write(stdin, input.toByteArray());
+        Path overlong = dir.resolve("overlong.jsonl");
+        java.nio.file.Files.write(overlong, bytes.toByteArray());
+        // ProxyProcess.send writes strings as UTF-8, so these bytes come from a file: the jar's stdin is that
+        // file followed by what the test sends (the JVM runs in a pipeline, not exec'd; it exits at end of input).
+        proxy = new ProxyProcess("{ cat '" + overlong + "'; exec cat; } | \"$0\" \"$@\"; exit $?",
+                List.of(upstream.endpoint().toString(), "--service", "aws-mcp", "--region", "us-east-1", "--profile", "dev"),
+                env);
 
-        // Bytes that are not UTF-8 cannot go through ProxyProcess.send(String): the jar reads them from a file.
-        proxy = new ProxyProcess("exec 0<'" + stdin + "'", List.of(upstream.endpoint().toString(), "--service", "aws-mcp",
-                "--region", "us-east-1", "--profile", "dev"), env);
-
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3 ls\"}}}");
+        JsonNode answered = proxy.readResponse(3, WAIT);
+        proxy.closeStdin();
         assertThat(proxy.waitFor(WAIT)).isZero();
-        List<JsonNode> out = new java.util.ArrayList<>();
+
+        List<JsonNode> errors = new java.util.ArrayList<>();
         for (String line : proxy.allStdout()) {
-            out.add(JSON.readTree(line));
+            JsonNode m = JSON.readTree(line);
+            if (m.has("error")) {
+                errors.add(m);
+            }
         }
-        assertThat(out).filteredOn(m -> m.has("error")).singleElement().satisfies(e -> {
+        assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.at("/error/code").asInt()).isEqualTo(-32700);
             assertThat(e.at("/error/message").asText()).contains("not valid UTF-8");
             assertThat(e.get("id").isNull()).isTrue();
         });
-        assertThat(out).filteredOn(m -> m.path("id").asInt() == 3).singleElement()
-                .satisfies(m -> assertThat(m.at("/result/isError").asBoolean()).isFalse());
+        assertThat(answered.at("/result/isError").asBoolean()).isFalse();
         assertThat(upstream.received()).extracting(FakeAwsMcpServer.Received::jsonRpcMethod).doesNotContain("tools//call");
         assertThat(upstream.received()).extracting(FakeAwsMcpServer.Received::body).noneMatch(b -> b.contains("overlong-bucket"));
         assertThat(upstream.toolCalls()).extracting(FakeAwsMcpServer.Received::cliCommand).containsExactly("aws s3 ls");
