@@ -10,6 +10,7 @@ import dev.mcpaudit.proxy.audit.AuditRecorder.RecordedCall;
 import dev.mcpaudit.proxy.audit.AuditUnavailableException;
 import dev.mcpaudit.proxy.audit.CallStart;
 import dev.mcpaudit.proxy.audit.Outcome;
+import dev.mcpaudit.proxy.audit.UnrecordableCallException;
 import dev.mcpaudit.proxy.config.ProxyConfig;
 import dev.mcpaudit.proxy.downstream.StdioChannel;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
@@ -275,6 +276,8 @@ final class ProxyServer {
             call = recorder.requested(start);
         } catch (AuditUnavailableException e) {
             return JsonRpc.toolError(AgentMessages.auditUnavailable("Tool call '" + tool + "'", e.getMessage()));
+        } catch (UnrecordableCallException e) {
+            return JsonRpc.toolError(AgentMessages.unrecordable("Tool call '" + tool + "'", e.getMessage()));
         }
         try {
             if (notConnected != null) {
@@ -318,6 +321,8 @@ final class ProxyServer {
             call = recorder.requested(callStart(method, id, profile, session, null, target, args));
         } catch (AuditUnavailableException e) {
             return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, AgentMessages.auditUnavailable(method, e.getMessage()));
+        } catch (UnrecordableCallException e) {
+            return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, AgentMessages.unrecordable(method, e.getMessage()));
         }
         try {
             if (notConnected != null) {

@@ -168,8 +168,9 @@ public final class AuditRecorder implements AutoCloseable {
      * Records the call before it is sent.
      *
      * @throws AuditUnavailableException fail-closed, when it could not be recorded: do not send it
+     * @throws UnrecordableCallException its arguments cannot be recorded exactly: do not send it
      */
-    public RecordedCall requested(CallStart call) throws AuditUnavailableException {
+    public RecordedCall requested(CallStart call) throws AuditUnavailableException, UnrecordableCallException {
         String callId = EventIds.next();
         long start = System.nanoTime();
         requested.incrementAndGet();
@@ -217,9 +218,14 @@ public final class AuditRecorder implements AutoCloseable {
             }
             payload.put("duration_ms", durationMs);
             if (resultSentToAgent != null) {
-                payload.put("result_sha256", CanonicalJson.sha256Hex(resultSentToAgent));
-                if (maxResultBytes >= 0) {
-                    putResult(payload, redactor.redact(resultSentToAgent).value());
+                try {
+                    payload.put("result_sha256", CanonicalJson.sha256Hex(resultSentToAgent));
+                    if (maxResultBytes >= 0) {
+                        putResult(payload, redactor.redact(resultSentToAgent).value());
+                    }
+                } catch (IllegalArgumentException e) { // upstream sent a number RFC 8785 cannot carry
+                    payload.remove("result_sha256");
+                    payload.put("result_not_hashable", e.getMessage());
                 }
             }
             return payload;
@@ -284,7 +290,7 @@ public final class AuditRecorder implements AutoCloseable {
                 counts.put("events_recorded_late", recordedLate.get()); // known only once the backlog is written
                 return counts;
             });
-        } catch (AuditUnavailableException e) {
+        } catch (AuditUnavailableException | UnrecordableCallException e) {
             int lost;
             synchronized (deferred) {
                 lost = deferred.size();
@@ -358,6 +364,8 @@ public final class AuditRecorder implements AutoCloseable {
     private void appendOrDefer(EventType type, String callId, Function<Redactor, ObjectNode> payload) {
         try {
             appendOrThrow(type, callId, payload);
+        } catch (UnrecordableCallException e) {
+            LOG.error("could not record a {} event: {}", type.wireName(), e.getMessage());
         } catch (AuditUnavailableException e) {
             int waiting;
             synchronized (deferred) {
@@ -380,11 +388,17 @@ public final class AuditRecorder implements AutoCloseable {
 
     /** Builds the payload with the log's redactor (its fingerprint key), then appends it durably, after any backlog. */
     private void appendOrThrow(EventType type, String callId, Function<Redactor, ObjectNode> payload)
-            throws AuditUnavailableException {
+            throws AuditUnavailableException, UnrecordableCallException {
         try {
             AuditLog open = openLog();
             writeDeferred(open);
-            open.appender().append(NewEvent.now(type, sessionId, callId, payload.apply(open.redactor())));
+            ObjectNode built;
+            try {
+                built = payload.apply(open.redactor());
+            } catch (IllegalArgumentException e) { // canonical JSON refused a value: the call's fault, not the log's
+                throw new UnrecordableCallException(e.getMessage(), e);
+            }
+            open.appender().append(NewEvent.now(type, sessionId, callId, built));
             if (failing.compareAndSet(true, false)) {
                 LOG.warn("the audit log {} is writable again; calls are recorded", dbPath);
             }
