@@ -298,11 +298,17 @@ public final class AuditRecorder implements AutoCloseable {
             LOG.error("could not record the session end{}: {}", lost == 0 ? ""
                     : " nor " + lost + " earlier event(s) kept in memory, which are lost", e.getMessage());
         }
-        synchronized (this) {
-            if (log != null) {
+        closeLog();
+    }
+
+    private synchronized void closeLog() {
+        if (log != null) {
+            try {
                 log.close();
-                log = null;
+            } catch (RuntimeException e) {
+                LOG.debug("closing the audit log: {}", e.getMessage());
             }
+            log = null;
         }
     }
 
@@ -403,6 +409,9 @@ public final class AuditRecorder implements AutoCloseable {
                 LOG.warn("the audit log {} is writable again; calls are recorded", dbPath);
             }
         } catch (RuntimeException | LinkageError e) { // e.g. SQLite's native library could not be loaded
+            // Opened again by the next attempt: a handle SQLite opened read-only (the file or its mount
+            // was read-only then) would otherwise refuse every write after the cause is fixed.
+            closeLog();
             if (failing.compareAndSet(false, true)) {
                 LOG.error("the audit log is unavailable: {} {}", e.getMessage(), policy == FailurePolicy.CLOSED
                         ? "Calls that must be recorded are refused until it is fixed (--audit-failure closed)."
@@ -436,6 +445,7 @@ public final class AuditRecorder implements AutoCloseable {
                     writeDeferred(openLog());
                 } catch (RuntimeException | LinkageError e) {
                     LOG.debug("the audit log still refuses writes: {}", e.getMessage());
+                    closeLog();
                     scheduleRetry();
                 }
             }, DEFERRED_RETRY.toMillis(), TimeUnit.MILLISECONDS);

@@ -246,4 +246,34 @@ class UpstreamSessionTest {
         assertThat(deletes.get()).isEqualTo(1);
         assertThat(session.sessionId()).isNull();
     }
+
+    @Test
+    void aJsonAnswerTricklingInByteByByteEndsAtTheCallsDeadline() throws Exception {
+        UpstreamSession session = session();
+        session.ensureInitialized(TIMEOUT);
+        server.removeContext("/mcp");
+        server.createContext("/mcp", exchange -> {
+            JsonNode request = JsonRpc.MAPPER.readTree(exchange.getRequestBody());
+            byte[] answer = JsonRpc.MAPPER.writeValueAsBytes(JsonRpc.result(request.get("id"),
+                    JsonRpc.MAPPER.createObjectNode().put("text", "x".repeat(200))));
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                for (byte b : answer) { // never silent for long, so no read timeout ever fires
+                    body.write(b);
+                    body.flush();
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException | IOException e) {
+                Thread.currentThread().interrupt(); // the proxy gave up on it
+            }
+        });
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> session.request("tools/call", callParams(), Duration.ofSeconds(1), null))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessageContaining("within 1 s")
+                .extracting(e -> ((UpstreamException) e).kind()).isEqualTo(UpstreamException.Kind.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    }
 }
