@@ -157,12 +157,21 @@ final class ProxyServer {
                     request.handle().cancel(message.path("params").path("reason").asText("cancelled by the client"));
                 }
             }
-            default -> workers.execute(() -> {
-                UpstreamSession session = upstreams.get(config.profiles().defaultProfile());
-                if (session.sessionId() != null) {
-                    session.notifyUpstream(message);
+            default -> {
+                if (!method.startsWith("notifications/")) {
+                    // A request sent without an id (tools/call…) would run upstream unrouted and
+                    // unrecorded; JSON-RPC gives a notification no answer, so it is dropped and logged.
+                    LOG.warn("dropped a {} sent as a notification (no id): requests need an id to be answered and"
+                            + " recorded", method);
+                    return;
                 }
-            });
+                workers.execute(() -> {
+                    UpstreamSession session = upstreams.get(config.profiles().defaultProfile());
+                    if (session.sessionId() != null) {
+                        session.notifyUpstream(message);
+                    }
+                });
+            }
         }
     }
 

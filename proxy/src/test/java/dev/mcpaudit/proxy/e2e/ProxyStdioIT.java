@@ -166,6 +166,23 @@ class ProxyStdioIT {
     }
 
     @Test
+    void aToolCallSentWithoutAnIdIsDroppedNeverRunUnrecorded() throws Exception {
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+
+        proxy.send("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3 rb s3://prod-data --force\"}}}");
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        JsonNode next = proxy.read(WAIT);
+        proxy.closeStdin();
+        proxy.waitFor(WAIT);
+
+        assertThat(next.get("id").asInt()).as("the notification gets no answer").isEqualTo(2);
+        assertThat(upstream.toolCalls()).as("nothing ran upstream").isEmpty();
+        assertThat(proxy.stderr()).contains("dropped a tools/call sent as a notification (no id)");
+    }
+
+    @Test
     void lazyConnectAnswersInitializeWithoutUpstreamAndConnectsOnFirstUse() throws Exception {
         proxy.close();
         proxy = start("--lazy-connect");
