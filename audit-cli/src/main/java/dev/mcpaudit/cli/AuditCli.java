@@ -1,5 +1,6 @@
 package dev.mcpaudit.cli;
 
+import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.AuditLogLocation;
 import dev.mcpaudit.schema.ProductVersion;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -37,7 +39,7 @@ import picocli.CommandLine.Option;
             "else ~/.local/state/mcp-audit-proxy/audit.db; --db overrides all of them.",
             "",
             "Exit codes: 0 ok, 1 finding (verification failed), 2 usage error,",
-            "3 environment (log missing, locked, not an audit log, newer schema)."
+            "3 environment (log missing, locked, unreadable, not an audit log, newer schema)."
         })
 public final class AuditCli {
 
@@ -47,6 +49,19 @@ public final class AuditCli {
 
     Path dbPath() {
         return db != null ? db : AuditLogLocation.defaultPath();
+    }
+
+    /**
+     * Opens the log for a command that only reads it. A file the proxy created but never wrote reads
+     * as an empty log, and a note on stderr says so (it is not corrupt, and it is not an error).
+     */
+    AuditLog openForReading(CommandSpec command) {
+        AuditLog log = AuditLog.openReadOnly(dbPath());
+        if (log.neverWritten()) {
+            command.commandLine().getErr().println("audit-cli: note: " + log.path() + " was created but never written"
+                    + " (the proxy stopped before its first write); it is read as an empty log.");
+        }
+        return log;
     }
 
     public static void main(String[] args) {

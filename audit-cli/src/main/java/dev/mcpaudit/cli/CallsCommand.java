@@ -81,7 +81,7 @@ final class CallsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
         }
         CallFilter filter = filter(profile, account, tool, session, outcome, since, until, writes);
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath()); CallsDb db = new CallsDb(log)) {
+        try (AuditLog log = parent.openForReading(spec); CallsDb db = new CallsDb(log)) {
             List<Map<String, Object>> rows = db.calls(filter, limit);
             if (rows.isEmpty() && format == RowWriter.Format.table) {
                 spec.commandLine().getOut().println("No calls match (" + filter.describe() + ") in " + log.path() + ".");

@@ -5,15 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.ChainHead;
+import dev.mcpaudit.schema.ChainProblem;
+import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
 import dev.mcpaudit.schema.CheckpointKeys;
 import dev.mcpaudit.schema.EventTime;
 import dev.mcpaudit.schema.EventType;
 import dev.mcpaudit.schema.NewEvent;
+import dev.mcpaudit.schema.SchemaCheck;
+import dev.mcpaudit.schema.SchemaProblem;
+import dev.mcpaudit.schema.VerificationReport;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,13 +34,18 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Signs the log's current head (seq, hash, time) and writes it to a file kept away from the log.",
             "`audit-cli verify --checkpoint` then detects removal of the newest events and a rewritten chain.",
-            "The checkpoint is also recorded in the log as a `checkpoint` event."
+            "The checkpoint is also recorded in the log as a `checkpoint` event.",
+            "The log is verified first, as `audit-cli verify --public-key` would (chain, schema, and the",
+            "checkpoints recorded in it): a log that does not verify is not signed, and nothing is written."
         },
         footer = {
             "",
             "Examples:",
             "  audit-cli keygen --key ~/secure/audit-checkpoint.key",
-            "  audit-cli checkpoint --key ~/secure/audit-checkpoint.key --out ~/secure/audit-$(date +%%F).checkpoint"
+            "  audit-cli checkpoint --key ~/secure/audit-checkpoint.key --out ~/secure/audit-$(date +%%F).checkpoint",
+            "",
+            "Exit codes: 0 signed and written, 1 the log does not verify (nothing signed or written),",
+            "2 usage error, 3 log missing, never written, locked or read-only, key unreadable, FILE not writable."
         })
 final class CheckpointCommand implements Callable<Integer> {
 
@@ -47,41 +58,62 @@ final class CheckpointCommand implements Callable<Integer> {
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "Private key made by `audit-cli keygen`.")
     Path keyFile;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the signed checkpoint.")
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "Where to write the signed checkpoint (0600, written only once it is recorded in the log).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         CheckpointKeys.SigningKey key = CheckpointKeys.loadSigningKey(keyFile);
         Path path = parent.dbPath();
-        if (!Files.exists(path)) {
-            throw new AuditLogException(AuditLogException.Reason.MISSING, "no audit log at " + path
-                    + "; pass --db with the right path.");
-        }
         Checkpoint checkpoint;
-        try (AuditLog log = AuditLog.openForAppend(path)) {
+        try (AuditLog log = AuditLog.openReadOnly(path)) {
+            if (log.neverWritten()) {
+                throw AuditLog.neverWrittenRefusal(log.path());
+            }
             ChainHead head = log.head().orElseThrow(() -> new AuditLogException(AuditLogException.Reason.MISSING,
-                    "audit log " + path + " has no events yet; there is nothing to checkpoint."));
+                    "audit log " + log.path() + " has no events yet; there is nothing to checkpoint."));
             checkpoint = Checkpoint.sign(log.logId(), head, EventTime.format(Instant.now()),
                     key.privateKey(), key.publicKey());
-            writeAtomically(out, checkpoint.toText());
-            ObjectNode payload = new ObjectMapper().createObjectNode()
-                    .put("seq", checkpoint.seq())
-                    .put("hash", checkpoint.hash())
-                    .put("signed_at", checkpoint.time())
-                    .put("key_id", checkpoint.keyId())
-                    .put("signature", checkpoint.signature());
-            log.appender().append(NewEvent.now(EventType.CHECKPOINT, "audit-cli-" + UUID.randomUUID(), null, payload));
+            // Verified against the very checkpoint about to be written: the head signed is the head verified.
+            VerificationReport report = ChainVerifier.verify(log, checkpoint, key.publicKey());
+            List<SchemaProblem> schema = SchemaCheck.check(log);
+            if (!report.intact() || !schema.isEmpty()) {
+                refuse(log.path(), report, schema);
+                return ExitCode.FINDING;
+            }
+        }
+        // The file is complete before the log is written, and in place only once the log holds the
+        // event: a failure at any step leaves neither a checkpoint file nor a half-written one.
+        try (OwnerOnlyFile file = OwnerOnlyFile.beside(out)) {
+            Files.writeString(file.path(), checkpoint.toText());
+            try (AuditLog log = AuditLog.openExistingForAppend(path)) {
+                ObjectNode payload = new ObjectMapper().createObjectNode()
+                        .put("seq", checkpoint.seq())
+                        .put("hash", checkpoint.hash())
+                        .put("signed_at", checkpoint.time())
+                        .put("key_id", checkpoint.keyId())
+                        .put("signature", checkpoint.signature());
+                log.appender().append(NewEvent.now(EventType.CHECKPOINT, "audit-cli-" + UUID.randomUUID(), null, payload));
+            }
+            file.commit();
         }
         spec.commandLine().getOut().printf("Checkpoint of log %s at seq %d (hash %s) written to %s, signed with key %s.%n",
                 checkpoint.logId(), checkpoint.seq(), checkpoint.hash(), out, checkpoint.keyId());
         return ExitCode.OK;
     }
 
-    private static void writeAtomically(Path target, String text) throws java.io.IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, ".checkpoint", ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    private void refuse(Path path, VerificationReport report, List<SchemaProblem> schema) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (ChainProblem p : report.problems()) {
+            err.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
+        }
+        for (SchemaProblem p : schema) {
+            err.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
+        }
+        int problems = report.problems().size() + schema.size();
+        err.printf("audit-cli: audit log %s does not verify (%d problem%s, above), so it was not signed and nothing was"
+                + " written; find out what happened with `audit-cli verify` before checkpointing it.%n", path, problems,
+                problems == 1 ? "" : "s");
     }
 }

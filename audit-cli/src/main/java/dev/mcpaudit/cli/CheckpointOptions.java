@@ -14,18 +14,20 @@ final class CheckpointOptions {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Signed checkpoint to verify the log against.")
     Path checkpointFile;
 
-    @Option(names = "--public-key", paramLabel = "FILE", description = "Public key that signed the checkpoint.")
+    @Option(names = "--public-key", paramLabel = "FILE",
+            description = "Public key that signed the checkpoint; the checkpoints recorded in the log are checked against it too.")
     Path publicKeyFile;
 
+    /** Whether either was given: both ask for a verification. */
     boolean given() {
-        return checkpointFile != null;
+        return checkpointFile != null || publicKeyFile != null;
     }
 
-    /** Both or neither: a checkpoint proves nothing without the key that signed it. */
+    /** A checkpoint proves nothing without the key that signed it; a key alone checks the recorded checkpoints. */
     void check(CommandLine commandLine) {
-        if ((checkpointFile == null) != (publicKeyFile == null)) {
+        if (checkpointFile != null && publicKeyFile == null) {
             throw new ParameterException(commandLine,
-                    "--checkpoint and --public-key go together: a checkpoint proves nothing without the key that signed it.");
+                    "--checkpoint needs --public-key: a checkpoint proves nothing without the key that signed it.");
         }
     }
 

@@ -11,12 +11,8 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -121,7 +117,7 @@ final class ExportCommand implements Callable<Integer> {
         TimeArgs.Period period = TimeArgs.period(since, until, now);
         String from = period.storedSince();
         String to = period.storedUntil();
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+        try (AuditLog log = parent.openForReading(spec)) {
             if (out == null) {
                 PrintWriter stdout = spec.commandLine().getOut();
                 export(log, format, from, to, now, stdout);
@@ -142,29 +138,14 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private Exported exportToFile(AuditLog log, String from, String to, Instant now) throws IOException, SQLException {
-        Path target = out.toAbsolutePath();
-        Path dir = target.getParent();
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("cannot write " + out + ": directory " + dir + " does not exist.");
-        }
-        Path tmp = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                ? Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
+        try (OwnerOnlyFile file = OwnerOnlyFile.beside(out)) {
             Exported done;
-            try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8),
-                    1 << 16)) {
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file.path()),
+                    StandardCharsets.UTF_8), 1 << 16)) {
                 done = export(log, format, from, to, now, w);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            file.commit();
             return done;
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

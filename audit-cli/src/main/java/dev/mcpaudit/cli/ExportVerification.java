@@ -5,6 +5,7 @@ import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainProblem.Kind;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
+import dev.mcpaudit.schema.CheckpointKeys;
 import dev.mcpaudit.schema.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +23,10 @@ import java.util.List;
  * The header's range is compared with what the file holds, so lines cut from either end are found.
  */
 final class ExportVerification {
+    private static final String EXPORT_NOTE = "without a checkpoint (--checkpoint), events cut from the end along with"
+            + " the header's last_seq (the header is not signed) and a rewrite of the whole chain cannot be detected;"
+            + " see `audit-cli checkpoint --help`.";
+
     private ExportVerification() {}
 
     static int run(PrintWriter out, Path file, Checkpoint checkpoint, PublicKey key, boolean json) throws IOException {
@@ -36,7 +41,7 @@ final class ExportVerification {
         VerificationReport report = adjust(raw, export);
         Path path = file.toAbsolutePath();
         if (json) {
-            ObjectNode root = VerifyCommand.toJson(path, report);
+            ObjectNode root = VerifyCommand.toJson(path, report, null, key == null ? null : CheckpointKeys.keyId(key), EXPORT_NOTE);
             ObjectNode e = root.putObject("export");
             putSeq(e, "first_seq", h.firstSeq());
             putSeq(e, "last_seq", h.lastSeq());
@@ -52,7 +57,7 @@ final class ExportVerification {
             }
             out.println(VerifyCommand.PRETTY.writeValueAsString(root));
         } else {
-            printText(out, path, export, report);
+            printText(out, path, export, report, key == null ? null : CheckpointKeys.keyId(key));
         }
         out.flush();
         return report.intact() ? ExitCode.OK : ExitCode.FINDING;
@@ -96,10 +101,10 @@ final class ExportVerification {
         }
         problems.sort(Comparator.comparingLong(ChainProblem::seq));
         return new VerificationReport(r.logId(), r.eventsChecked(), r.firstSeq(), r.lastSeq(), r.firstTime(), r.lastTime(),
-                problems, r.checkpoint());
+                problems, r.checkpoint(), r.checkpointEvents(), r.checkpointEventsChecked());
     }
 
-    private static void printText(PrintWriter out, Path path, ExportFile export, VerificationReport r) {
+    private static void printText(PrintWriter out, Path path, ExportFile export, VerificationReport r, String keyId) {
         ExportFile.Header h = export.header();
         out.printf("Validating export %s (log %s, exported %s)%n", path, r.logId(), h.exportedAt());
         if (!h.empty() && (h.firstSeq() > 1 || h.since() != null || h.until() != null)) {
@@ -115,9 +120,7 @@ final class ExportVerification {
                         + " every link within it is checked.%n", r.firstSeq(), r.firstSeq() - 1, export.firstPrevHash());
             }
         }
-        VerifyCommand.printFindings(out, r, "export", "Note: the header's range is not signed, so without a checkpoint,"
-                + " events cut from the end along with the header's last_seq cannot be detected; see"
-                + " `audit-cli checkpoint --help`.");
+        VerifyCommand.printFindings(out, r, List.of(), keyId, "export", EXPORT_NOTE);
     }
 
     private static String span(long from, long to) {

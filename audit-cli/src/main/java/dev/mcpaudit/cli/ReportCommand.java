@@ -92,7 +92,8 @@ final class ReportCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Write the report to FILE (UTF-8) instead of standard output; prints nothing else.")
+            description = "Write the report to FILE (UTF-8, created 0600, replaced only once complete) instead of"
+                    + " standard output; prints nothing else.")
     Path out;
 
     @Option(names = "--max-listed", defaultValue = "1000", paramLabel = "N",
@@ -110,7 +111,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         checkpointOptions.check(spec.commandLine());
         if (noVerify && checkpointOptions.given()) {
-            throw new ParameterException(spec.commandLine(), "--no-verify and --checkpoint contradict each other.");
+            throw new ParameterException(spec.commandLine(), "--no-verify contradicts --checkpoint and --public-key, which ask for a verification.");
         }
         if (maxListed < 0) {
             throw new ParameterException(spec.commandLine(), "--max-listed must be 0 or more, not " + maxListed + ".");
@@ -129,7 +130,7 @@ final class ReportCommand implements Callable<Integer> {
         Report.Scope scope = new Report.Scope(profile, account, session, period.storedSince(), period.storedUntil(),
                 filter.describe());
         Report report;
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+        try (AuditLog log = parent.openForReading(spec)) {
             // The chain is checked on its own connection while the queries run.
             CompletableFuture<VerificationReport> verification = noVerify ? null
                     : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key));
@@ -155,7 +156,10 @@ final class ReportCommand implements Callable<Integer> {
             default -> ReportMarkdown.render(report);
         };
         if (out != null) {
-            Files.writeString(out, text, StandardCharsets.UTF_8);
+            try (OwnerOnlyFile file = OwnerOnlyFile.beside(out)) {
+                Files.writeString(file.path(), text, StandardCharsets.UTF_8);
+                file.commit();
+            }
         } else {
             PrintWriter w = spec.commandLine().getOut();
             w.print(text);

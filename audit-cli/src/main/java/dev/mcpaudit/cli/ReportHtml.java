@@ -63,7 +63,7 @@ final class ReportHtml {
         b.append("<table class=\"meta\">\n");
         meta(b, "Scope", r.scope().description());
         meta(b, "Calls", ReportText.period(r));
-        meta(b, "Log", r.database() + " (log " + r.logId() + ")");
+        meta(b, "Log", r.database() + " (" + ReportText.logName(r) + ")");
         meta(b, "Generated", r.generatedAt());
         b.append("</table>\n");
 

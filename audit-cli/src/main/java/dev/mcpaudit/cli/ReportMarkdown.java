@@ -27,7 +27,7 @@ final class ReportMarkdown {
         b.append("| | |\n|---|---|\n");
         row(b, "Scope", esc(r.scope().description()));
         row(b, "Calls", esc(ReportText.period(r)));
-        row(b, "Log", esc(r.database()) + " (log " + r.logId() + ")");
+        row(b, "Log", esc(r.database()) + " (" + ReportText.logName(r) + ")");
         row(b, "Generated", r.generatedAt());
         row(b, "Chain", "**" + ReportText.verdict(r.verification()) + "**");
         b.append('\n');

@@ -24,6 +24,11 @@ final class ReportText {
         return "… and " + n(notListed) + " more " + what + " not listed (raise --max-listed, or use --format json).";
     }
 
+    /** "log 6f1c…", or what a file the proxy never wrote to has instead of an id. */
+    static String logName(Report r) {
+        return r.logId() == null ? "never written, no log id yet" : "log " + r.logId();
+    }
+
     static String title(Report r) {
         return "Audit report: " + r.scope().description();
     }

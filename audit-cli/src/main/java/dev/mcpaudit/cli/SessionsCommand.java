@@ -64,7 +64,7 @@ final class SessionsCommand implements Callable<Integer> {
                 FROM s LEFT JOIN c ON c.session_id = s.session_id
                 WHERE (?1 IS NULL OR s.ended_at >= ?1) AND (?2 IS NULL OR s.started_at < ?2)
                 ORDER BY s.started_at DESC""" + (limit > 0 ? " LIMIT " + limit : "");
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath()); CallsDb db = new CallsDb(log)) {
+        try (AuditLog log = parent.openForReading(spec); CallsDb db = new CallsDb(log)) {
             java.util.ArrayList<Object> params = new java.util.ArrayList<>();
             params.add(window.since() == null ? null : TimeArgs.stored(window.since()));
             params.add(window.until() == null ? null : TimeArgs.stored(window.until()));

@@ -44,7 +44,7 @@ final class ShowCommand implements Callable<Integer> {
         if (callId.isBlank()) {
             throw new IllegalArgumentException("CALL_ID is empty; take one from `audit-cli calls`.");
         }
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath()); CallsDb db = new CallsDb(log)) {
+        try (AuditLog log = parent.openForReading(spec); CallsDb db = new CallsDb(log)) {
             List<Map<String, Object>> ids = db.query("SELECT DISTINCT call_id FROM events WHERE call_id >= ? AND call_id < ?"
                     + " LIMIT 2", callId, callId + "\uffff");
             PrintWriter err = spec.commandLine().getErr();

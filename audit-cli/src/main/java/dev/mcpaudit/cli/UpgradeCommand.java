@@ -2,7 +2,6 @@ package dev.mcpaudit.cli;
 
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,12 +25,23 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path path = parent.dbPath();
-        if (!Files.exists(path)) {
-            throw new AuditLogException(AuditLogException.Reason.MISSING, "no audit log at " + path
-                    + "; nothing to upgrade. Pass --db with the right path.");
+        // Read first: a log at the current schema, a never-written file or anything not ours is never
+        // opened for writing.
+        try (AuditLog log = AuditLog.openReadOnly(path)) {
+            if (log.neverWritten()) {
+                throw AuditLog.neverWrittenRefusal(log.path());
+            }
+            spec.commandLine().getOut().printf("Audit log %s (log %s) is at the current schema; nothing to do.%n",
+                    log.path(), log.logId());
+            return ExitCode.OK;
+        } catch (AuditLogException e) {
+            if (e.reason() != AuditLogException.Reason.OLDER_SCHEMA) {
+                throw e;
+            }
         }
-        try (AuditLog log = AuditLog.openForAppend(path)) {
-            spec.commandLine().getOut().printf("Audit log %s (log %s) is at the current schema.%n", log.path(), log.logId());
+        try (AuditLog log = AuditLog.openExistingForAppend(path)) {
+            spec.commandLine().getOut().printf("Upgraded audit log %s (log %s) to the current schema; its events are"
+                    + " kept.%n", log.path(), log.logId());
         }
         return ExitCode.OK;
     }

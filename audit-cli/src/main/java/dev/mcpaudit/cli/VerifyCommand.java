@@ -7,11 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainVerifier;
+import dev.mcpaudit.schema.LogPermissions;
 import dev.mcpaudit.schema.Checkpoint;
+import dev.mcpaudit.schema.CheckpointKeys;
+import dev.mcpaudit.schema.SchemaCheck;
+import dev.mcpaudit.schema.SchemaProblem;
 import dev.mcpaudit.schema.VerificationReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,21 +30,32 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         description = {
             "Recomputes every hash of the log's chain and reports each problem with its seq:",
-            "edited, deleted, inserted or reordered events, broken links.",
-            "With a signed checkpoint it also detects removal of the newest events and a rewritten chain."
+            "edited, deleted, inserted or reordered events, broken links. Checks the log's schema too:",
+            "a dropped or rewritten trigger, index or view (such as `calls`) is a problem.",
+            "With a signed checkpoint it also detects removal of the newest events and a rewritten chain;",
+            "with --public-key, the checkpoints recorded in the log are checked against that key too."
         },
         footer = {
             "",
             "Examples:",
             "  audit-cli verify",
             "  audit-cli verify --checkpoint daily.checkpoint --public-key audit-checkpoint.key.pub",
+            "  audit-cli verify --public-key audit-checkpoint.key.pub   (the checkpoints recorded in the log)",
             "  audit-cli verify --format json | jq .intact",
             "  audit-cli verify --jsonl november.jsonl      (an export, e.g. on another machine)",
+            "",
+            "Warns on stderr (JSON: warnings) when the log or its WAL can be read or written by group or others;",
+            "that is not a problem of the log. A 0-byte log (never written) verifies as an empty log.",
             "",
             "Exit codes: 0 intact, 1 problems found, 2 usage error, 3 log, export or key unavailable."
         })
 final class VerifyCommand implements Callable<Integer> {
     enum Format { text, json }
+
+    /** What a chain cannot show by itself; said whenever no checkpoint was given. */
+    static final String LOG_NOTE = "without a checkpoint kept outside the log (--checkpoint), removal of the newest"
+            + " events (tail truncation) and a rewrite of the whole chain cannot be detected; see"
+            + " `audit-cli checkpoint --help`.";
 
     /** How both the log's and an export's JSON report are written. */
     static final ObjectWriter PRETTY = new ObjectMapper().writerWithDefaultPrettyPrinter();
@@ -70,59 +86,88 @@ final class VerifyCommand implements Callable<Integer> {
             return ExportVerification.run(spec.commandLine().getOut(), jsonl, checkpoint, key, format == Format.json);
         }
         VerificationReport report;
+        List<SchemaProblem> schema;
+        List<String> warnings;
         Path path;
-        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+        try (AuditLog log = parent.openForReading(spec)) {
             path = log.path();
+            warnings = LogPermissions.warnings(path);
+            warnings.forEach(w -> spec.commandLine().getErr().println("audit-cli: warning: " + w));
             report = ChainVerifier.verify(log, checkpoint, key);
+            schema = SchemaCheck.check(log);
         }
         PrintWriter out = spec.commandLine().getOut();
+        String keyId = key == null ? null : CheckpointKeys.keyId(key);
         if (format == Format.json) {
-            out.println(PRETTY.writeValueAsString(toJson(path, report)));
+            ObjectNode json = toJson(path, report, schema, keyId, LOG_NOTE);
+            ArrayNode array = json.putArray("warnings");
+            warnings.forEach(array::add);
+            out.println(PRETTY.writeValueAsString(json));
         } else {
-            printText(out, path, report);
+            printText(out, path, report, schema, keyId);
         }
         out.flush();
-        return report.intact() ? ExitCode.OK : ExitCode.FINDING;
+        return report.intact() && schema.isEmpty() ? ExitCode.OK : ExitCode.FINDING;
     }
 
-    private static void printText(PrintWriter out, Path path, VerificationReport r) {
-        out.printf("Validating audit log %s (log %s)%n", path, r.logId());
+    private static void printText(PrintWriter out, Path path, VerificationReport r, List<SchemaProblem> schema,
+            String keyId) {
+        out.printf("Validating audit log %s (%s)%n", path, r.logId() == null ? "never written, no log id yet"
+                : "log " + r.logId());
         if (r.eventsChecked() == 0) {
             out.println("The log has no events.");
         } else {
             out.printf("Checked seq %d to %d: %s to %s%n", r.firstSeq(), r.lastSeq(), r.firstTime(), r.lastTime());
         }
-        printFindings(out, r, "log", "Note: without a checkpoint, removal of the newest events cannot be detected;"
-                + " see `audit-cli checkpoint --help`.");
+        printFindings(out, r, schema, keyId, "log", LOG_NOTE);
     }
 
     /**
-     * The text output's common tail, for the log and for an export ({@code what}): the checkpoint, each
-     * problem, the result, and {@code note} when intact without a checkpoint.
+     * The text output's common tail, for the log and for an export ({@code what}): the checkpoint, the
+     * checkpoint events checked against {@code keyId} (null: no --public-key), each problem of the chain
+     * and of the schema (none for an export), the result, and {@code note} when there is no checkpoint.
      */
-    static void printFindings(PrintWriter out, VerificationReport r, String what, String note) {
+    static void printFindings(PrintWriter out, VerificationReport r, List<SchemaProblem> schema, String keyId,
+            String what, String note) {
         r.checkpoint().ifPresent(cp -> out.printf("Against checkpoint: seq %d, signed %s with key %s%n",
                 cp.seq(), cp.time(), cp.keyId()));
+        int recorded = r.checkpointEvents();
+        if (keyId != null) {
+            out.printf("Checkpoints recorded in the %s: %d of %d checked against key %s%s.%n", what,
+                    r.checkpointEventsChecked(), recorded, keyId, recorded > r.checkpointEventsChecked()
+                            ? "; the others name other keys and were not checked" : "");
+        } else if (recorded > 0) {
+            out.printf("The %s records %d checkpoint%s; pass --public-key to check %s.%n", what, recorded,
+                    recorded == 1 ? "" : "s", recorded == 1 ? "it" : "them");
+        }
         for (ChainProblem p : r.problems()) {
             out.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
         }
-        if (r.intact()) {
+        for (SchemaProblem p : schema) {
+            out.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
+        }
+        int problems = r.problems().size() + schema.size();
+        if (problems == 0) {
             out.printf("Results: %d events checked, 0 problems: the %s is intact.%n", r.eventsChecked(), what);
-            if (r.checkpoint().isEmpty()) {
-                out.println(note);
-            }
         } else {
             out.printf("Results: %d events checked, %d problem%s found: the %s is NOT intact.%n",
-                    r.eventsChecked(), r.problems().size(), r.problems().size() == 1 ? "" : "s", what);
+                    r.eventsChecked(), problems, problems == 1 ? "" : "s", what);
+        }
+        if (r.checkpoint().isEmpty()) {
+            out.println("Note: " + note);
         }
     }
 
-    static ObjectNode toJson(Path path, VerificationReport r) {
+    /**
+     * The JSON report; {@code schema} is null for an export, which has no schema to check, {@code keyId}
+     * when no --public-key was given; {@code note} is written when no checkpoint was given.
+     */
+    static ObjectNode toJson(Path path, VerificationReport r, List<SchemaProblem> schema, String keyId, String note) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("path", path.toString());
         root.put("log_id", r.logId());
-        root.put("intact", r.intact());
+        root.put("intact", r.intact() && (schema == null || schema.isEmpty()));
         root.put("events_checked", r.eventsChecked());
         root.put("first_seq", r.firstSeq());
         root.put("last_seq", r.lastSeq());
@@ -135,9 +180,19 @@ final class VerifyCommand implements Callable<Integer> {
             c.put("time", cp.time());
             c.put("key_id", cp.keyId());
         }, () -> root.putNull("checkpoint"));
+        root.putObject("checkpoint_events").put("recorded", r.checkpointEvents())
+                .put("checked", r.checkpointEventsChecked()).put("public_key_id", keyId);
+        root.put("note", r.checkpoint().isEmpty() ? note : null);
         ArrayNode problems = root.putArray("problems");
         for (ChainProblem p : r.problems()) {
             problems.addObject().put("seq", p.seq()).put("kind", p.kind().label()).put("detail", p.detail());
+        }
+        if (schema != null) {
+            ArrayNode schemaProblems = root.putArray("schema_problems");
+            for (SchemaProblem p : schema) {
+                schemaProblems.addObject().put("type", p.type()).put("name", p.name()).put("kind", p.kind().label())
+                        .put("detail", p.detail());
+            }
         }
         return root;
     }

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -397,7 +398,7 @@ class ReportCommandTest {
 
         CliRun alone = report("--checkpoint", checkpoint.toString());
         assertThat(alone.exitCode()).isEqualTo(2);
-        assertThat(alone.err()).contains("--checkpoint and --public-key go together");
+        assertThat(alone.err()).contains("--checkpoint needs --public-key");
     }
 
     @Test
@@ -418,6 +419,23 @@ class ReportCommandTest {
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEmpty();
         assertThat(Files.readString(out)).startsWith("# Audit report: profile prod").contains("## Mutating calls (4)");
+    }
+
+    @Test
+    void outIsOwnerOnlyLikeAnExportEvenWhenItReplacesAReadableFile() throws Exception {
+        Path fresh = dir.resolve("fresh.html");
+        Path replaced = Files.writeString(dir.resolve("old.md"), "last week's report");
+        Files.setPosixFilePermissions(replaced, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThat(report("--format", "html", "--out", fresh.toString()).exitCode()).isZero();
+        assertThat(report("--out", replaced.toString()).exitCode()).isZero();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(replaced))).isEqualTo("rw-------");
+        assertThat(Files.readString(replaced)).startsWith("# Audit report");
+        try (var leftovers = Files.list(dir)) {
+            assertThat(leftovers.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
     }
 
     @Test

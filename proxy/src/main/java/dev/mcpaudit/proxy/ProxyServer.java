@@ -10,6 +10,7 @@ import dev.mcpaudit.proxy.audit.AuditRecorder.RecordedCall;
 import dev.mcpaudit.proxy.audit.AuditUnavailableException;
 import dev.mcpaudit.proxy.audit.CallStart;
 import dev.mcpaudit.proxy.audit.Outcome;
+import dev.mcpaudit.proxy.audit.UnrecordableCallException;
 import dev.mcpaudit.proxy.config.ProxyConfig;
 import dev.mcpaudit.proxy.downstream.StdioChannel;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
@@ -156,12 +157,21 @@ final class ProxyServer {
                     request.handle().cancel(message.path("params").path("reason").asText("cancelled by the client"));
                 }
             }
-            default -> workers.execute(() -> {
-                UpstreamSession session = upstreams.get(config.profiles().defaultProfile());
-                if (session.sessionId() != null) {
-                    session.notifyUpstream(message);
+            default -> {
+                if (!method.startsWith("notifications/")) {
+                    // A request sent without an id (tools/call…) would run upstream unrouted and
+                    // unrecorded; JSON-RPC gives a notification no answer, so it is dropped and logged.
+                    LOG.warn("dropped a {} sent as a notification (no id): requests need an id to be answered and"
+                            + " recorded", method);
+                    return;
                 }
-            });
+                workers.execute(() -> {
+                    UpstreamSession session = upstreams.get(config.profiles().defaultProfile());
+                    if (session.sessionId() != null) {
+                        session.notifyUpstream(message);
+                    }
+                });
+            }
         }
     }
 
@@ -275,6 +285,8 @@ final class ProxyServer {
             call = recorder.requested(start);
         } catch (AuditUnavailableException e) {
             return JsonRpc.toolError(AgentMessages.auditUnavailable("Tool call '" + tool + "'", e.getMessage()));
+        } catch (UnrecordableCallException e) {
+            return JsonRpc.toolError(AgentMessages.unrecordable("Tool call '" + tool + "'", e.getMessage()));
         }
         try {
             if (notConnected != null) {
@@ -318,6 +330,8 @@ final class ProxyServer {
             call = recorder.requested(callStart(method, id, profile, session, null, target, args));
         } catch (AuditUnavailableException e) {
             return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, AgentMessages.auditUnavailable(method, e.getMessage()));
+        } catch (UnrecordableCallException e) {
+            return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, AgentMessages.unrecordable(method, e.getMessage()));
         }
         try {
             if (notConnected != null) {

@@ -4,6 +4,7 @@ import dev.mcpaudit.schema.AuditLogException.Reason;
 import dev.mcpaudit.schema.redact.FingerprintKey;
 import dev.mcpaudit.schema.redact.RedactionRules;
 import dev.mcpaudit.schema.redact.Redactor;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,7 +21,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -42,15 +47,40 @@ public final class AuditLog implements AutoCloseable {
     /** Null when read-only: only writers redact. */
     private final Redactor redactor;
     private EventAppender appender;
+    /**
+     * For a file that was created but never written: an empty log of the current schema in memory,
+     * which every reader reads instead (see {@link #neverWritten()}); null otherwise.
+     */
+    private final String emptyUrl;
+    /** Keeps that in-memory database alive while this handle is open. */
+    private final Connection emptyKeeper;
 
     private AuditLog(Path path, boolean writable, Duration busyTimeout, Redactor redactor) {
         this.path = path;
         this.writable = writable;
         this.busyTimeout = busyTimeout;
         this.redactor = redactor;
+        this.emptyUrl = null;
+        this.emptyKeeper = null;
         this.logId = queryOne("SELECT value FROM log_meta WHERE key = 'log_id'", rs -> rs.getString(1), "read its log id")
                 .orElseThrow(() -> new AuditLogException(Reason.NOT_AN_AUDIT_LOG, path + " has no log id;"
                         + " it is not an intact mcp-audit-proxy log."));
+    }
+
+    /** A never-written file, read as an empty log. */
+    private AuditLog(Path path) {
+        this.path = path;
+        this.writable = false;
+        this.busyTimeout = DEFAULT_BUSY_TIMEOUT;
+        this.redactor = null;
+        this.logId = null;
+        this.emptyUrl = "jdbc:sqlite:file:mcp-audit-never-written-" + UUID.randomUUID() + "?mode=memory&cache=shared";
+        try {
+            emptyKeeper = new SQLiteConfig().createConnection(emptyUrl);
+            SchemaMigrations.apply(emptyKeeper, 0, SchemaMigrations.LATEST);
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(path, "read it as an empty log", e);
+        }
     }
 
     @FunctionalInterface
@@ -84,17 +114,21 @@ public final class AuditLog implements AutoCloseable {
         return openForAppend(path, busyTimeout, SchemaMigrations.LATEST, rules);
     }
 
-    /** Opens an existing log for reading only; never creates, upgrades or otherwise writes the file. */
+    /**
+     * Opens an existing log for reading only; never creates, upgrades or otherwise writes the file. A
+     * file that was created but never written (0 bytes: the proxy stopped before its first write) is
+     * read as an empty log; see {@link #neverWritten()}.
+     */
     public static AuditLog openReadOnly(Path path) {
         Path p = path.toAbsolutePath();
         if (!Files.exists(p)) {
             throw new AuditLogException(Reason.MISSING, "no audit log at " + p
                     + "; start mcp-audit-proxy once to create it, or pass --db with the right path.");
         }
+        requireRegularFile(p);
         FileState state = inspect(p);
         if (state.isFresh()) {
-            throw new AuditLogException(Reason.NOT_AN_AUDIT_LOG,
-                    p + " is an empty file, not an mcp-audit-proxy log; pass --db with the right path.");
+            return new AuditLog(p);
         }
         state.requireOurs(p);
         if (state.userVersion < SchemaMigrations.LATEST) {
@@ -105,6 +139,30 @@ public final class AuditLog implements AutoCloseable {
         return new AuditLog(p, false, DEFAULT_BUSY_TIMEOUT, null);
     }
 
+    /**
+     * Opens a log that exists and has been written, for appending, upgrading its schema if it is older;
+     * unlike {@link #openForAppend(Path)} it never creates a log, nor turns a never-written file into one.
+     * For tools that act on the proxy's log (audit-cli), not for the proxy.
+     */
+    public static AuditLog openExistingForAppend(Path path) {
+        Path p = path.toAbsolutePath();
+        if (!Files.exists(p)) {
+            throw new AuditLogException(Reason.MISSING, "no audit log at " + p + "; pass --db with the right path.");
+        }
+        requireRegularFile(p);
+        if (inspect(p).isFresh()) {
+            throw neverWrittenRefusal(p);
+        }
+        return openForAppend(p);
+    }
+
+    /** Why a command that writes refuses a never-written file; the file is left as it is. */
+    public static AuditLogException neverWrittenRefusal(Path p) {
+        return new AuditLogException(Reason.EMPTY, p + " was created but never written (the proxy stopped before its"
+                + " first write), so it holds no log to act on; it was left as it is. Start mcp-audit-proxy with"
+                + " it to make it a log, or pass --db with the right path.");
+    }
+
     /** Test seam: creates or upgrades a log only up to {@code targetVersion}. */
     static AuditLog openForAppend(Path path, Duration busyTimeout, int targetVersion) {
         return openForAppend(path, busyTimeout, targetVersion, RedactionRules.defaults());
@@ -113,6 +171,7 @@ public final class AuditLog implements AutoCloseable {
     private static AuditLog openForAppend(Path path, Duration busyTimeout, int targetVersion, RedactionRules rules) {
         Path p = path.toAbsolutePath();
         createPrivately(p);
+        requireRegularFile(p);
         FileState state = inspect(p);
         if (!state.isFresh()) {
             state.requireOurs(p);
@@ -140,9 +199,21 @@ public final class AuditLog implements AutoCloseable {
         return path;
     }
 
-    /** Random id fixed when the file was created; checkpoints name it so they cannot be mixed up. */
+    /**
+     * Random id fixed when the file was created; checkpoints name it so they cannot be mixed up. Null
+     * for a never-written file, which has none yet.
+     */
     public String logId() {
         return logId;
+    }
+
+    /**
+     * True when the file was created but never written: 0 bytes, or an SQLite file with nothing in it
+     * yet, as left by a proxy stopped before its first write. It reads as an empty log of the current
+     * schema (no events, no calls); nothing about it is corrupt, and nothing is written to it.
+     */
+    public boolean neverWritten() {
+        return emptyUrl != null;
     }
 
     /** Jdbi over read-only connections, for queries and read models. */
@@ -154,6 +225,11 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public Connection openReader() throws SQLException {
+        if (emptyUrl != null) {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            return config.createConnection(emptyUrl);
+        }
         return connect(path, true, busyTimeout);
     }
 
@@ -204,6 +280,25 @@ public final class AuditLog implements AutoCloseable {
         } catch (SQLException e) {
             throw SqliteErrors.explain(path, "read its events", e);
         }
+    }
+
+    /** The stored hash at each of {@code seqs} that has a row (the first, should a rebuilt table repeat a seq). */
+    Map<Long, String> hashesAt(Set<Long> seqs) {
+        Map<Long, String> out = new HashMap<>();
+        try (Connection c = openReader(); PreparedStatement ps = c.prepareStatement(
+                "SELECT hash FROM events WHERE seq = ? LIMIT 1")) {
+            for (long seq : seqs) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        out.put(seq, rs.getString(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(path, "read its events", e);
+        }
+        return out;
     }
 
     /**
@@ -262,6 +357,13 @@ public final class AuditLog implements AutoCloseable {
             appender.close();
             appender = null;
         }
+        if (emptyKeeper != null) {
+            try {
+                emptyKeeper.close();
+            } catch (SQLException e) {
+                // An in-memory database: nothing to lose.
+            }
+        }
     }
 
     static Connection connect(Path path, boolean readOnly, Duration busyTimeout) throws SQLException {
@@ -269,12 +371,55 @@ public final class AuditLog implements AutoCloseable {
         config.setBusyTimeout((int) busyTimeout.toMillis());
         if (readOnly) {
             config.setReadOnly(true);
-        } else {
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            // FULL: a commit is on disk (WAL fsynced) before append() returns.
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            Path dir = path.getParent();
+            return config.createConnection(readUrl(path, dir == null || Files.isWritable(dir)));
         }
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: a commit is on disk (WAL fsynced) before append() returns.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         return config.createConnection("jdbc:sqlite:" + path);
+    }
+
+    /**
+     * How to open {@code path} for reading. A reader of a WAL-mode database needs its {@code -shm}
+     * (and {@code -wal}) file, and creates them when they are missing; someone allowed to read the log
+     * but not to write its directory cannot. Then:
+     * <ul>
+     *   <li>with {@code -wal} and {@code -shm} there and readable, SQLite reads them as they are (a read-only
+     *       {@code -shm} is fine since SQLite 3.22), taking part in the locking as any reader does;</li>
+     *   <li>with no {@code -wal}, or an empty one, everything is in the database file, which is opened
+     *       {@code immutable=1}: no locks and no side files. Only a writer starting during the read (the
+     *       owner's proxy) could change it under the reader meanwhile;</li>
+     *   <li>with events in {@code -wal} that cannot be read that way, the log is refused: {@code immutable=1}
+     *       would ignore the WAL and silently show stale data.</li>
+     * </ul>
+     */
+    static String readUrl(Path path, boolean dirWritable) {
+        if (dirWritable) {
+            return "jdbc:sqlite:" + path;
+        }
+        Path wal = Path.of(path + "-wal");
+        Path shm = Path.of(path + "-shm");
+        if (Files.isReadable(wal) && Files.isReadable(shm)) {
+            return "jdbc:sqlite:" + path;
+        }
+        if (size(wal) == 0) {
+            return "jdbc:sqlite:" + new File(path.toString()).toURI().toASCIIString() + "?mode=ro&immutable=1";
+        }
+        throw new AuditLogException(Reason.UNAVAILABLE, "audit log " + path + " has events in " + wal.getFileName()
+                + " not yet merged into it, and reading them needs read permission on " + wal.getFileName() + " and "
+                + shm.getFileName() + " or write permission on " + path.getParent() + "; ask the log's owner for"
+                + " one of those (stopping the proxy also merges them), or copy " + path.getFileName() + " and "
+                + wal.getFileName() + " into a directory you can write and pass --db with the copy.");
+    }
+
+    /** The file's size, 0 when it does not exist. */
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return Files.exists(p) ? 1 : 0; // cannot tell: treat it as holding events
+        }
     }
 
     private static void createPrivately(Path p) {
@@ -334,6 +479,20 @@ public final class AuditLog implements AutoCloseable {
         } catch (SQLException e) {
             throw SqliteErrors.explain(p, "read its header", e);
         }
+    }
+
+    /**
+     * Refuses a named pipe, directory, device or socket before anything opens it: opening a FIFO for
+     * reading blocks until someone writes to it, so the command would hang instead of failing.
+     */
+    private static void requireRegularFile(Path p) {
+        if (Files.isRegularFile(p)) {
+            return;
+        }
+        String what = Files.isDirectory(p) ? "a directory" : "a named pipe, device or socket";
+        throw new AuditLogException(Reason.NOT_AN_AUDIT_LOG, p + " is " + what + ", not an audit log file; it was"
+                + " left untouched. Use the path of the log file (--audit-db for the proxy, --db for audit-cli, or"
+                + " MCP_AUDIT_DB).");
     }
 
     private static byte[] readHeader(Path p) {

@@ -11,6 +11,8 @@ public final class AuditLogException extends RuntimeException {
         MISSING,
         /** The file exists but is not an mcp-audit-proxy log; it was left untouched. */
         NOT_AN_AUDIT_LOG,
+        /** The file was created but never written (0 bytes); refused by commands that would write it. */
+        EMPTY,
         /** Written by a newer version of this tool. */
         NEWER_SCHEMA,
         /** Written by an older version; it needs an upgrade that a read-only open cannot do. */

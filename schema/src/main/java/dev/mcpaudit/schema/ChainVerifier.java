@@ -1,5 +1,7 @@
 package dev.mcpaudit.schema;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpaudit.schema.ChainProblem.Kind;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,11 +32,19 @@ public final class ChainVerifier {
     /** Events per segment: enough that opening a segment's connection is noise. */
     static final long SEGMENT_EVENTS = 100_000;
     private static final byte[] GENESIS = ChainHash.GENESIS.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHECKPOINT_TYPE = EventType.CHECKPOINT.wireName().getBytes(StandardCharsets.UTF_8);
+    private static final ObjectMapper RECORDED = new ObjectMapper();
 
     /** Anything that can list a log's events in seq order, more than once (the database, an export). */
     @FunctionalInterface
     public interface EventSource {
         void scan(Consumer<StoredEvent> sink);
+    }
+
+    /** The stored hash at each of some seqs (absent when no row has that seq). */
+    @FunctionalInterface
+    interface HashLookup {
+        Map<Long, String> hashesAt(Set<Long> seqs);
     }
 
     private ChainVerifier() {}
@@ -44,6 +55,8 @@ public final class ChainVerifier {
 
     /**
      * @param checkpoint optional (null); when given, {@code publicKey} must be too
+     * @param publicKey optional (null); when given, every checkpoint event in the log that names this
+     *     key is checked too: its signature, and its hash against the stored hash at its seq
      */
     public static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey) {
         return verify(log, checkpoint, publicKey, SEGMENT_EVENTS, Runtime.getRuntime().availableProcessors());
@@ -55,7 +68,7 @@ public final class ChainVerifier {
         if (!log.seqIsRowid()) {
             // The table was rebuilt: seq may be NULL, text or repeated, so no range of seqs is safe to
             // split on. One pass in seq order, as an export is checked.
-            return verify(log.logId(), log::scanEvents, checkpoint, publicKey);
+            return verify(log.logId(), log::scanEvents, log::hashesAt, checkpoint, publicKey);
         }
         long head = log.head().map(ChainHead::seq).orElse(0L);
         // Bounded by the threads, not by the head: one forged row with a huge seq must not make
@@ -95,18 +108,35 @@ public final class ChainVerifier {
                 pool.shutdownNow(); // after a failure, the segments not yet started never are
             }
         }
-        return conclude(log.logId(), segments, log::scanEvents, checkpoint, publicKey);
+        return conclude(log.logId(), segments, log::scanEvents, log::hashesAt, checkpoint, publicKey);
     }
 
     /**
      * One pass in seq order over any source of events (an export file).
      *
      * @param checkpoint optional (null); when given, {@code publicKey} must be too
+     * @param publicKey optional (null); checks the checkpoint events in {@code events} too, as above
      */
     public static VerificationReport verify(String logId, EventSource events, Checkpoint checkpoint, PublicKey publicKey) {
+        return verify(logId, events, seqs -> scanHashes(events, seqs), checkpoint, publicKey);
+    }
+
+    private static VerificationReport verify(String logId, EventSource events, HashLookup hashes, Checkpoint checkpoint,
+            PublicKey publicKey) {
         Segment whole = new Segment(checkpoint == null ? -1 : checkpoint.seq());
         events.scan(e -> whole.accept(RawEvent.of(e)));
-        return conclude(logId, new Segment[] {whole}, events, checkpoint, publicKey);
+        return conclude(logId, new Segment[] {whole}, events, hashes, checkpoint, publicKey);
+    }
+
+    /** The hashes at {@code seqs}, by one more pass over {@code events} (an export: no index to ask). */
+    private static Map<Long, String> scanHashes(EventSource events, Set<Long> seqs) {
+        Map<Long, String> out = new HashMap<>();
+        events.scan(e -> {
+            if (seqs.contains(e.seq())) {
+                out.putIfAbsent(e.seq(), e.hash());
+            }
+        });
+        return out;
     }
 
     /** A segment's scan, or what it threw. */
@@ -122,7 +152,7 @@ public final class ChainVerifier {
     }
 
     /** Joins the segments in seq order: each one's first row must follow the last row of the one before. */
-    private static VerificationReport conclude(String logId, Segment[] segments, EventSource events,
+    private static VerificationReport conclude(String logId, Segment[] segments, EventSource events, HashLookup hashes,
             Checkpoint checkpoint, PublicKey publicKey) {
         List<ChainProblem> problems = new ArrayList<>();
         List<BrokenLink> brokenLinks = new ArrayList<>();
@@ -132,8 +162,10 @@ public final class ChainVerifier {
         byte[] lastHash = GENESIS;
         String hashAtCheckpoint = null;
         long count = 0;
+        List<RecordedCheckpoint> recorded = new ArrayList<>();
         for (Segment s : segments) {
             problems.addAll(s.problems);
+            recorded.addAll(s.checkpoints);
             count += s.count;
             hashAtCheckpoint = s.hashAtCheckpoint != null ? s.hashAtCheckpoint : hashAtCheckpoint;
             if (s.chained == 0) {
@@ -156,10 +188,81 @@ public final class ChainVerifier {
         if (checkpoint != null) {
             problems.addAll(checkAgainst(checkpoint, publicKey, logId, count, lastSeq, hashAtCheckpoint));
         }
+        int checked = publicKey == null ? 0 : checkRecorded(recorded, publicKey, logId, hashes, problems);
         problems.sort((a, b) -> Long.compare(a.seq(), b.seq()));
         return new VerificationReport(logId, count, first == null ? 0 : first.firstSeq, lastSeq,
                 first == null ? null : first.firstTime, last == null ? null : last.lastTime(), problems,
-                Optional.ofNullable(checkpoint));
+                Optional.ofNullable(checkpoint), recorded.size(), checked);
+    }
+
+    /** A {@code checkpoint} event as stored: its seq and payload. */
+    private record RecordedCheckpoint(long seq, String payload) {}
+
+    /**
+     * Checks the checkpoint events that name {@code key} (those signed with other keys cannot be
+     * checked with it and are only counted): the signature over this log's id and the recorded seq,
+     * hash and time; a seq before the event's own; and the stored hash at that seq. Adds each problem
+     * and returns how many were checked.
+     */
+    private static int checkRecorded(List<RecordedCheckpoint> recorded, PublicKey key, String logId, HashLookup hashes,
+            List<ChainProblem> problems) {
+        String keyId = CheckpointKeys.keyId(key);
+        Map<Long, Checkpoint> signed = new java.util.LinkedHashMap<>(); // by the event's seq
+        int checked = 0;
+        for (RecordedCheckpoint r : recorded) {
+            Checkpoint cp = parseRecorded(logId, r.payload());
+            if (cp == null) {
+                problems.add(new ChainProblem(r.seq(), Kind.BAD_CHECKPOINT, "the checkpoint event at seq " + r.seq()
+                        + " does not hold a checkpoint (seq, hash, signed_at, key_id, signature): it was altered"));
+                continue;
+            }
+            if (!cp.keyId().equals(keyId)) {
+                continue;
+            }
+            checked++;
+            if (!cp.signatureValid(key)) {
+                problems.add(new ChainProblem(r.seq(), Kind.BAD_CHECKPOINT, "the checkpoint event at seq " + r.seq()
+                        + " names key " + keyId + " but its signature does not verify with it: it was forged or altered"));
+            } else if (cp.seq() < 1 || cp.seq() >= r.seq()) {
+                problems.add(new ChainProblem(r.seq(), Kind.BAD_CHECKPOINT, "the checkpoint event at seq " + r.seq()
+                        + " covers seq " + cp.seq() + ", which is not before it: the event was moved"));
+            } else {
+                signed.put(r.seq(), cp);
+            }
+        }
+        if (!signed.isEmpty()) {
+            Map<Long, String> stored = hashes.hashesAt(new java.util.TreeSet<>(
+                    signed.values().stream().map(Checkpoint::seq).toList()));
+            signed.forEach((at, cp) -> {
+                String hash = stored.get(cp.seq());
+                // No row at that seq: deleted (reported as such), or before the start of a partial export.
+                if (hash != null && !hash.equals(cp.hash())) {
+                    problems.add(new ChainProblem(cp.seq(), Kind.REWRITTEN, "the hash at seq " + cp.seq()
+                            + " differs from the one the checkpoint signed at " + cp.time() + " (recorded at seq " + at
+                            + ") holds: the chain up to that point was rewritten"));
+                }
+            });
+        }
+        return checked;
+    }
+
+    /** The checkpoint a {@code checkpoint} event's payload records, or null when it holds none. */
+    private static Checkpoint parseRecorded(String logId, String payload) {
+        try {
+            JsonNode p = RECORDED.readTree(payload);
+            JsonNode seq = p.path("seq");
+            String hash = p.path("hash").textValue();
+            String time = p.path("signed_at").textValue();
+            String keyId = p.path("key_id").textValue();
+            String signature = p.path("signature").textValue();
+            if (!seq.canConvertToExactIntegral() || !seq.canConvertToLong() || !ChainHash.isHash(hash) || time == null
+                    || keyId == null || signature == null) {
+                return null;
+            }
+            return new Checkpoint(logId, seq.longValue(), hash, time, keyId, signature);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The row at {@code actual} came where {@code expected} should have. */
@@ -197,6 +300,7 @@ public final class ChainVerifier {
         byte[] lastHash;
         private byte[] lastTimeBytes;
         String hashAtCheckpoint;
+        final List<RecordedCheckpoint> checkpoints = new ArrayList<>();
 
         Segment(long checkpointSeq) {
             this.checkpointSeq = checkpointSeq;
@@ -231,6 +335,9 @@ public final class ChainVerifier {
             }
             if (e.seq() == checkpointSeq && e.hash() != null) {
                 hashAtCheckpoint = new String(e.hash(), StandardCharsets.UTF_8);
+            }
+            if (wellFormed && Arrays.equals(e.type(), CHECKPOINT_TYPE)) {
+                checkpoints.add(new RecordedCheckpoint(e.seq(), new String(e.payload(), StandardCharsets.UTF_8)));
             }
             if (!wellFormed) {
                 problems.add(new ChainProblem(e.seq(), Kind.MALFORMED, "a column is empty, or hash or prev_hash is"

@@ -9,6 +9,9 @@ import java.util.Optional;
  *
  * @param firstSeq 0 when the log has no events
  * @param checkpoint the checkpoint the chain was compared against, if one was given
+ * @param checkpointEvents how many {@code checkpoint} events the log records
+ * @param checkpointEventsChecked how many of those were checked against the given public key (those
+ *     signed with other keys, and all of them when no key was given, are not)
  */
 public record VerificationReport(
         String logId,
@@ -18,7 +21,9 @@ public record VerificationReport(
         String firstTime,
         String lastTime,
         List<ChainProblem> problems,
-        Optional<Checkpoint> checkpoint) {
+        Optional<Checkpoint> checkpoint,
+        int checkpointEvents,
+        int checkpointEventsChecked) {
 
     public VerificationReport {
         problems = List.copyOf(problems);

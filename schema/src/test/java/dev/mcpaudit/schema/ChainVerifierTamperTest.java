@@ -389,6 +389,78 @@ class ChainVerifierTamperTest {
         assertThat(report.problems().get(0).detail()).contains(other.logId()).contains(log.logId());
     }
 
+    // --- checkpoints recorded in the log, checked with the public key alone ---
+
+    @Test
+    void recordedCheckpointsAreCountedWithoutAKeyAndCheckedWithIt() {
+        record(key);
+        record(key);
+
+        VerificationReport without = verify(AuditLog.openReadOnly(db), null, null);
+        VerificationReport with = verify(AuditLog.openReadOnly(db), null, key.publicKey());
+
+        assertThat(without.intact()).isTrue();
+        assertThat(without.checkpointEvents()).isEqualTo(2);
+        assertThat(without.checkpointEventsChecked()).isZero();
+        assertThat(with.problems()).isEmpty();
+        assertThat(with.checkpointEvents()).isEqualTo(2);
+        assertThat(with.checkpointEventsChecked()).isEqualTo(2);
+        assertThat(with.checkpoint()).isEmpty();
+    }
+
+    @Test
+    void fullRewriteIsReportedAsRewrittenByTheCheckpointRecordedInTheLog() throws Exception {
+        record(key);
+        rewriteEverythingFrom(5);
+
+        assertThat(verify().problems()).as("the chain alone still links").isEmpty();
+        VerificationReport report = verify(AuditLog.openReadOnly(db), null, key.publicKey());
+        assertProblems(report, tuple((long) EVENTS, Kind.REWRITTEN));
+        assertThat(report.problems().get(0).detail()).contains("recorded at seq " + (EVENTS + 1));
+    }
+
+    @Test
+    void recordedCheckpointWithAForgedSignatureIsBad() throws Exception {
+        record(key);
+        CheckpointKeys.SigningKey other = CheckpointKeys.generate(dir.resolve("other.key"), dir.resolve("other.pub"));
+        // Someone without the private key records a checkpoint that claims our key id.
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            Checkpoint forged = Checkpoint.sign(log.logId(), log.head().orElseThrow(), EventTime.format(Instant.now()),
+                    other.privateKey(), other.publicKey());
+            log.appender().append(NewEvent.now(EventType.CHECKPOINT, "forger", null, JSON.createObjectNode()
+                    .put("seq", forged.seq()).put("hash", forged.hash()).put("signed_at", forged.time())
+                    .put("key_id", CheckpointKeys.keyId(key.publicKey())).put("signature", forged.signature())));
+        }
+
+        VerificationReport report = verify(AuditLog.openReadOnly(db), null, key.publicKey());
+
+        assertProblems(report, tuple((long) EVENTS + 2, Kind.BAD_CHECKPOINT));
+        assertThat(report.problems().get(0).detail()).contains("signature does not verify");
+        assertThat(report.checkpointEventsChecked()).isEqualTo(2);
+    }
+
+    @Test
+    void recordedCheckpointOfAnotherKeyIsCountedButNotChecked() throws Exception {
+        record(CheckpointKeys.generate(dir.resolve("old.key"), dir.resolve("old.pub")));
+        record(key);
+
+        VerificationReport report = verify(AuditLog.openReadOnly(db), null, key.publicKey());
+
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.checkpointEvents()).isEqualTo(2);
+        assertThat(report.checkpointEventsChecked()).isEqualTo(1);
+    }
+
+    @Test
+    void recordedCheckpointWithAnUnreadablePayloadIsBad() throws Exception {
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            log.appender().append(NewEvent.now(EventType.CHECKPOINT, "s", null, JSON.createObjectNode().put("seq", "x")));
+        }
+
+        assertProblems(verify(AuditLog.openReadOnly(db), null, key.publicKey()),
+                tuple((long) EVENTS + 1, Kind.BAD_CHECKPOINT));
+    }
+
     // --- checkpoint text ---
 
     @Test
@@ -439,6 +511,17 @@ class ChainVerifierTamperTest {
     private Checkpoint checkpoint(AuditLog log) {
         return Checkpoint.sign(log.logId(), log.head().orElseThrow(), EventTime.format(Instant.now()),
                 key.privateKey(), key.publicKey());
+    }
+
+    /** Signs the head with {@code signer} and records it in the log, as `audit-cli checkpoint` does. */
+    private void record(CheckpointKeys.SigningKey signer) {
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            Checkpoint cp = Checkpoint.sign(log.logId(), log.head().orElseThrow(), EventTime.format(Instant.now()),
+                    signer.privateKey(), signer.publicKey());
+            log.appender().append(NewEvent.now(EventType.CHECKPOINT, "audit-cli", null, JSON.createObjectNode()
+                    .put("seq", cp.seq()).put("hash", cp.hash()).put("signed_at", cp.time())
+                    .put("key_id", cp.keyId()).put("signature", cp.signature())));
+        }
     }
 
     private VerificationReport verify() {

@@ -7,6 +7,7 @@ import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.CanonicalJson;
 import dev.mcpaudit.schema.EventIds;
 import dev.mcpaudit.schema.EventType;
+import dev.mcpaudit.schema.LogPermissions;
 import dev.mcpaudit.schema.NewEvent;
 import dev.mcpaudit.schema.redact.RedactionRules;
 import dev.mcpaudit.schema.redact.Redactor;
@@ -18,9 +19,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,7 +55,7 @@ public final class AuditRecorder implements AutoCloseable {
     /** How a proxy session ended, as {@code session.ended} records it. */
     public static final String ENDED_BY_STDIN = "stdin_closed";
 
-    /** Most completions kept in memory while the log is unavailable; beyond, they are lost and stderr says so. */
+    /** Most events kept in memory while the log is unavailable; beyond, they are lost and stderr says so. */
     private static final int MAX_DEFERRED = 10_000;
     /** How often the backlog is tried while the log refuses writes and no call comes to try it. */
     private static final Duration DEFERRED_RETRY = Duration.ofSeconds(2);
@@ -91,6 +92,7 @@ public final class AuditRecorder implements AutoCloseable {
         return t;
     });
     private AuditLog log;
+    private boolean permissionsChecked;
     /** Keeps session.started ahead of client.initialized, whichever of the two is asked for first. */
     private final Object sessionOrder = new Object();
     private boolean started;
@@ -166,8 +168,9 @@ public final class AuditRecorder implements AutoCloseable {
      * Records the call before it is sent.
      *
      * @throws AuditUnavailableException fail-closed, when it could not be recorded: do not send it
+     * @throws UnrecordableCallException its arguments cannot be recorded exactly: do not send it
      */
-    public RecordedCall requested(CallStart call) throws AuditUnavailableException {
+    public RecordedCall requested(CallStart call) throws AuditUnavailableException, UnrecordableCallException {
         String callId = EventIds.next();
         long start = System.nanoTime();
         requested.incrementAndGet();
@@ -215,9 +218,14 @@ public final class AuditRecorder implements AutoCloseable {
             }
             payload.put("duration_ms", durationMs);
             if (resultSentToAgent != null) {
-                payload.put("result_sha256", CanonicalJson.sha256Hex(resultSentToAgent));
-                if (maxResultBytes >= 0) {
-                    putResult(payload, redactor.redact(resultSentToAgent).value());
+                try {
+                    payload.put("result_sha256", CanonicalJson.sha256Hex(resultSentToAgent));
+                    if (maxResultBytes >= 0) {
+                        putResult(payload, redactor.redact(resultSentToAgent).value());
+                    }
+                } catch (IllegalArgumentException e) { // upstream sent a number RFC 8785 cannot carry
+                    payload.remove("result_sha256");
+                    payload.put("result_not_hashable", e.getMessage());
                 }
             }
             return payload;
@@ -282,7 +290,7 @@ public final class AuditRecorder implements AutoCloseable {
                 counts.put("events_recorded_late", recordedLate.get()); // known only once the backlog is written
                 return counts;
             });
-        } catch (AuditUnavailableException e) {
+        } catch (AuditUnavailableException | UnrecordableCallException e) {
             int lost;
             synchronized (deferred) {
                 lost = deferred.size();
@@ -290,11 +298,17 @@ public final class AuditRecorder implements AutoCloseable {
             LOG.error("could not record the session end{}: {}", lost == 0 ? ""
                     : " nor " + lost + " earlier event(s) kept in memory, which are lost", e.getMessage());
         }
-        synchronized (this) {
-            if (log != null) {
+        closeLog();
+    }
+
+    private synchronized void closeLog() {
+        if (log != null) {
+            try {
                 log.close();
-                log = null;
+            } catch (RuntimeException e) {
+                LOG.debug("closing the audit log: {}", e.getMessage());
             }
+            log = null;
         }
     }
 
@@ -356,6 +370,8 @@ public final class AuditRecorder implements AutoCloseable {
     private void appendOrDefer(EventType type, String callId, Function<Redactor, ObjectNode> payload) {
         try {
             appendOrThrow(type, callId, payload);
+        } catch (UnrecordableCallException e) {
+            LOG.error("could not record a {} event: {}", type.wireName(), e.getMessage());
         } catch (AuditUnavailableException e) {
             int waiting;
             synchronized (deferred) {
@@ -378,15 +394,24 @@ public final class AuditRecorder implements AutoCloseable {
 
     /** Builds the payload with the log's redactor (its fingerprint key), then appends it durably, after any backlog. */
     private void appendOrThrow(EventType type, String callId, Function<Redactor, ObjectNode> payload)
-            throws AuditUnavailableException {
+            throws AuditUnavailableException, UnrecordableCallException {
         try {
             AuditLog open = openLog();
             writeDeferred(open);
-            open.appender().append(NewEvent.now(type, sessionId, callId, payload.apply(open.redactor())));
+            ObjectNode built;
+            try {
+                built = payload.apply(open.redactor());
+            } catch (IllegalArgumentException e) { // canonical JSON refused a value: the call's fault, not the log's
+                throw new UnrecordableCallException(e.getMessage(), e);
+            }
+            open.appender().append(NewEvent.now(type, sessionId, callId, built));
             if (failing.compareAndSet(true, false)) {
                 LOG.warn("the audit log {} is writable again; calls are recorded", dbPath);
             }
         } catch (RuntimeException | LinkageError e) { // e.g. SQLite's native library could not be loaded
+            // Opened again by the next attempt: a handle SQLite opened read-only (the file or its mount
+            // was read-only then) would otherwise refuse every write after the cause is fixed.
+            closeLog();
             if (failing.compareAndSet(false, true)) {
                 LOG.error("the audit log is unavailable: {} {}", e.getMessage(), policy == FailurePolicy.CLOSED
                         ? "Calls that must be recorded are refused until it is fixed (--audit-failure closed)."
@@ -420,6 +445,7 @@ public final class AuditRecorder implements AutoCloseable {
                     writeDeferred(openLog());
                 } catch (RuntimeException | LinkageError e) {
                     LOG.debug("the audit log still refuses writes: {}", e.getMessage());
+                    closeLog();
                     scheduleRetry();
                 }
             }, DEFERRED_RETRY.toMillis(), TimeUnit.MILLISECONDS);
@@ -431,6 +457,11 @@ public final class AuditRecorder implements AutoCloseable {
     private synchronized AuditLog openLog() {
         if (log == null) {
             log = AuditLog.openForAppend(dbPath, BUSY_TIMEOUT, rules);
+            if (!permissionsChecked) {
+                permissionsChecked = true;
+                // At ERROR, the level stderr shows by default: who else can read the log is a security question.
+                LogPermissions.warnings(dbPath).forEach(LOG::error);
+            }
         }
         return log;
     }

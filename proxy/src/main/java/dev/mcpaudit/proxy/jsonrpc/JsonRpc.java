@@ -33,6 +33,15 @@ public final class JsonRpc {
         return !m.has("method") && m.has("id") && (m.has("result") || m.has("error"));
     }
 
+    /**
+     * A JSON-RPC id the proxy can carry back exactly as sent: a string, an integer (of any size: Jackson
+     * keeps those beyond 64 bits as BigInteger), or null. A number with a fraction or an exponent is
+     * refused: as a double, {@code 1e400} would come back as {@code "Infinity"} and {@code 1.10} as {@code 1.1}.
+     */
+    public static boolean isValidId(JsonNode id) {
+        return id.isTextual() || id.isIntegralNumber() || id.isNull();
+    }
+
     public static ObjectNode request(JsonNode id, String method, JsonNode params) {
         ObjectNode m = NODES.objectNode().put("jsonrpc", "2.0");
         m.set("id", id);

@@ -23,6 +23,12 @@ public final class AgentMessages {
                 + " without recording them.";
     }
 
+    /** A call whose arguments the log cannot carry exactly: what was wrong, and how to send it instead. */
+    public static String unrecordable(String what, String why) {
+        return what + " was not sent: its arguments cannot be recorded exactly (" + why + "). JSON numbers must fit"
+                + " a 64-bit float (RFC 7493); send larger or more precise numbers as strings.";
+    }
+
     public static String requestFailure(String method, String profile, UpstreamException e) {
         return method + " failed: " + cause(profile, e);
     }

@@ -28,7 +28,10 @@ public final class ProfileRouter {
     }
 
     public boolean isProfileTool(String toolName) {
-        if (toolName == null || toolName.isEmpty() || toolName.indexOf('/') >= 0) {
+        // Globs match as file names: a name no file could have (a '/', a NUL or another control
+        // character) is no configured tool, and Path.of would throw on some of them.
+        if (toolName == null || toolName.isEmpty() || toolName.indexOf('/') >= 0
+                || toolName.chars().anyMatch(Character::isISOControl)) {
             return false;
         }
         Path name = Path.of(toolName);

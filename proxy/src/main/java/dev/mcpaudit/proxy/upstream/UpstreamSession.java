@@ -296,7 +296,7 @@ public final class UpstreamSession {
             readEvents(response, answer, method, deadline);
             return;
         }
-        try (InputStream body = response.body()) {
+        try (InputStream body = new DeadlineInputStream(response.body(), deadline)) {
             if (!type.startsWith("application/json")) {
                 throw new UpstreamException(Kind.PROTOCOL, "upstream answered " + method + " with HTTP "
                         + status + " and media type '" + type + "', not JSON or an event stream");
@@ -339,7 +339,7 @@ public final class UpstreamSession {
         });
         try {
             // Stops once the answer is in or the caller gave up: upstream may keep the stream open.
-            readSse(response.body(), answer::isDone);
+            readSse(new DeadlineInputStream(response.body(), deadline), answer::isDone);
             answer.completeExceptionally(new UpstreamException(Kind.CONNECTION_LOST, "upstream ended the event stream"
                     + " of " + method + " without answering it"));
         } catch (IOException e) {

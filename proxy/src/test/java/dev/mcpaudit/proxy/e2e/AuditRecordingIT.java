@@ -254,4 +254,37 @@ class AuditRecordingIT {
         assertThat(calls().get(0).get("result")).isNull();
         assertThat(calls().get(0).get("result_sha256")).asString().hasSize(64);
     }
+
+    @Test
+    void aLogThatGroupOrOthersCanReadIsReportedOnStderrWhenTheProxyOpensIt() throws Exception {
+        startProxy();
+        callAws("aws s3 ls", null);
+        assertThat(exit()).isZero();
+        java.nio.file.Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        nextId = 1;
+        startProxy();
+        callAws("aws s3 ls", null);
+        assertThat(exit()).isZero();
+
+        assertThat(proxy.stderr()).contains(db + " can be read by its group and others (rw-r--r--)")
+                .contains("chmod 600 " + db);
+    }
+
+    @Test
+    void aNumberTheLogCannotCarryExactlyIsRefusedWithASentenceNotAsAnUnavailableLog() throws Exception {
+        startProxy();
+        JsonNode refused = request("tools/call", "{\"name\":\"aws___call_aws\",\"arguments\":"
+                + "{\"cli_command\":\"aws s3 ls\",\"page_size\":1e400}}");
+        JsonNode next = callAws("aws s3 ls", null);
+        assertThat(exit()).isZero();
+
+        assertThat(refused.at("/result/isError").asBoolean()).isTrue();
+        assertThat(refused.at("/result/content/0/text").asText()).contains("was not sent")
+                .contains("cannot be recorded exactly").contains("send larger or more precise numbers as strings")
+                .doesNotContain("audit log is unavailable");
+        assertThat(next.at("/result/isError").asBoolean()).isFalse();
+        assertThat(upstream.toolCalls()).hasSize(1);
+        assertThat(calls()).hasSize(1);
+    }
 }

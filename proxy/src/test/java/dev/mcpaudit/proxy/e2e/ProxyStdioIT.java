@@ -75,6 +75,76 @@ class ProxyStdioIT {
     }
 
     @Test
+    void twoMessagesOnALineAnIdOf1e400AndALineLedByNulsGetErrorsAndTheProxyKeepsServing() throws Exception {
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"%s\"}}}";
+
+        proxy.send(String.format(call, 2, "aws s3 ls s3://first") + String.format(call, 3, "aws s3 ls s3://second"));
+        JsonNode twoOnALine = proxy.read(WAIT);
+        proxy.send(String.format(call, "1e400", "aws s3 ls s3://huge-id"));
+        JsonNode hugeId = proxy.read(WAIT);
+        proxy.send("\u0000\u0000{\u0000}\u0000\u0000\u0000"); // ended the proxy's read loop before
+        JsonNode nuls = proxy.read(WAIT);
+        proxy.send(String.format(call, 5, "aws s3 ls"));
+        JsonNode answered = proxy.readResponse(5, WAIT);
+
+        assertThat(twoOnALine.at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(twoOnALine.at("/error/message").asText()).contains("more than one JSON value");
+        assertThat(twoOnALine.get("id").isNull()).isTrue();
+        assertThat(hugeId.at("/error/code").asInt()).isEqualTo(-32600);
+        assertThat(hugeId.get("id").isNull()).isTrue();
+        assertThat(hugeId.at("/error/message").asText()).contains("the id is").doesNotContain("Infinity");
+        assertThat(nuls.at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(answered.at("/result/isError").asBoolean()).isFalse();
+        assertThat(upstream.toolCalls()).extracting(FakeAwsMcpServer.Received::cliCommand).containsExactly("aws s3 ls");
+    }
+
+    @Test
+    void anOverlongSlashInAMethodIsAParseErrorAndNothingReachesUpstream() throws Exception {
+        proxy.close();
+        // tools/<C0 AF>call: an overlong '/', which Jackson decodes, so the call reached upstream as tools//call
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xAF});
+        bytes.writeBytes(("call\",\"params\":{\"name\":\"aws___call_aws\",\"arguments\":{\"cli_command\":"
+                + "\"aws s3 rb s3://overlong-bucket --force\"}}}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path overlong = dir.resolve("overlong.jsonl");
+        java.nio.file.Files.write(overlong, bytes.toByteArray());
+        // ProxyProcess.send writes strings as UTF-8, so these bytes come from a file: the jar's stdin is that
+        // file followed by what the test sends (the JVM runs in a pipeline, not exec'd; it exits at end of input).
+        proxy = new ProxyProcess("{ cat '" + overlong + "'; exec cat; } | \"$0\" \"$@\"; exit $?",
+                List.of(upstream.endpoint().toString(), "--service", "aws-mcp", "--region", "us-east-1", "--profile", "dev"),
+                env);
+
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3 ls\"}}}");
+        JsonNode answered = proxy.readResponse(3, WAIT);
+        proxy.closeStdin();
+        assertThat(proxy.waitFor(WAIT)).isZero();
+
+        List<JsonNode> errors = new java.util.ArrayList<>();
+        for (String line : proxy.allStdout()) {
+            JsonNode m = JSON.readTree(line);
+            if (m.has("error")) {
+                errors.add(m);
+            }
+        }
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.at("/error/code").asInt()).isEqualTo(-32700);
+            assertThat(e.at("/error/message").asText()).contains("not valid UTF-8");
+            assertThat(e.get("id").isNull()).isTrue();
+        });
+        assertThat(answered.at("/result/isError").asBoolean()).isFalse();
+        assertThat(upstream.received()).extracting(FakeAwsMcpServer.Received::jsonRpcMethod).doesNotContain("tools//call");
+        assertThat(upstream.received()).extracting(FakeAwsMcpServer.Received::body).noneMatch(b -> b.contains("overlong-bucket"));
+        assertThat(upstream.toolCalls()).extracting(FakeAwsMcpServer.Received::cliCommand).containsExactly("aws s3 ls");
+    }
+
+    @Test
     void cancellationFromTheAgentReachesUpstreamAndNoAnswerFollows() throws Exception {
         proxy.send(INITIALIZE);
         proxy.readResponse(1, WAIT);
@@ -93,6 +163,23 @@ class ProxyStdioIT {
         assertThat(JSON.readTree(cancelled.body()).at("/params/requestId").asLong()).isEqualTo(upstreamId);
         assertThat(next.get("id").asInt()).as("no answer for the cancelled call").isEqualTo(6);
         assertThat(proxy.pollLine(Duration.ofSeconds(4))).as("still no answer for the cancelled call").isNull();
+    }
+
+    @Test
+    void aToolCallSentWithoutAnIdIsDroppedNeverRunUnrecorded() throws Exception {
+        proxy.send(INITIALIZE);
+        proxy.readResponse(1, WAIT);
+
+        proxy.send("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":{\"cli_command\":\"aws s3 rb s3://prod-data --force\"}}}");
+        proxy.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        JsonNode next = proxy.read(WAIT);
+        proxy.closeStdin();
+        proxy.waitFor(WAIT);
+
+        assertThat(next.get("id").asInt()).as("the notification gets no answer").isEqualTo(2);
+        assertThat(upstream.toolCalls()).as("nothing ran upstream").isEmpty();
+        assertThat(proxy.stderr()).contains("dropped a tools/call sent as a notification (no id)");
     }
 
     @Test

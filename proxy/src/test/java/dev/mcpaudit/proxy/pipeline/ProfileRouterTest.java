@@ -66,4 +66,13 @@ class ProfileRouterTest {
         assertThat(eks.isProfileTool("aws___call_aws")).isTrue();
         assertThat(eks.isProfileTool("aws___run_script")).isFalse();
     }
+
+    @Test
+    void aToolNameWithANulOrControlCharacterIsNoProfileToolAndItsProfileGoesNowhere() throws Exception {
+        for (String name : List.of("aws___call_aws\u0000", "aws\u0000___call_aws", "aws___call_aws\n")) {
+            assertThat(router.isProfileTool(name)).as(name).isFalse();
+            assertThat(router.route(name, args("{\"cli_command\":\"x\",\"aws_profile\":\"admin\"}")))
+                    .isEqualTo(new ProfileRouter.Allowed("dev", args("{\"cli_command\":\"x\"}")));
+        }
+    }
 }

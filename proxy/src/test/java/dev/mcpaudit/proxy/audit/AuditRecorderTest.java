@@ -1,0 +1,82 @@
+package dev.mcpaudit.proxy.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import dev.mcpaudit.proxy.audit.AuditRecorder.FailurePolicy;
+import dev.mcpaudit.proxy.audit.AuditRecorder.RecordedCall;
+import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.ChainVerifier;
+import dev.mcpaudit.schema.redact.RedactionRules;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the recorder writes at the end of a session, on a real log file. */
+class AuditRecorderTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private AuditRecorder recorder(Path db) {
+        AuditRecorder recorder = new AuditRecorder(db, RedactionRules.defaults(), FailurePolicy.CLOSED, -1);
+        recorder.start(() -> JSON.createObjectNode().put("proxy_version", "test"));
+        return recorder;
+    }
+
+    private static CallStart call(int id, String tool) {
+        return new CallStart("tools/call", IntNode.valueOf(id), "dev", null, "us-east-1", "aws-mcp", "s-1", tool, null,
+                JSON.createObjectNode().put("cli_command", "aws s3 ls"));
+    }
+
+    private static List<Map<String, Object>> rows(Path db, String sql) {
+        try (AuditLog log = AuditLog.openReadOnly(db)) {
+            return log.jdbi().withHandle(h -> h.createQuery(sql).mapToMap().list());
+        }
+    }
+
+    @Test
+    void aCallCancelledByShutdownIsCompletedOnceEvenIfUpstreamAnswersAfterwards() throws Exception {
+        Path db = dir.resolve("audit.db");
+        AuditRecorder recorder = recorder(db);
+        RecordedCall done = recorder.requested(call(1, "fast"));
+        recorder.completed(done, Outcome.OK, null, JSON.createObjectNode());
+        RecordedCall running = recorder.requested(call(2, "slow"));
+
+        int cancelled = recorder.cancelOpenCalls("mcp-audit-proxy shut down");
+        recorder.completed(running, Outcome.OK, null, JSON.createObjectNode()); // upstream's late answer
+        recorder.close("SIGTERM", Duration.ofSeconds(1));
+
+        assertThat(cancelled).isEqualTo(1);
+        assertThat(rows(db, "SELECT tool, outcome, coalesce(error, '') AS error FROM calls ORDER BY tool")).containsExactly(
+                Map.of("tool", "fast", "outcome", "ok", "error", ""),
+                Map.of("tool", "slow", "outcome", "cancelled", "error", "mcp-audit-proxy shut down"));
+        JsonNode ended = JSON.readTree((String) rows(db, "SELECT payload FROM events WHERE type = 'session.ended'")
+                .get(0).get("payload"));
+        assertThat(ended.path("ended_by").asText()).isEqualTo("SIGTERM");
+        assertThat(ended.path("calls_requested").asInt()).isEqualTo(2);
+        assertThat(ended.path("calls_completed").asInt()).isEqualTo(2);
+        assertThat(ended.path("calls_cancelled_by_shutdown").asInt()).isEqualTo(1);
+        try (AuditLog log = AuditLog.openReadOnly(db)) {
+            assertThat(ChainVerifier.verify(log).intact()).isTrue();
+        }
+    }
+
+    @Test
+    void withNothingOpenShutdownCancelsNothing() throws Exception {
+        Path db = dir.resolve("audit.db");
+        AuditRecorder recorder = recorder(db);
+        recorder.completed(recorder.requested(call(1, "fast")), Outcome.OK, null, JSON.createObjectNode());
+
+        assertThat(recorder.cancelOpenCalls("shut down")).isZero();
+        recorder.close();
+
+        assertThat(rows(db, "SELECT outcome FROM calls")).containsExactly(Map.of("outcome", "ok"));
+    }
+}
