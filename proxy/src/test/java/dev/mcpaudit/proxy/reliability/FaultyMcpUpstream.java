@@ -43,7 +43,7 @@ final class FaultyMcpUpstream implements AutoCloseable {
     static final List<String> FAULTS = List.of(
             "none", "reset", "empty-reply", "malformed-chunk", "random-data-then-close", "malformed-json", "wrong-id",
             "jsonrpc-error", "html-502", "html-200", "http500-retry-after", "http502-retry-after", "http503-retry-after",
-            "http429", "slow-body", "slow-body-past-deadline", "slow-body-far-past-deadline", "silent-past-deadline", "sse-ok", "sse-cut-mid-event",
+            "http429", "slow-body", "slow-body-past-deadline", "silent-past-deadline", "sse-ok", "sse-cut-mid-event",
             "sse-ends-without-answer", "session-404-once", "session-404-always", "auth-401-until-rotated",
             "auth-401-always", "redirect-302", "redirect-307", "http503-retry-after-once", "http429-once");
 
@@ -244,8 +244,6 @@ final class FaultyMcpUpstream implements AutoCloseable {
                 return json(200, ok).withChunkedDribbleDelay(8, 800);
             case "slow-body-past-deadline":
                 return json(200, ok).withChunkedDribbleDelay(8, 6000);
-            case "slow-body-far-past-deadline":
-                return json(200, ok).withChunkedDribbleDelay(20, 16000);
             case "silent-past-deadline":
                 return json(200, ok).withFixedDelay(6000);
             case "sse-ok":

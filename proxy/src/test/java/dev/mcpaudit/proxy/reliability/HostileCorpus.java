@@ -491,6 +491,24 @@ final class HostileCorpus {
         }
     }
 
+    /** The line as text, without a leading byte-order mark. */
+    private static String text(byte[] line) {
+        String t = new String(line, StandardCharsets.UTF_8);
+        return t.startsWith("\uFEFF") ? t.substring(1) : t;
+    }
+
+    /** The first JSON value on a UTF-8 line (whatever follows it), or null when there is none. */
+    static JsonNode firstValue(byte[] line) {
+        if (!isUtf8(line)) {
+            return null;
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(text(line))) {
+            return JSON.readTree(p);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     /**
      * Reads the line as the README says the proxy does: UTF-8 only, one JSON value per line, at most
      * 32 MiB; a request with a string or integer id is owed an answer with that id; a tools/call of a
@@ -502,8 +520,11 @@ final class HostileCorpus {
         if (!utf8 || line.length > MAX_LINE_BYTES) {
             return new Expect(null, null, true, utf8);
         }
+        // A UTF-8 byte-order mark may be ignored (RFC 8259) or refused: either way no answer is owed for it.
+        boolean bom = line.length >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF;
         JsonNode m;
-        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(line)) {
+        // From the decoded text: the bytes are UTF-8, whatever a parser would guess from a NUL or a mark.
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(text(line))) {
             m = JSON.readTree(p);
             if (m == null || p.nextToken() != null) {
                 return new Expect(null, null, true, true); // empty, or more than one value on the line
@@ -515,7 +536,7 @@ final class HostileCorpus {
             return new Expect(null, null, true, true);
         }
         JsonNode id = m.get("id");
-        String answerId = id.isTextual() || id.isIntegralNumber() ? id.toString() : null;
+        String answerId = !bom && (id.isTextual() || id.isIntegralNumber()) ? id.toString() : null;
         String route = null;
         boolean notUpstream = false;
         JsonNode params = m.get("params");

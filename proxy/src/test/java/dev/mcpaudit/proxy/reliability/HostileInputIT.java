@@ -80,222 +80,134 @@ class HostileInputIT {
     }
 
     /**
-     * KNOWN PRODUCT BUG: a line whose first bytes hold a NUL (or a UTF-16/32 byte-order mark) makes Jackson
-     * guess UTF-32 or UTF-16; decoding then throws java.io.CharConversionException, an IOException that is
-     * not a JsonProcessingException, so StdioChannel.handleLine rethrows it as UncheckedIOException, which
-     * ends the read loop: the proxy exits 1 ("mcp-audit-proxy: java.io.CharConversionException: Invalid UTF-32
-     * character …") and the agent's session is over. Repro: send {@code \0\0\0{"jsonrpc":"2.0","id":1,
-     * "method":"ping"}} then any request. Expected: a parse error, and the proxy keeps serving.
+     * A number no double holds (1e400, a 400-digit integer) in a call's arguments cannot be written as RFC
+     * 8785 canonical JSON. Found by this suite (and fixed on main, 3a2257f): it was taken for an unavailable
+     * log, so in --audit-failure open the call went upstream unrecorded, and a refused call carrying one
+     * left an event in the backlog that could never be written, which then refused (or left unrecorded)
+     * every later call of the session. Now: the call is refused with a sentence that names the value, in
+     * both modes, and nothing after it is affected.
      */
     @Test
-    void knownBug_aLineStartingWithNulOrAUtf32MarkEndsTheSession() throws Exception {
-        runKnownBug("hostile-input-known-bug-nul-prefix", KnownBug.NUL_OR_BOM_PREFIX);
-    }
-
-    /**
-     * KNOWN PRODUCT BUG: UTF-8 that is not well-formed but that Jackson's decoder takes anyway (overlong forms
-     * such as C0 80, C1 AF, E0 80 AF; sequences above U+10FFFF such as F4 90 80 80, F5 …) is decoded and
-     * executed instead of being a parse error (README: "A line on stdin that is not JSON (or not UTF-8) gets a
-     * JSON-RPC parse error"). The arguments reach upstream and the log altered (C0 80 becomes U+0000, E0 80
-     * AF becomes '/'), and an aws_profile spelled with an overlong letter is routed: the bytes
-     * {@code "pr" C1 AF "d"} are signed as prod, {@code C1 A4 "ev"} as dev. Every value still lands on an
-     * allowed profile, so nothing is signed outside the allowlist, but "any spelling is refused" does not hold.
-     */
-    @Test
-    void knownBug_overlongAndOutOfRangeUtf8IsDecodedAndExecutedInsteadOfRefused() throws Exception {
-        runKnownBug("hostile-input-known-bug-lenient-utf8", KnownBug.LENIENT_UTF8);
-    }
-
-    /**
-     * KNOWN PRODUCT BUG: a line holding one complete request followed by more than whitespace ({@code {…} garbage},
-     * {@code {…} 42}, {@code {…}{…}}) is not a parse error: the first value is executed and the rest dropped
-     * without a word (ObjectMapper.readTree stops after the first value).
-     */
-    @Test
-    void knownBug_aRequestFollowedByMoreOnTheSameLineIsExecuted() throws Exception {
-        runKnownBug("hostile-input-known-bug-trailing-content", KnownBug.TRAILING_CONTENT);
-    }
-
-    /**
-     * KNOWN PRODUCT BUG: a tools/call whose tool name contains U+0000 makes ProfileRouter.isProfileTool call
-     * Path.of(name), which throws InvalidPathException: the agent gets "Internal error in mcp-audit-proxy:
-     * java.nio.file.InvalidPathException: Nul character not allowed … Please report it", and the attempted
-     * call (here with aws_profile "admin") is in the log neither as rejected nor otherwise.
-     */
-    @Test
-    void knownBug_aNulInAToolNameIsAnInternalErrorAndTheAttemptIsNotAudited() throws Exception {
-        runKnownBug("hostile-input-known-bug-nul-tool-name", KnownBug.NUL_IN_TOOL_NAME);
-    }
-
-    /**
-     * KNOWN PRODUCT BUG: a tools/call (or resources/read, prompts/get) sent without an id is a notification, and
-     * ProxyServer passes notifications through to upstream on the default profile's session unchanged: the
-     * call goes upstream signed with the default profile, with aws_profile still in its arguments (even a
-     * refused one such as "admin"), and nothing of it is in the audit log. Whether upstream runs it is up to
-     * upstream (JSON-RPC lets a server act on a notification; it only must not answer). Expected: such a
-     * message is not forwarded (or is routed and recorded like the call it is).
-     */
-    @Test
-    void knownBug_aCallSentWithoutAnIdIsForwardedUpstreamUnrecordedAndUnrouted() throws Exception {
-        runKnownBug("hostile-input-known-bug-call-as-notification", KnownBug.CALL_AS_NOTIFICATION);
-    }
-
-    /**
-     * KNOWN PRODUCT BUG: numbers that no double holds (1e400, or an integer literal of 400 digits) anywhere
-     * in a call (arguments, or the request id) cannot be written as RFC 8785 canonical JSON ("not a JSON
-     * number: Infinity"). The recorder reports that as the audit log being unavailable:
-     * (1) such a call is refused as "the audit log is unavailable (not a JSON number: Infinity)" in
-     * --audit-failure closed, and sent upstream UNRECORDED in --audit-failure open (an audit bypass any agent
-     * can trigger); (2) worse, when the call is one that is refused (aws_profile not allowed) its
-     * call.rejected event is deferred, cannot be written later either, and stays at the head of the backlog
-     * that every later append writes first: every call after it, for the rest of the session, is refused
-     * as "the audit log is unavailable" (closed) or forwarded unrecorded (open), until the proxy restarts.
-     */
-    @Test
-    void knownBug_aNumberNoDoubleHoldsStopsRecordingForTheRestOfTheSession() throws Exception {
-        assumeTrue(Figures.knownBugs(), "known product bug, run with -Preliability or -Dreliability.knownBugs=true");
-        Figures figures = new Figures("hostile-input-known-bug-huge-number");
+    void aNumberNoDoubleHoldsInTheArgumentsIsRefusedWithASentenceAndStopsNothing() throws Exception {
+        Figures figures = new Figures("hostile-input-huge-number");
         for (String mode : new String[] {"closed", "open"}) {
-            Path db = dir.resolve("huge-" + mode).resolve("audit.db");
-            ProxyUnderTest p = rig.start(db, "--audit-failure", mode);
-            proxies.add(p);
-            p.initialize(1, WAIT);
-            // An allowed call with 1e400 in its arguments.
-            JsonNode allowed = p.request(2, "tools/call", "{\"name\":\"aws___call_aws\",\"arguments\":"
-                    + "{\"cli_command\":\"aws s3 ls hn2e\",\"n\":1e400}}", WAIT);
-            JsonNode before = p.request(3, "tools/call", "{\"name\":\"aws___call_aws\",\"arguments\":"
-                    + "{\"cli_command\":\"aws s3 ls hn3e\"}}", WAIT);
-            // A refused call with 1e400 in its arguments, then ordinary calls.
-            p.request(4, "tools/call", "{\"name\":\"aws___call_aws\",\"arguments\":"
-                    + "{\"cli_command\":\"aws s3 ls hn4e\",\"n\":1e400,\"aws_profile\":\"admin\"}}", WAIT);
-            List<JsonNode> later = new ArrayList<>();
-            for (int id = 5; id < 10; id++) {
-                later.add(p.request(id, "tools/call", "{\"name\":\"aws___call_aws\",\"arguments\":"
-                        + "{\"cli_command\":\"aws s3 ls hn" + id + "e\"}}", WAIT));
-            }
-            p.closeStdin();
-            p.waitFor(WAIT);
-            LogView log = LogView.of(db);
-            long laterRefusedOrUnrecorded = 0;
-            for (int id = 5; id < 10; id++) {
-                boolean refused = Rig.isToolError(later.get(id - 5));
-                laterRefusedOrUnrecorded += refused || log.requested(id) == null ? 1 : 0;
-            }
-            long reachedUnrecorded = 0;
-            for (FakeAwsMcpServer.Received r : rig.upstream.toolCalls()) {
-                Matcher mk = Pattern.compile("hn(\\d+)e").matcher(String.valueOf(r.cliCommand()));
-                if (mk.find() && log.requested(Long.parseLong(mk.group(1))) == null) {
-                    reachedUnrecorded++;
-                }
-            }
-            String c = mode + ": ";
-            figures.info(c + "what the agent saw for an allowed call with 1e400", Rig.text(allowed))
-                    .equal(c + "allowed call with 1e400 recorded", log.requested(2) != null ? 1 : 0, 1)
-                    .equal(c + "ordinary call before the refused one answered ok", Rig.isToolError(before) ? 0 : 1, 1)
-                    .equal(c + "of 5 ordinary calls after a refused call with 1e400, refused or unrecorded",
-                            laterRefusedOrUnrecorded, 0)
-                    .equal(c + "calls that reached upstream without call.requested", reachedUnrecorded, 0)
-                    .info(c + "what the agent saw for the first ordinary call after it", Rig.text(later.get(0)))
-                    .equal(c + "session.ended recorded", log.count("session.ended"), 1);
-            rig.upstream.reset();
+            hugeNumberSession(figures, mode, "arguments", "1e400", "1" + "0".repeat(400));
         }
         figures.write();
         assertThat(figures.missed()).as("missed targets").isEmpty();
     }
 
-    private void runKnownBug(String scenario, String bug) throws Exception {
+    /**
+     * KNOWN PRODUCT BUG (still on main after 3a2257f): the same number as a request's id. The id is written
+     * into call.requested / call.rejected as it came (jsonrpc_id) and only the appender's canonicalisation
+     * refuses it, which AuditRecorder.appendOrThrow still reports as the log being unavailable. Steps:
+     * {@code {"jsonrpc":"2.0","id":1000…(401 digits),"method":"tools/call","params":{"name":"aws___call_aws",
+     * "arguments":{"cli_command":"aws s3 ls"}}}}. Happened: in --audit-failure closed the call is refused as
+     * "the audit log is unavailable (not a JSON number: Infinity)… restart with --audit-failure open"; in
+     * open it is sent upstream unrecorded. With "aws_profile":"admin" as well, its call.rejected is deferred,
+     * can never be written, and heads the backlog every later append writes first: every later call of the
+     * session is refused (closed) or sent unrecorded (open), and session.ended is lost. Expected: refused
+     * with a sentence, like such a number in the arguments, and nothing after it affected (or the id
+     * recorded as text).
+     */
+    @Test
+    void knownBug_aRequestIdNoDoubleHoldsIsTakenForAnUnavailableLogAndStopsRecording() throws Exception {
         assumeTrue(Figures.knownBugs(), "known product bug, run with -Preliability or -Dreliability.knownBugs=true");
-        List<HostileCorpus.Message> lines = HostileCorpus.generate(Figures.seed(), Figures.size("hostileCount", 1000)).stream()
-                .filter(m -> bug.equals(KnownBug.of(m))).toList();
-        assertThat(lines).as("the corpus has lines of this kind").isNotEmpty();
-        Figures figures = drive(scenario, lines).write();
-        assertThat(figures.missed()).as("missed targets; see the findings above").isEmpty();
+        Figures figures = new Figures("hostile-input-known-bug-huge-id");
+        for (String mode : new String[] {"closed", "open"}) {
+            hugeNumberSession(figures, mode, "id", "1" + "0".repeat(400), "-9" + "9".repeat(399));
+        }
+        figures.write();
+        assertThat(figures.missed()).as("missed targets").isEmpty();
+    }
+
+    /**
+     * One session: an allowed call carrying each huge number where {@code where} says, an ordinary call,
+     * then each number in a refused call (aws_profile admin) followed by three ordinary calls; then the
+     * figures: what the agent saw, whether anything went upstream unrecorded, whether later calls suffered.
+     */
+    private void hugeNumberSession(Figures figures, String mode, String where, String... numbers) throws Exception {
+        rig.upstream.reset();
+        Path db = dir.resolve("huge-" + where + "-" + mode).resolve("audit.db");
+        ProxyUnderTest p = rig.start(db, "--audit-failure", mode);
+        proxies.add(p);
+        p.initialize(1, WAIT);
+        long next = 2;
+        List<JsonNode> allowed = new ArrayList<>();
+        for (String n : numbers) {
+            allowed.add(hugeCall(p, where, n, next++, null));
+        }
+        JsonNode before = hugeCall(p, "nowhere", null, next++, null);
+        List<Long> laterSeqs = new ArrayList<>();
+        List<JsonNode> later = new ArrayList<>();
+        for (String n : numbers) {
+            hugeCall(p, where, n, next++, "admin");
+            for (int i = 0; i < 3; i++) {
+                laterSeqs.add(next);
+                later.add(hugeCall(p, "nowhere", null, next++, null));
+            }
+        }
+        p.closeStdin();
+        p.waitFor(WAIT);
+        LogView log = LogView.of(db);
+        java.util.Set<String> recorded = new java.util.HashSet<>();
+        for (LogView.Event e : log.events()) {
+            Matcher mk = Pattern.compile("hn(\\d+)e").matcher(String.valueOf(e.payload()));
+            if (e.type().equals("call.requested") && mk.find()) {
+                recorded.add(mk.group());
+            }
+        }
+        long laterRefusedOrUnrecorded = 0;
+        for (int i = 0; i < later.size(); i++) {
+            laterRefusedOrUnrecorded += Rig.isToolError(later.get(i)) || !recorded.contains("hn" + laterSeqs.get(i) + "e") ? 1 : 0;
+        }
+        long reachedUnrecorded = 0;
+        for (FakeAwsMcpServer.Received r : rig.upstream.toolCalls()) {
+            Matcher mk = Pattern.compile("hn(\\d+)e").matcher(String.valueOf(r.cliCommand()));
+            if (mk.find() && !recorded.contains(mk.group())) {
+                reachedUnrecorded++;
+            }
+        }
+        long blamedTheLog = allowed.stream().filter(a -> Rig.text(a).contains("the audit log is unavailable")).count();
+        String c = "number in the " + where + ", " + mode + ": ";
+        figures.info(c + "what the agent saw for an allowed call", Rig.text(allowed.get(0)))
+                .equal(c + "allowed calls refused as if the audit log were unavailable", blamedTheLog, 0)
+                .equal(c + "ordinary call after them answered ok", Rig.isToolError(before) ? 0 : 1, 1)
+                .equal(c + "of " + later.size() + " ordinary calls after refused calls with such numbers, refused or unrecorded",
+                        laterRefusedOrUnrecorded, 0)
+                .equal(c + "calls that reached upstream without call.requested", reachedUnrecorded, 0)
+                .info(c + "what the agent saw for the first ordinary call after them", Rig.text(later.get(0)))
+                .equal(c + "session.ended recorded", log.count("session.ended"), 1);
+    }
+
+    /**
+     * A tools/call marked {@code hn<seq>e}, with {@code number} as its id ({@code where} "id") or in its
+     * arguments ("arguments"), or neither; with an optional aws_profile. Returns its answer.
+     */
+    private static JsonNode hugeCall(ProxyUnderTest p, String where, String number, long seq, String profile) throws Exception {
+        String id = where.equals("id") ? number : Long.toString(seq);
+        String args = "{\"cli_command\":\"aws s3 ls hn" + seq + "e\"" + (where.equals("arguments") ? ",\"n\":" + number : "")
+                + (profile == null ? "" : ",\"aws_profile\":\"" + profile + "\"") + "}";
+        p.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
+                + "\"arguments\":" + args + "}}");
+        JsonNode a = p.awaitAnswer(id, WAIT);
+        if (a == null) {
+            throw new AssertionError("no answer to " + (id.length() > 30 ? id.substring(0, 30) + "…" : id));
+        }
+        return a;
     }
 
     /** Which known product bug a line runs into, from its bytes; null for none. */
     static final class KnownBug {
-        static final String NUL_OR_BOM_PREFIX = "nul-or-utf16/32-mark in the first bytes";
-        static final String LENIENT_UTF8 = "overlong or out-of-range UTF-8";
-        static final String TRAILING_CONTENT = "a request followed by more on its line";
-        static final String NUL_IN_TOOL_NAME = "NUL in a tool name";
-        static final String HUGE_NUMBER = "a number no double holds";
-        static final String CALL_AS_NOTIFICATION = "a call sent as a notification";
+        static final String HUGE_ID = "a request id no double holds";
 
         static String of(HostileCorpus.Message m) {
-            byte[] b = m.line();
-            if (nulOrMarkPrefix(b)) {
-                return NUL_OR_BOM_PREFIX;
-            }
-            if (lenientUtf8(b)) {
-                return LENIENT_UTF8;
-            }
-            JsonNode first;
-            boolean trailing;
-            try (com.fasterxml.jackson.core.JsonParser p = HostileCorpus.JSON.createParser(b)) {
-                first = HostileCorpus.JSON.readTree(p);
-                try {
-                    trailing = p.nextToken() != null;
-                } catch (IOException e) {
-                    trailing = true;
-                }
-            } catch (Exception e) {
-                return null;
-            }
-            if (first == null || !first.isObject()) {
-                return null;
-            }
-            if (trailing && first.hasNonNull("method")) {
-                return TRAILING_CONTENT;
-            }
-            if (!first.has("id") && RECORDED_METHODS.contains(first.path("method").asText(""))) {
-                return CALL_AS_NOTIFICATION;
-            }
-            if (first.path("params").path("name").asText("").indexOf('\u0000') >= 0) {
-                return NUL_IN_TOOL_NAME;
-            }
-            if (hasHugeNumber(first)) {
-                return HUGE_NUMBER;
+            JsonNode first = HostileCorpus.firstValue(m.line());
+            if (first != null && first.isObject() && first.has("id") && first.get("id").isNumber()
+                    && Double.isInfinite(first.get("id").doubleValue())) {
+                return HUGE_ID;
             }
             return null;
-        }
-
-        /** Jackson guesses UTF-16/32 from a NUL among the first four bytes, or from a FE FF / FF FE mark. */
-        static boolean nulOrMarkPrefix(byte[] b) {
-            for (int i = 0; i < Math.min(4, b.length); i++) {
-                if (b[i] == 0) {
-                    return true;
-                }
-            }
-            return b.length >= 2 && ((b[0] == (byte) 0xFE && b[1] == (byte) 0xFF) || (b[0] == (byte) 0xFF && b[1] == (byte) 0xFE));
-        }
-
-        /** A non-shortest (overlong) form, or a sequence above U+10FFFF, with its continuation bytes: what Jackson decodes anyway. */
-        static boolean lenientUtf8(byte[] b) {
-            for (int i = 0; i + 1 < b.length; i++) {
-                int x = b[i] & 0xFF;
-                int y = b[i + 1] & 0xFF;
-                boolean cont = (y & 0xC0) == 0x80;
-                if (!cont) {
-                    continue;
-                }
-                if (x == 0xC0 || x == 0xC1 || (x == 0xE0 && y < 0xA0) || (x == 0xF0 && y < 0x90) || (x == 0xF4 && y >= 0x90)
-                        || (x >= 0xF5 && x <= 0xF7)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        static boolean hasHugeNumber(JsonNode n) {
-            if (n.isNumber()) {
-                return Double.isInfinite(n.doubleValue()) || Double.isNaN(n.doubleValue());
-            }
-            for (JsonNode child : n) {
-                if (hasHugeNumber(child)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 
