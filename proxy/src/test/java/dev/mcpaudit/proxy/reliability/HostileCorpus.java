@@ -491,6 +491,39 @@ final class HostileCorpus {
         }
     }
 
+    /** Whether any string or object key in the tree holds an unpaired UTF-16 surrogate. */
+    static boolean hasLoneSurrogate(JsonNode n) {
+        if (n.isTextual()) {
+            return loneSurrogate(n.asText());
+        }
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            if (loneSurrogate(e.getKey()) || hasLoneSurrogate(e.getValue())) {
+                return true;
+            }
+        }
+        if (n.isArray()) {
+            for (JsonNode c : n) {
+                if (hasLoneSurrogate(c)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The line as text, without a leading byte-order mark. */
     private static String text(byte[] line) {
         String t = new String(line, StandardCharsets.UTF_8);
@@ -536,7 +569,9 @@ final class HostileCorpus {
             return new Expect(null, null, true, true);
         }
         JsonNode id = m.get("id");
-        String answerId = !bom && (id.isTextual() || id.isIntegralNumber()) ? id.toString() : null;
+        // A lone surrogate (an escaped \\ud800) is valid JSON but not I-JSON (RFC 7493): a parse error is as
+        // fair an answer as a result, so no answer with the id is owed.
+        String answerId = !bom && !hasLoneSurrogate(m) && (id.isTextual() || id.isIntegralNumber()) ? id.toString() : null;
         String route = null;
         boolean notUpstream = false;
         JsonNode params = m.get("params");
