@@ -57,6 +57,8 @@ public final class AuditRecorder implements AutoCloseable {
 
     /** Most events kept in memory while the log is unavailable; beyond, they are lost and stderr says so. */
     private static final int MAX_DEFERRED = 10_000;
+    /** 2^53: integers up to this survive RFC 8785 canonicalisation (an IEEE double) exactly. */
+    private static final java.math.BigInteger LARGEST_EXACT_DOUBLE = java.math.BigInteger.ONE.shiftLeft(53);
     /** How often the backlog is tried while the log refuses writes and no call comes to try it. */
     private static final Duration DEFERRED_RETRY = Duration.ofSeconds(2);
 
@@ -315,8 +317,11 @@ public final class AuditRecorder implements AutoCloseable {
     private static ObjectNode describe(CallStart call, Redactor redactor) {
         ObjectNode p = JSON.createObjectNode();
         p.put("method", call.method());
-        if (call.jsonRpcId() != null) {
-            p.set("jsonrpc_id", call.jsonRpcId());
+        JsonNode id = call.jsonRpcId();
+        if (id != null && id.isIntegralNumber() && id.bigIntegerValue().abs().compareTo(LARGEST_EXACT_DOUBLE) > 0) {
+            p.put("jsonrpc_id", id.asText()); // kept digit for digit: canonical JSON would round it, or refuse it
+        } else if (id != null) {
+            p.set("jsonrpc_id", id);
         }
         putIfNotNull(p, "profile", call.profile());
         Account account = call.account();
@@ -398,13 +403,12 @@ public final class AuditRecorder implements AutoCloseable {
         try {
             AuditLog open = openLog();
             writeDeferred(open);
-            ObjectNode built;
             try {
-                built = payload.apply(open.redactor());
+                // Builds, redacts and canonicalises on this thread before anything is queued for disk.
+                open.appender().append(NewEvent.now(type, sessionId, callId, payload.apply(open.redactor())));
             } catch (IllegalArgumentException e) { // canonical JSON refused a value: the call's fault, not the log's
                 throw new UnrecordableCallException(e.getMessage(), e);
             }
-            open.appender().append(NewEvent.now(type, sessionId, callId, built));
             if (failing.compareAndSet(true, false)) {
                 LOG.warn("the audit log {} is writable again; calls are recorded", dbPath);
             }

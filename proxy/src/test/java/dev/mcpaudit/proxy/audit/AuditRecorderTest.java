@@ -79,4 +79,25 @@ class AuditRecorderTest {
 
         assertThat(rows(db, "SELECT outcome FROM calls")).containsExactly(Map.of("outcome", "ok"));
     }
+
+    @Test
+    void aRequestIdNoDoubleHoldsIsRecordedDigitForDigitAndLaterCallsAreRecordedToo() throws Exception {
+        Path db = dir.resolve("audit.db");
+        AuditRecorder recorder = recorder(db);
+        String huge = "1" + "0".repeat(400);
+        CallStart bigId = new CallStart("tools/call", JSON.readTree(huge), "dev", null, "us-east-1", "aws-mcp", "s-1",
+                "fast", null, JSON.createObjectNode());
+
+        recorder.completed(recorder.requested(bigId), Outcome.OK, null, JSON.createObjectNode());
+        recorder.rejected(bigId, "not an allowed profile");
+        recorder.completed(recorder.requested(call(2, "next")), Outcome.OK, null, JSON.createObjectNode());
+        recorder.close();
+
+        assertThat(rows(db, "SELECT json_extract(payload, '$.jsonrpc_id') AS id FROM events"
+                + " WHERE type IN ('call.requested', 'call.rejected') ORDER BY seq"))
+                .extracting(r -> String.valueOf(r.get("id"))).containsExactly(huge, huge, "2");
+        try (AuditLog log = AuditLog.openReadOnly(db)) {
+            assertThat(ChainVerifier.verify(log).intact()).isTrue();
+        }
+    }
 }
