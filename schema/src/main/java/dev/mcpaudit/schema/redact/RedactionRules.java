@@ -42,7 +42,7 @@ public final class RedactionRules {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("disable", "rules", "commandArguments", "scriptTools");
     private static final Map<String, Set<String>> FIELDS = Map.of(
-            "key", Set.of("name", "type", "description", "match", "except"),
+            "key", Set.of("name", "type", "description", "match", "words", "except"),
             "value", Set.of("name", "type", "description", "pattern", "group", "hints", "near", "window"),
             "flag", Set.of("name", "type", "description", "flags", "command", "when"),
             "assignment", Set.of("name", "type", "description"));
@@ -121,7 +121,7 @@ public final class RedactionRules {
             known = NO_RULE;
             String normalised = KeyRule.normalise(name);
             for (KeyRule rule : keyRules) {
-                if (rule.matchesNormalised(normalised)) {
+                if (rule.matches(name, normalised)) {
                     known = Optional.of(rule);
                     break;
                 }
@@ -311,11 +311,19 @@ public final class RedactionRules {
                 }
             }
             return switch (type) {
-                case "key" -> new KeyRule(name, regex("match", true), regex("except", false));
+                case "key" -> keyRule(name);
                 case "value" -> valueRule(name);
                 case "flag" -> flagRule(name);
                 default -> new AssignmentRule(name);
             };
+        }
+
+        private KeyRule keyRule(String name) {
+            if (!node.has("match") && !node.has("words")) {
+                throw bad("needs \"match\" (searched in the name without separators) or \"words\" "
+                        + "(searched in the name as lower-case words joined by _), or both");
+            }
+            return new KeyRule(name, regex("match", false), regex("words", false), regex("except", false));
         }
 
         private ValueRule valueRule(String name) {

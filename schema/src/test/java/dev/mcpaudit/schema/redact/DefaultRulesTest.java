@@ -123,6 +123,14 @@ class DefaultRulesTest {
                             + "\"PasswordReusePrevention\": 24, \"HardExpiry\": false}}"),
             Case.kept("password-field", Via.TEXT, "The password policy requires at least 14 characters and a symbol."),
             Case.kept("password-field", Via.TEXT, "FATAL: password authentication failed for user \"app\""),
+            // PASS and PW as the last word of a name (words, not letters: Passenger and PassThrough are kept)
+            Case.hidden("password-field", Via.JSON, // lambda get-function-configuration
+                    "{\"Environment\": {\"Variables\": {\"DB_HOST\": \"db.internal\", \"DB_PASS\": \"Pa55-lambda-env\"}}}",
+                    "Pa55-lambda-env"),
+            Case.hidden("password-field", Via.TEXT, "MYSQL_HOST=db.internal\nMYSQL_ROOT_PW=Pa55-root-pw\n", "Pa55-root-pw"),
+            Case.kept("password-field", Via.JSON, // apigateway get-integration
+                    "{\"type\": \"AWS_PROXY\", \"passthroughBehavior\": \"WHEN_NO_MATCH\", \"timeoutInMillis\": 29000}"),
+            Case.kept("password-field", Via.TEXT, "PassThrough=true PASS_COUNT=3 Passenger=ada"),
 
             // ---------------- secret-field (key) ----------------
             Case.hidden("secret-field", Via.JSON, "{\"SecretString\": \"x\"}", "x"),
@@ -232,6 +240,20 @@ class DefaultRulesTest {
                     "mF_9.B5f-4.1JqM.tYz8Q2"),
             Case.kept("authorization-field", Via.JSON, "{\"authorizationType\": \"COGNITO_USER_POOLS\", \"authorizerId\": \"abc123\"}"),
             Case.kept("authorization-field", Via.TEXT, "Send the credentials in an Authorization header on every request."),
+
+            // ---------------- auth-field (key, AUTH as a word) ----------------
+            Case.hidden("auth-field", Via.JSON,
+                    "{\"smtp\": {\"host\": \"smtp.example.com\", \"user\": \"mailer\", \"SMTP_AUTH\": \"m4il-Auth-0123\"}}",
+                    "m4il-Auth-0123"),
+            Case.hidden("auth-field", Via.JSON, "{\"headers\": {\"X-Auth\": \"xauth-0123456789\"}}", "xauth-0123456789"),
+            Case.hidden("auth-field", Via.TEXT, "REDIS_HOST=cache.internal\nREDIS_AUTH=r3dis-Auth-0123\n", "r3dis-Auth-0123"),
+            Case.kept("auth-field", Via.JSON, // cognito-idp describe-user-pool-client
+                    "{\"UserPoolClient\": {\"ClientName\": \"web\", \"ExplicitAuthFlows\": [\"ALLOW_USER_SRP_AUTH\", "
+                            + "\"ALLOW_REFRESH_TOKEN_AUTH\"], \"AllowedOAuthFlows\": [\"code\"], \"AllowedOAuthScopes\": [\"openid\"], "
+                            + "\"AuthSessionValidity\": 3}}"),
+            Case.kept("auth-field", Via.JSON, // codecommit get-commit
+                    "{\"commit\": {\"author\": {\"name\": \"Ada\", \"email\": \"ada@example.com\"}, \"message\": \"fix auth\"}}"),
+            Case.kept("auth-field", Via.TEXT, "AuthType=COGNITO AuthFlow=USER_SRP_AUTH Authority=https://login.example.com"),
 
             // ---------------- aws-secret-access-key (value) ----------------
             Case.hidden("aws-secret-access-key", Via.TEXT, // ~/.aws/credentials

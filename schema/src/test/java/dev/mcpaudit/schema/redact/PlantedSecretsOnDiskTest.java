@@ -165,7 +165,8 @@ class PlantedSecretsOnDiskTest {
         // Arguments: JSON objects with secret keys, any depth, any style.
         ObjectNode nested = JSON.createObjectNode();
         nested.putObject("connection").put("Private-Key", plant("private-key-field", "pk-" + chars(ALNUM, 20)));
-        nested.putObject("headers").put("Authorization", plant("authorization-field", "authz-" + chars(ALNUM, 20)));
+        nested.putObject("headers").put("Authorization", plant("authorization-field", "authz-" + chars(ALNUM, 20)))
+                .put("X-Auth", plant("auth-field", "xauth-" + chars(ALNUM, 20)));
         nested.put("x_api_key", plant("api-key-field", "apikey-" + chars(ALNUM, 20)));
         nested.put("notes", "rotate with password=" + plant("password-field", "free-" + chars(ALNUM, 12)) + " soon");
         events.add(requested("other___tool", nested));
