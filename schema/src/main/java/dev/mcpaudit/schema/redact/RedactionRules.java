@@ -45,7 +45,8 @@ public final class RedactionRules {
             "key", Set.of("name", "type", "description", "match", "words", "except"),
             "value", Set.of("name", "type", "description", "pattern", "group", "hints", "near", "window"),
             "flag", Set.of("name", "type", "description", "flags", "command", "when"),
-            "assignment", Set.of("name", "type", "description"));
+            "assignment", Set.of("name", "type", "description"),
+            "pair", Set.of("name", "type", "description"));
     private static final RedactionRules DEFAULTS = loadDefaults();
 
     /** Key names repeat endlessly in tool results; the cache stops growing past this many names. */
@@ -60,6 +61,7 @@ public final class RedactionRules {
     private final List<ValueRule> valueRules;
     private final List<FlagRule> flagRules;
     private final boolean assignmentsEnabled;
+    private final String pairRule;
     private final Map<String, Optional<KeyRule>> keyDecisions = new ConcurrentHashMap<>();
 
     private RedactionRules(List<Rule> rules, Map<String, String> descriptions,
@@ -72,6 +74,7 @@ public final class RedactionRules {
         this.valueRules = ofType(ValueRule.class);
         this.flagRules = ofType(FlagRule.class);
         this.assignmentsEnabled = !ofType(AssignmentRule.class).isEmpty();
+        this.pairRule = ofType(PairRule.class).stream().map(PairRule::name).findFirst().orElse(null);
     }
 
     /** The rules shipped in the jar. */
@@ -158,6 +161,11 @@ public final class RedactionRules {
 
     boolean assignmentsEnabled() {
         return assignmentsEnabled;
+    }
+
+    /** The name of the rule that hides the values of secret name/value pairs, or null when there is none. */
+    String pairRule() {
+        return pairRule;
     }
 
     /** Argument names of {@code tool} that hold an AWS CLI command line. */
@@ -301,7 +309,7 @@ public final class RedactionRules {
             String type = requiredText("type");
             Set<String> allowed = FIELDS.get(type);
             if (allowed == null) {
-                throw bad("has unknown type \"" + type + "\"; use one of key, value, flag, assignment");
+                throw bad("has unknown type \"" + type + "\"; use one of key, value, flag, assignment, pair");
             }
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
@@ -314,6 +322,7 @@ public final class RedactionRules {
                 case "key" -> keyRule(name);
                 case "value" -> valueRule(name);
                 case "flag" -> flagRule(name);
+                case "pair" -> new PairRule(name);
                 default -> new AssignmentRule(name);
             };
         }

@@ -47,6 +47,9 @@ final class TextScanner {
         if (rules.assignmentsEnabled() && !script && text.contains("--")) {
             findFlags(text, hits);
         }
+        if (rules.pairRule() != null && PairScanner.mayHold(lower)) {
+            PairScanner.find(text, script, rules, hits);
+        }
         if (text.contains("[REDACTED:")) {
             dropHitsInsideMarkers(text, hits);
         }

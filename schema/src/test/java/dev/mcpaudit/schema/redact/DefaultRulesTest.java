@@ -386,6 +386,26 @@ class DefaultRulesTest {
             Case.kept("secret-assignment", Via.TEXT, "token_type=Bearer expires_in=3600 inputTokens=812"),
             Case.kept("secret-assignment", Via.TEXT, "ERROR: password authentication failed for user \"app\""),
 
+            // ---------------- name-value-pair (pair; the name is judged by the key rules) ----------------
+            Case.hidden("name-value-pair", Via.JSON, // ecs describe-task-definition
+                    "{\"containerDefinitions\": [{\"name\": \"api\", \"environment\": [{\"name\": \"DB_PASSWORD\", "
+                            + "\"value\": \"ecs-Pa55-0123\"}, {\"name\": \"STAGE\", \"value\": \"prod\"}]}]}",
+                    "ecs-Pa55-0123"),
+            Case.hidden("name-value-pair", Via.COMMAND,
+                    "aws cloudformation create-stack --stack-name db --template-body file://db.yaml "
+                            + "--parameters ParameterKey=DBPassword,ParameterValue=cfn-Pa55-0123 ParameterKey=Env,ParameterValue=prod",
+                    "cfn-Pa55-0123"),
+            Case.hidden("name-value-pair", Via.TEXT, // a Kubernetes manifest read back
+                    "env:\n  - name: DB_HOST\n    value: db.internal\n  - name: DB_PASSWORD\n    value: k8s-Pa55-0123\n",
+                    "k8s-Pa55-0123"),
+            Case.kept("name-value-pair", Via.JSON, // ec2 describe-tags
+                    "{\"Tags\": [{\"Key\": \"Name\", \"Value\": \"web-1\", \"ResourceId\": \"i-0123456789abcdef0\"}, "
+                            + "{\"Key\": \"PasswordPolicy\", \"Value\": \"strict\"}]}"),
+            Case.kept("name-value-pair", Via.COMMAND,
+                    "aws cloudformation create-stack --stack-name web --template-body file://web.yaml "
+                            + "--parameters ParameterKey=Env,ParameterValue=prod ParameterKey=DBPasswordSecretArn,ParameterValue="
+                            + SECRET_ARN),
+
             // ---------------- user-data-flag (flag) ----------------
             Case.hidden("user-data-flag", Via.COMMAND,
                     "aws ec2 run-instances --image-id ami-0abcdef1234567890 --instance-type t3.micro "
