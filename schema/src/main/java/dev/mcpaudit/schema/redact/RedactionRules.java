@@ -163,6 +163,11 @@ public final class RedactionRules {
         return assignmentsEnabled;
     }
 
+    /** True when a rule of that name is in effect (not disabled). */
+    boolean hasRule(String name) {
+        return rules.stream().anyMatch(r -> r.name().equals(name));
+    }
+
     /** The name of the rule that hides the values of secret name/value pairs, or null when there is none. */
     String pairRule() {
         return pairRule;

@@ -91,6 +91,7 @@ public final class Redactor {
                             : child(field.getKey(), field.getValue(), path.field(field.getKey())));
                 }
             } else if (node instanceof ArrayNode array) {
+                ArgumentLists.hideInArray(array, this, path);
                 for (int i = 0; i < array.size(); i++) {
                     array.set(i, node(array.get(i), path.index(i)));
                 }

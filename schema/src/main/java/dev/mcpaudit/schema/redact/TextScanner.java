@@ -47,6 +47,9 @@ final class TextScanner {
         if (rules.assignmentsEnabled() && !script && text.contains("--")) {
             findFlags(text, hits);
         }
+        if (rules.assignmentsEnabled() && script) {
+            ArgumentLists.findInScript(text, rules, hits);
+        }
         if (rules.pairRule() != null && PairScanner.mayHold(lower)) {
             PairScanner.find(text, script, rules, hits);
         }

@@ -371,6 +371,23 @@ class DefaultRulesTest {
                     "Open https://console.aws.amazon.com:443/secretsmanager/home?region=us-east-1 to review it."),
             Case.kept("connection-string-password", Via.TEXT, "git@github.com:acme/app.git and https://deploy@example.com/repo"),
 
+            // ---------------- sql-password (value, near CREATE/ALTER USER, ROLE, LOGIN) ----------------
+            Case.hidden("sql-password", Via.COMMAND,
+                    "aws rds-data execute-statement --resource-arn arn:aws:rds:us-east-1:123456789012:cluster:orders "
+                            + "--secret-arn " + SECRET_ARN + " --sql \"CREATE USER report WITH PASSWORD 'R3port-Pa55'\"",
+                    "R3port-Pa55"),
+            Case.hidden("sql-password", Via.TEXT, "ALTER USER 'app'@'%' IDENTIFIED BY 'My-Pa55-0123';", "My-Pa55-0123"),
+            Case.kept("sql-password", Via.TEXT, "ALTER USER app WITH PASSWORD :new_password; -- bound by the driver"),
+            Case.kept("sql-password", Via.TEXT, "The instance identified by orders was stopped; its password was not changed."),
+
+            // ---------------- db-client-password (value, near mysql/mariadb) ----------------
+            Case.hidden("db-client-password", Via.COMMAND,
+                    "aws ssm send-command --document-name AWS-RunShellScript --instance-ids i-0123456789abcdef0 "
+                            + "--parameters 'commands=[\"mysql -h db.internal -u admin -pMy-Cl13nt orders\"]'",
+                    "My-Cl13nt"),
+            Case.kept("db-client-password", Via.TEXT, "mysql -h db.internal -u admin -p orders"),
+            Case.kept("db-client-password", Via.TEXT, "mkdir -p /var/lib/mysql-files && chown mysql /var/lib/mysql-files"),
+
             // ---------------- secret-assignment (assignment; markers name the key rule) ----------------
             Case.hidden("secret-assignment", Via.TEXT, "DB_HOST=db.internal\nDB_PASSWORD=hunter2\n", "hunter2").namedBy("password-field"),
             Case.hidden("secret-assignment", Via.TEXT, "mysql -u app --password=hunter2 -h db.internal", "hunter2")
