@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 final class ArgumentLists {
     static final String DB_CLIENT_RULE = "db-client-password";
 
-    private static final String LITERAL = "[rRbBuUfF]{0,2}(\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')";
+    private static final String LITERAL = "[rRbBuUfF]{0,2}(\"[^\"\\\\\\n]*+(?:\\\\.[^\"\\\\\\n]*+)*+\"|'[^'\\\\\\n]*+(?:\\\\.[^'\\\\\\n]*+)*+')";
     /** {@code "--password", "S3cret"}: a flag literal, a comma, a value literal. */
     private static final Pattern FLAG_THEN_LITERAL = Pattern.compile(
             "([\"'])(--?[A-Za-z][A-Za-z0-9_-]*)\\1\\s*,\\s*" + LITERAL);

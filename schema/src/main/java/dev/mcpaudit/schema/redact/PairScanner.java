@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  * quotes stay. In a script only quoted literals count, so {@code value=os.environ["X"]} stays code.
  */
 final class PairScanner {
-    private static final String QUOTED = "[rRbBuUfF]{0,2}(\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')";
+    private static final String QUOTED = "[rRbBuUfF]{0,2}(\"[^\"\\\\\\n]*+(?:\\\\.[^\"\\\\\\n]*+)*+\"|'[^'\\\\\\n]*+(?:\\\\.[^'\\\\\\n]*+)*+')";
     /** {@code \"…\"}: JSON written inside a string literal. */
-    private static final String ESCAPED = "\\\\\"((?:[^\"\\\\\\n]|\\\\\\\\)*)\\\\\"";
+    private static final String ESCAPED = "\\\\\"([^\"\\\\\\n]*+(?:\\\\\\\\[^\"\\\\\\n]*+)*+)\\\\\"";
     private static final String UNQUOTED = "([^\\s\"'&;,()}\\]<>=\\[\\\\][^\\s\"'&;,()}\\]<>\\\\]*)";
     private static final Pattern MEMBER = Pattern.compile(
             "(?<![A-Za-z0-9_$.-])\\\\?[\"']?([A-Za-z_][A-Za-z0-9_.-]{0,80})\\\\?[\"']?\\s*(=|:(?=[\\s\"'\\\\]))\\s*"

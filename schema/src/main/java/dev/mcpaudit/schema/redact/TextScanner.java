@@ -17,14 +17,14 @@ import java.util.regex.Pattern;
  */
 final class TextScanner {
     private static final String NAME = "(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_.-]{0,80})(?:[\"']\\]?)?\\s*(:=|=|:(?=[\\s\"']))\\s*";
-    private static final String QUOTED = "[rRbBuUfF]{0,2}(\"\"\"[\\s\\S]*?\"\"\"|'''[\\s\\S]*?'''|\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')";
+    private static final String QUOTED = "[rRbBuUfF]{0,2}(\"\"\"[\\s\\S]*?\"\"\"|'''[\\s\\S]*?'''|\"[^\"\\\\\\n]*+(?:\\\\.[^\"\\\\\\n]*+)*+\"|'[^'\\\\\\n]*+(?:\\\\.[^'\\\\\\n]*+)*+')";
     private static final String UNQUOTED = "([^\\s\"'&;,)}\\]<>=\\[][^\\s\"'&;,)}\\]<>]*)";
     private static final Pattern TEXT_ASSIGNMENT = Pattern.compile(NAME + "(?:" + QUOTED + "|" + UNQUOTED + ")");
     private static final Pattern SCRIPT_ASSIGNMENT = Pattern.compile(NAME + QUOTED);
     private static final Pattern LITERAL = Pattern.compile(QUOTED);
     /** {@code --flag value} in free text, e.g. a command line echoed in a tool result or an error. */
     private static final Pattern FLAG = Pattern.compile(
-            "(?<![A-Za-z0-9_-])--([A-Za-z][A-Za-z0-9-]*)(?:=|\\s+)(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|(?!--)[^\\s\"']+)");
+            "(?<![A-Za-z0-9_-])--([A-Za-z][A-Za-z0-9-]*)(?:=|\\s+)(\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|'[^']*'|(?!--)[^\\s\"']+)");
 
     /** A span of the text to hide and the rule that hides it. */
     record Hit(int start, int end, String rule) {}
