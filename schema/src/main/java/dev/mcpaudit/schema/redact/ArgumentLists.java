@@ -37,9 +37,9 @@ final class ArgumentLists {
         }
         Matcher m = FLAG_THEN_LITERAL.matcher(text);
         while (m.find()) {
-            String rule = flagRule(m.group(2), rules);
             int start = m.start(3) + 1;
             int end = m.end(3) - 1;
+            String rule = flagRule(m.group(2), text.substring(start, Math.max(start, end)), rules);
             if (rule != null && end > start && keep(text.substring(start, end))) {
                 hits.add(new TextScanner.Hit(start, end, rule));
             }
@@ -47,7 +47,7 @@ final class ArgumentLists {
         if (text.contains("--")) {
             Matcher inline = FLAG_IN_LITERAL.matcher(text);
             while (inline.find()) {
-                String rule = rules.secretFlagRule(inline.group(1));
+                String rule = rules.secretFlagRule(inline.group(1), inline.group(2));
                 if (rule != null && keep(inline.group(2))) {
                     hits.add(new TextScanner.Hit(inline.start(2), inline.end(2), rule));
                 }
@@ -92,7 +92,8 @@ final class ArgumentLists {
                 continue;
             }
             if (rules.assignmentsEnabled() && t.indexOf('=') < 0) {
-                String rule = flagRule(t, rules);
+                String next = i + 1 < n && array.get(i + 1).isTextual() ? array.get(i + 1).asText() : "";
+                String rule = flagRule(t, next, rules);
                 if (rule != null) {
                     hideElement(array, i + 1, rule, walk, path);
                 }
@@ -108,15 +109,15 @@ final class ArgumentLists {
     }
 
     /** The rule that makes {@code --flag}'s (or {@code -password}'s) value secret, or null. */
-    private static String flagRule(String flag, RedactionRules rules) {
+    private static String flagRule(String flag, String value, RedactionRules rules) {
         if (flag.startsWith("--")) {
-            return flag.length() > 2 ? rules.secretFlagRule(flag.substring(2)) : null;
+            return flag.length() > 2 ? rules.secretFlagRule(flag.substring(2), value) : null;
         }
         if (flag.length() < 5) {
             return null; // -p, -u, -h: short options mean different things to different programs
         }
         KeyRule byName = rules.keyRuleFor(flag);
-        return byName == null ? null : byName.name();
+        return byName == null || !byName.hidesText(value) ? null : byName.name();
     }
 
     /** A value worth hiding: not empty, not already a marker, not a variable. */

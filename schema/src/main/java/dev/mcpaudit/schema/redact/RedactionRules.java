@@ -42,7 +42,7 @@ public final class RedactionRules {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("disable", "rules", "commandArguments", "scriptTools");
     private static final Map<String, Set<String>> FIELDS = Map.of(
-            "key", Set.of("name", "type", "description", "match", "words", "except"),
+            "key", Set.of("name", "type", "description", "match", "words", "except", "scalarsOnly"),
             "value", Set.of("name", "type", "description", "pattern", "group", "hints", "near", "window"),
             "flag", Set.of("name", "type", "description", "flags", "command", "when"),
             "assignment", Set.of("name", "type", "description"),
@@ -138,9 +138,10 @@ public final class RedactionRules {
 
     /**
      * The rule that makes {@code --flag}'s value secret outside a parsed command line: a key rule
-     * on its name, or a flag rule that needs no other flag to decide. Null when none does.
+     * on its name (that hides this value, see {@link KeyRule#hidesText}), or a flag rule that needs
+     * no other flag to decide. Null when none does.
      */
-    String secretFlagRule(String flagName) {
+    String secretFlagRule(String flagName, String value) {
         String flag = "--" + flagName;
         for (FlagRule rule : flagRules) {
             if (rule.whenFlag() == null && rule.command() == null && rule.appliesTo(flag)) {
@@ -148,7 +149,7 @@ public final class RedactionRules {
             }
         }
         KeyRule byName = keyRuleFor(flag);
-        return byName == null ? null : byName.name();
+        return byName == null || !byName.hidesText(value) ? null : byName.name();
     }
 
     List<ValueRule> valueRules() {
@@ -337,7 +338,11 @@ public final class RedactionRules {
                 throw bad("needs \"match\" (searched in the name without separators) or \"words\" "
                         + "(searched in the name as lower-case words joined by _), or both");
             }
-            return new KeyRule(name, regex("match", false), regex("words", false), regex("except", false));
+            if (node.has("scalarsOnly") && !node.get("scalarsOnly").isBoolean()) {
+                throw bad("has \"scalarsOnly\": " + node.get("scalarsOnly") + "; use true or false");
+            }
+            return new KeyRule(name, regex("match", false), regex("words", false), regex("except", false),
+                    node.path("scalarsOnly").asBoolean(false));
         }
 
         private ValueRule valueRule(String name) {

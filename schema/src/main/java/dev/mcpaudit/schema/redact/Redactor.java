@@ -105,7 +105,7 @@ public final class Redactor {
 
         private JsonNode child(String name, JsonNode value, JsonPath path) {
             KeyRule rule = rules.keyRuleFor(name);
-            if (rule != null) {
+            if (rule != null && !(rule.scalarsOnly() && value.isContainerNode())) {
                 return hideAll(value, rule.name(), path);
             }
             if (payloadTool != null && path.isTopLevelField("args") && value instanceof ObjectNode arguments) {

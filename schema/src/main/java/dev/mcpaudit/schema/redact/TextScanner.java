@@ -145,10 +145,6 @@ final class TextScanner {
     private void findFlags(String text, List<Hit> hits) {
         Matcher m = FLAG.matcher(text);
         while (m.find()) {
-            String rule = rules.secretFlagRule(m.group(1));
-            if (rule == null) {
-                continue;
-            }
             int start = m.start(2);
             int end = m.end(2);
             String value = m.group(2);
@@ -159,6 +155,10 @@ final class TextScanner {
             if ((first == '"' || first == '\'') && end - start >= 2) {
                 start++;
                 end--;
+            }
+            String rule = rules.secretFlagRule(m.group(1), text.substring(start, end));
+            if (rule == null) {
+                continue;
             }
             if (end > start && !Marker.isMarker(text.substring(start, end))) {
                 hits.add(new Hit(start, end, rule));

@@ -254,6 +254,21 @@ class DefaultRulesTest {
             Case.kept("auth-field", Via.JSON, // codecommit get-commit
                     "{\"commit\": {\"author\": {\"name\": \"Ada\", \"email\": \"ada@example.com\"}, \"message\": \"fix auth\"}}"),
             Case.kept("auth-field", Via.TEXT, "AuthType=COGNITO AuthFlow=USER_SRP_AUTH Authority=https://login.example.com"),
+            Case.hidden("auth-field", Via.COMMAND, // a BGP MD5 key in shorthand
+                    "aws directconnect create-transit-virtual-interface --connection-id dxlag-fEXAMPLE --new-transit-virtual-interface "
+                            + "\"virtualInterfaceName=transit,vlan=126,asn=65110,authKey=0xzxgA9YoW9h58u8Sv,amazonAddress=192.168.1.1/30\"",
+                    "0xzxgA9YoW9h58u8Sv"),
+            Case.hidden("auth-field", Via.JSON, "{\"AuthCode\": \"rqeGF(z;a[8N<ZI\"}", "rqeGF(z;a[8N<ZI"), // route53domains
+            // An object below an AUTH name is settings, judged key by key (scalarsOnly).
+            Case.kept("auth-field", Via.COMMAND, // rds create-db-proxy
+                    "aws rds create-db-proxy --db-proxy-name p --engine-family MYSQL --auth Description=\"app\",AuthScheme=\"SECRETS\","
+                            + "SecretArn=\"" + SECRET_ARN + "\",IAMAuth=\"DISABLED\" --role-arn arn:aws:iam::123456789012:role/ProxyRole"),
+            Case.kept("auth-field", Via.JSON, // rds describe-db-proxies
+                    "{\"DBProxies\": [{\"DBProxyName\": \"p\", \"Auth\": [{\"AuthScheme\": \"SECRETS\", \"SecretArn\": \"" + SECRET_ARN
+                            + "\", \"IAMAuth\": \"DISABLED\"}]}]}"),
+            Case.kept("auth-field", Via.JSON, // cognito-idp describe-managed-login-branding, ds describe-trusts
+                    "{\"categories\": {\"auth\": {\"authMethodOrder\": [[{\"display\": \"BUTTON\", \"type\": \"FEDERATED\"}]]}}, "
+                            + "\"SelectiveAuth\": \"Disabled\"}"),
 
             // ---------------- aws-secret-access-key (value) ----------------
             Case.hidden("aws-secret-access-key", Via.TEXT, // ~/.aws/credentials
@@ -418,6 +433,8 @@ class DefaultRulesTest {
             Case.kept("name-value-pair", Via.JSON, // ec2 describe-tags
                     "{\"Tags\": [{\"Key\": \"Name\", \"Value\": \"web-1\", \"ResourceId\": \"i-0123456789abcdef0\"}, "
                             + "{\"Key\": \"PasswordPolicy\", \"Value\": \"strict\"}]}"),
+            Case.kept("name-value-pair", Via.JSON, // secretsmanager list-secrets: a tag AWS sets
+                    "{\"Tags\": [{\"Key\": \"aws:secretsmanager:owningService\", \"Value\": \"rds\"}]}"),
             Case.kept("name-value-pair", Via.COMMAND,
                     "aws cloudformation create-stack --stack-name web --template-body file://web.yaml "
                             + "--parameters ParameterKey=Env,ParameterValue=prod ParameterKey=DBPasswordSecretArn,ParameterValue="

@@ -97,6 +97,7 @@ class RedactionRulesFileTest {
             group out of range    | {"rules": [{"name": "x", "type": "value", "pattern": "a(b)", "group": 2}]} | its pattern has 1 capturing group(s)
             field of another type | {"rules": [{"name": "x", "type": "key", "match": "a", "flags": ["--a"]}]} | has field "flags", which a key rule does not take
             key rule without names | {"rules": [{"name": "x", "type": "key", "except": "a"}]}               | rule #1 "x" needs "match"
+            scalarsOnly not boolean | {"rules": [{"name": "x", "type": "key", "match": "a", "scalarsOnly": "yes"}]} | has "scalarsOnly": "yes"; use true or false
             duplicate of default  | {"rules": [{"name": "jwt", "type": "value", "pattern": "a"}]}            | rule #1 "jwt" has the name of an existing rule
             unknown disable       | {"disable": ["jwtt"]}                                                    | "disable" names rule "jwtt", which does not exist
             flag not a flag       | {"rules": [{"name": "x", "type": "flag", "flags": ["user-data"]}]}       | lists flag "user-data"

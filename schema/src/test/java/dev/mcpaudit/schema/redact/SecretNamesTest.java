@@ -62,6 +62,8 @@ class SecretNamesTest {
             AUTH_KEY                  | auth-field
             SECURE_AUTH_SALT          | auth-field
             auth_string               | auth-field
+            authKey                   | auth-field
+            AuthCode                  | auth-field
             """)
     void aSecretNameIsRecognisedWhateverItsSpelling(String name, String rule) {
         assertThat(RULES.keyRuleFor(name)).as(name).isNotNull();
@@ -112,6 +114,8 @@ class SecretNamesTest {
             AuthParameters
             --auth-parameters
             AuthenticationType
+            SelectiveAuth
+            aws:secretsmanager:owningService
             authorizationType
             SecretId
             SecretArn
