@@ -62,17 +62,16 @@ final class ArgumentLists {
             return;
         }
         boolean flags = false;
-        boolean dbClient = false;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && !flags; i++) {
             JsonNode e = array.get(i);
-            if (e.isTextual()) {
-                String t = e.asText();
-                flags |= t.length() >= 2 && t.charAt(0) == '-';
-                dbClient |= isDbClient(t);
-            }
+            flags = e.isTextual() && e.asText().length() >= 2 && e.asText().charAt(0) == '-';
         }
         if (!flags) {
-            return;
+            return; // the usual case: a list of names, ids or objects
+        }
+        boolean dbClient = false;
+        for (int i = 0; i < n && !dbClient; i++) {
+            dbClient = array.get(i).isTextual() && isDbClient(array.get(i).asText());
         }
         RedactionRules rules = walk.rules();
         boolean dbRule = dbClient && rules.hasRule(DB_CLIENT_RULE);
