@@ -25,7 +25,7 @@ final class PairScanner {
     private static final String ESCAPED = "\\\\\"([^\"\\\\\\n]*+(?:\\\\\\\\[^\"\\\\\\n]*+)*+)\\\\\"";
     private static final String UNQUOTED = "([^\\s\"'&;,()}\\]<>=\\[\\\\][^\\s\"'&;,()}\\]<>\\\\]*)";
     private static final Pattern MEMBER = Pattern.compile(
-            "(?<![A-Za-z0-9_$.-])\\\\?[\"']?([A-Za-z_][A-Za-z0-9_.-]{0,80})\\\\?[\"']?\\s*(=|:(?=[\\s\"'\\\\]))\\s*"
+            "(?<![A-Za-z0-9_$.-])\\\\?[\"']?([A-Za-z_][A-Za-z0-9_.-]{0,80}+)\\\\?[\"']?\\s*+(=|:(?=[\\s\"'\\\\]))\\s*+"
                     + "(?:" + QUOTED + "|" + ESCAPED + "|" + UNQUOTED + ")");
     /** What may separate two members of one structure. */
     private static final Pattern GAP = Pattern.compile("\\s*[,&]\\s*|[ \\t]*\\r?\\n[ \\t]*");
@@ -39,14 +39,20 @@ final class PairScanner {
 
     static void find(String text, boolean script, RedactionRules rules, List<TextScanner.Hit> hits) {
         List<Member> structure = new ArrayList<>();
-        Matcher m = MEMBER.matcher(text);
+        Matcher m = MEMBER.matcher(text).useTransparentBounds(true);
+        Matcher gap = GAP.matcher(text);
         int from = 0;
         Member previous = null;
-        while (from < text.length() && m.find(from)) {
+        // The pattern is only tried where a member can start: at the key before each '=' or ':'.
+        for (int sep = nextSeparator(text, 0); sep >= 0; sep = nextSeparator(text, Math.max(sep + 1, from))) {
+            int start = memberStart(text, sep);
+            if (start < from || !m.region(start, text.length()).lookingAt()) {
+                continue;
+            }
             Member member = member(m, text);
             // Inside a string literal there may be more pairs (JSON written as a Python string).
             from = member.quoted() ? member.valueStart() : Math.max(member.end(), m.end());
-            if (previous != null && !sameStructure(text, previous, member)) {
+            if (previous != null && !sameStructure(gap, previous, member)) {
                 decide(structure, script, rules, hits);
                 structure.clear();
             }
@@ -54,6 +60,58 @@ final class PairScanner {
             previous = member;
         }
         decide(structure, script, rules, hits);
+    }
+
+    private static int nextSeparator(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '=' || c == ':') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where a member ending at the separator {@code sep} would start, walking back over what
+     * {@link #MEMBER} allows between key and separator (spaces, a quote, a backslash), the key, and
+     * an opening quote; -1 when no key ends there.
+     */
+    private static int memberStart(String text, int sep) {
+        int i = sep - 1;
+        while (i >= 0 && Character.isWhitespace(text.charAt(i))) {
+            i--;
+        }
+        if (i >= 0 && (text.charAt(i) == '"' || text.charAt(i) == '\'')) {
+            i--;
+        }
+        if (i >= 0 && text.charAt(i) == '\\') {
+            i--;
+        }
+        int keyEnd = i + 1;
+        while (i >= 0 && isKeyChar(text.charAt(i))) {
+            i--;
+        }
+        int keyStart = i + 1;
+        if (keyStart == keyEnd || keyEnd - keyStart > 81) {
+            return -1;
+        }
+        char first = text.charAt(keyStart);
+        if (!(first == '_' || (first < 128 && Character.isLetter(first)))) {
+            return -1;
+        }
+        int start = keyStart;
+        if (start > 0 && (text.charAt(start - 1) == '"' || text.charAt(start - 1) == '\'')) {
+            start--;
+            if (start > 0 && text.charAt(start - 1) == '\\') {
+                start--;
+            }
+        }
+        return start;
+    }
+
+    private static boolean isKeyChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
     }
 
     private static void decide(List<Member> structure, boolean script, RedactionRules rules, List<TextScanner.Hit> hits) {
@@ -79,10 +137,10 @@ final class PairScanner {
         }
     }
 
-    private static boolean sameStructure(String text, Member a, Member b) {
+    private static boolean sameStructure(Matcher gap, Member a, Member b) {
         return b.start() >= a.end()
                 && prefix(a.key()).equals(prefix(b.key()))
-                && GAP.matcher(text).region(a.end(), b.start()).matches();
+                && gap.region(a.end(), b.start()).matches();
     }
 
     private static String prefix(String key) {
