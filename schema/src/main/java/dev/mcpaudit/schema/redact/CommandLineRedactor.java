@@ -71,7 +71,7 @@ final class CommandLineRedactor {
             }
         }
         KeyRule byName = walk.rules().keyRuleFor(fv.flag());
-        if (byName != null) {
+        if (byName != null && byName.hidesText(value)) {
             return walk.marker(byName.name(), value, where);
         }
         return redactJson(value, where, fv.flag().equals("--cli-input-json") ? serviceOperation : null);

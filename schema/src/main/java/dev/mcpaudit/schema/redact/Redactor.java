@@ -83,11 +83,15 @@ public final class Redactor {
         /** Redacts in place where it can; returns the node to use (a string may become a new node). */
         JsonNode node(JsonNode node, JsonPath path) {
             if (node instanceof ObjectNode object) {
+                List<String> pairValues = secretPairValues(object);
                 for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = it.next();
-                    field.setValue(child(field.getKey(), field.getValue(), path.field(field.getKey())));
+                    field.setValue(pairValues != null && pairValues.contains(field.getKey())
+                            ? hideAll(field.getValue(), rules.pairRule(), path.field(field.getKey()))
+                            : child(field.getKey(), field.getValue(), path.field(field.getKey())));
                 }
             } else if (node instanceof ArrayNode array) {
+                ArgumentLists.hideInArray(array, this, path);
                 for (int i = 0; i < array.size(); i++) {
                     array.set(i, node(array.get(i), path.index(i)));
                 }
@@ -101,13 +105,18 @@ public final class Redactor {
 
         private JsonNode child(String name, JsonNode value, JsonPath path) {
             KeyRule rule = rules.keyRuleFor(name);
-            if (rule != null) {
+            if (rule != null && !(rule.scalarsOnly() && value.isContainerNode())) {
                 return hideAll(value, rule.name(), path);
             }
             if (payloadTool != null && path.isTopLevelField("args") && value instanceof ObjectNode arguments) {
                 return arguments(payloadTool, arguments, path);
             }
             return node(value, path);
+        }
+
+        /** {@code {"name": "DB_PASSWORD", "value": …}}: the members holding a secret pair's value, or null. */
+        private List<String> secretPairValues(ObjectNode object) {
+            return rules.pairRule() == null ? null : NameValuePairs.secretValueMembers(object, rules);
         }
 
         /** Below a secret key every string and number is hidden; the shape (keys, arrays) stays. */
@@ -137,11 +146,14 @@ public final class Redactor {
         JsonNode arguments(String tool, ObjectNode arguments, JsonPath path) {
             Set<String> commandArguments = rules.commandArguments(tool);
             boolean script = rules.isScriptTool(tool);
+            List<String> pairValues = secretPairValues(arguments);
             for (Iterator<Map.Entry<String, JsonNode>> it = arguments.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 JsonPath fieldPath = path.field(field.getKey());
                 JsonNode value = field.getValue();
-                if (value.isTextual() && rules.keyRuleFor(field.getKey()) == null
+                if (pairValues != null && pairValues.contains(field.getKey())) {
+                    field.setValue(hideAll(value, rules.pairRule(), fieldPath));
+                } else if (value.isTextual() && rules.keyRuleFor(field.getKey()) == null
                         && (commandArguments.contains(field.getKey()) || script)) {
                     String text = value.asText();
                     String redacted = commandArguments.contains(field.getKey())

@@ -304,6 +304,16 @@ class CommandLineRedactionTest {
                 arguments("PEM key pasted into a script, whatever the variable is called",
                         "ssh_key = \"\"\"" + PEM + "\"\"\"\nopen('id_rsa', 'w').write(ssh_key)",
                         "ssh_key = \"\"\"" + m("private-key-pem", PEM) + "\"\"\"\nopen('id_rsa', 'w').write(ssh_key)"),
+                arguments("libpq connection string in a literal",
+                        "conn = psycopg2.connect(\"host=db dbname=orders user=app password=hunter2\")",
+                        "conn = psycopg2.connect(\"host=db dbname=orders user=app password=" + m("password-field", "hunter2") + "\")"),
+                arguments("query string in a literal",
+                        "requests.get(\"https://api.example.com/v1/orders?stage=prod&api_key=k-0123456&limit=5\")",
+                        "requests.get(\"https://api.example.com/v1/orders?stage=prod&api_key=" + m("api-key-field", "k-0123456")
+                                + "&limit=5\")"),
+                arguments("an .env file written from a literal: the escape ends the value",
+                        "open('.env', 'w').write('DB_PASS=hunter2\\nREGION=eu-west-1\\n')",
+                        "open('.env', 'w').write('DB_PASS=" + m("password-field", "hunter2") + "\\nREGION=eu-west-1\\n')"),
                 arguments("boto3 client with an inline key pair: the access key id stays",
                         "s3 = boto3.client(\"s3\", aws_access_key_id=\"AKIAIOSFODNN7EXAMPLE\", "
                                 + "aws_secret_access_key=\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\")",
@@ -325,7 +335,9 @@ class CommandLineRedactionTest {
                 "resp = sm.list_secrets(MaxResults=10, NextToken=next_token)",
                 "if password == 'x':\n    print('default password in use')",
                 "if token != \"\":\n    print(f\"token length={len(token)}\")",
-                "usage = resp['usage']\nprint(usage['inputTokens'], usage['outputTokens'])");
+                "usage = resp['usage']\nprint(usage['inputTokens'], usage['outputTokens'])",
+                "dsn = f\"host={host} user=app password={password}\"",
+                "url = \"https://api.example.com/v1?api_key=%s\" % api_key");
     }
 
     @ParameterizedTest(name = "{0}")
