@@ -45,7 +45,8 @@ public final class RedactionRules {
             "key", Set.of("name", "type", "description", "match", "except"),
             "value", Set.of("name", "type", "description", "pattern", "group", "hints", "near", "window"),
             "flag", Set.of("name", "type", "description", "flags", "command", "when"),
-            "assignment", Set.of("name", "type", "description"));
+            "assignment", Set.of("name", "type", "description"),
+            "model", Set.of("name", "type", "description"));
     private static final RedactionRules DEFAULTS = loadDefaults();
 
     /** Key names repeat endlessly in tool results; the cache stops growing past this many names. */
@@ -60,6 +61,7 @@ public final class RedactionRules {
     private final List<ValueRule> valueRules;
     private final List<FlagRule> flagRules;
     private final boolean assignmentsEnabled;
+    private final String modelRule;
     private final Map<String, Optional<KeyRule>> keyDecisions = new ConcurrentHashMap<>();
 
     private RedactionRules(List<Rule> rules, Map<String, String> descriptions,
@@ -72,6 +74,7 @@ public final class RedactionRules {
         this.valueRules = ofType(ValueRule.class);
         this.flagRules = ofType(FlagRule.class);
         this.assignmentsEnabled = !ofType(AssignmentRule.class).isEmpty();
+        this.modelRule = ofType(ModelRule.class).stream().map(Rule::name).findFirst().orElse(null);
     }
 
     /** The rules shipped in the jar. */
@@ -110,8 +113,11 @@ public final class RedactionRules {
         return rules;
     }
 
+    /** What a rule is for; a finding's {@code aws-model:lambda.create-function.…} gets its rule's. */
     public String description(String ruleName) {
-        return descriptions.getOrDefault(ruleName, "");
+        String own = descriptions.get(ruleName);
+        int detail = ruleName.indexOf(':');
+        return own != null ? own : detail > 0 ? descriptions.getOrDefault(ruleName.substring(0, detail), "") : "";
     }
 
     /** The first key rule that marks {@code name} (a JSON key, flag or assigned name) as secret, or null. */
@@ -158,6 +164,11 @@ public final class RedactionRules {
 
     boolean assignmentsEnabled() {
         return assignmentsEnabled;
+    }
+
+    /** The name of the model rule in effect (markers carry it), or null when it is disabled. */
+    String modelRule() {
+        return modelRule;
     }
 
     /** Argument names of {@code tool} that hold an AWS CLI command line. */
@@ -301,7 +312,7 @@ public final class RedactionRules {
             String type = requiredText("type");
             Set<String> allowed = FIELDS.get(type);
             if (allowed == null) {
-                throw bad("has unknown type \"" + type + "\"; use one of key, value, flag, assignment");
+                throw bad("has unknown type \"" + type + "\"; use one of key, value, flag, assignment, model");
             }
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
@@ -314,6 +325,7 @@ public final class RedactionRules {
                 case "key" -> new KeyRule(name, regex("match", true), regex("except", false));
                 case "value" -> valueRule(name);
                 case "flag" -> flagRule(name);
+                case "model" -> new ModelRule(name);
                 default -> new AssignmentRule(name);
             };
         }

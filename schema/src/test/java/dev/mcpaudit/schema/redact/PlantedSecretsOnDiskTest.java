@@ -151,7 +151,10 @@ class PlantedSecretsOnDiskTest {
         // Inline JSON flag values are redacted key by key; the rest of the JSON stays readable.
         String cmd10 = "aws ecs register-task-definition --cli-input-json '{\"family\":\"f\",\"secretOptions\":[{\"name\":\"N\",\"valueFrom\":\"v\"}],\"apiKey\":\""
                 + plant("api-key-field", "cij-" + chars(ALNUM, 18)) + "\"}'";
-        for (String cmd : List.of(cmd1, cmd2, cmd3, cmd4, cmd5, cmd6, cmd7, cmd8, cmd9, cmd10)) {
+        // A member AWS's service model marks sensitive, with a name no key rule knows.
+        String cmd11 = "aws lambda update-function-configuration --function-name api --environment Variables={DB_HOST="
+                + plant("aws-model", "host-" + chars(ALNUM, 16)) + "}";
+        for (String cmd : List.of(cmd1, cmd2, cmd3, cmd4, cmd5, cmd6, cmd7, cmd8, cmd9, cmd10, cmd11)) {
             events.add(requested("aws___call_aws", JSON.createObjectNode().put("cli_command", cmd).put("aws_profile", "prod")));
         }
 

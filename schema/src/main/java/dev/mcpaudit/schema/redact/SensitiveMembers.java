@@ -1,0 +1,193 @@
+package dev.mcpaudit.schema.redact;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The members AWS's own service models mark sensitive, per AWS CLI operation: the table
+ * {@code aws-sensitive-members.tsv}, generated from botocore's models by
+ * {@code schema/tools/generate-sensitive-members.py} and committed, so the build needs no botocore.
+ * Read once, on first use.
+ *
+ * <p>A row is {@code service operation direction path type flag}, e.g.
+ * {@code lambda create-function input Environment.Variables map --environment}. A path is a chain of
+ * model member names: {@code .Name} a member, {@code []} any element of a list, {@code .*} any value
+ * of a map, {@code .**} any number of levels; everything below the path is sensitive.
+ */
+final class SensitiveMembers {
+    static final String RESOURCE = "aws-sensitive-members.tsv";
+    private static final Pattern VERSION = Pattern.compile("from botocore (\\S+)");
+    private static final Pattern STEP = Pattern.compile("\\[]|\\.\\*\\*|\\.\\*|\\.?([A-Za-z0-9_-]+)");
+
+    /** One step of a member path. */
+    sealed interface Step permits Member, AnyElement, AnyValue, AnyDepth {}
+
+    /** A member of a structure, by its model name (which is also its JSON and shorthand key). */
+    record Member(String name) implements Step {}
+
+    /** Any element of a list. */
+    record AnyElement() implements Step {}
+
+    /** Any value of a map (keys are names, not secrets, and are kept). */
+    record AnyValue() implements Step {}
+
+    /** Any number of levels, zero included. */
+    record AnyDepth() implements Step {}
+
+    /**
+     * A sensitive member path of one operation.
+     *
+     * @param path as the table writes it, e.g. {@code Environment.Variables}
+     * @param steps the path parsed, starting with the top-level member
+     * @param type the model type at the path: string, structure, map, list, blob, long, ...
+     * @param rule what a finding names, e.g. {@code lambda.create-function.Environment.Variables}
+     */
+    record MemberPath(String path, List<Step> steps, String type, String rule) {
+        /** The steps below the top-level member: empty when the whole member is sensitive. */
+        List<Step> belowTop() {
+            return steps.subList(1, steps.size());
+        }
+
+        String topMember() {
+            return ((Member) steps.get(0)).name();
+        }
+    }
+
+    /** The sensitive members of one operation's input (by CLI flag) and output. */
+    record Operation(String service, String name, Map<String, List<MemberPath>> inputsByFlag,
+            List<MemberPath> inputs, List<MemberPath> outputs) {}
+
+    /** One row of the table, as written. */
+    record Row(String service, String operation, String direction, String path, String type, String flag) {}
+
+    private static final class Holder {
+        static final SensitiveMembers AWS = load();
+    }
+
+    private final String botocoreVersion;
+    private final List<Row> rows;
+    private final Map<String, Operation> operations;
+
+    private SensitiveMembers(String botocoreVersion, List<Row> rows) {
+        this.botocoreVersion = botocoreVersion;
+        this.rows = List.copyOf(rows);
+        Map<String, List<Row>> byOperation = new LinkedHashMap<>();
+        for (Row row : rows) {
+            byOperation.computeIfAbsent(row.service() + " " + row.operation(), k -> new ArrayList<>()).add(row);
+        }
+        Map<String, Operation> ops = new HashMap<>();
+        byOperation.forEach((key, list) -> ops.put(key, operation(list)));
+        this.operations = Map.copyOf(ops);
+    }
+
+    /** The table shipped in the jar. */
+    static SensitiveMembers aws() {
+        return Holder.AWS;
+    }
+
+    /** The operation's sensitive members, or null when it has none; {@code serviceOperation} is "rds create-db-instance". */
+    Operation operation(String serviceOperation) {
+        return operations.get(serviceOperation);
+    }
+
+    String botocoreVersion() {
+        return botocoreVersion;
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    private static Operation operation(List<Row> rows) {
+        Map<String, List<MemberPath>> byFlag = new HashMap<>();
+        List<MemberPath> inputs = new ArrayList<>();
+        List<MemberPath> outputs = new ArrayList<>();
+        for (Row row : rows) {
+            MemberPath path = new MemberPath(row.path(), parse(row.path()), row.type(),
+                    row.service() + "." + row.operation() + "." + row.path());
+            if (row.direction().equals("input")) {
+                inputs.add(path);
+                byFlag.computeIfAbsent(row.flag(), k -> new ArrayList<>()).add(path);
+            } else {
+                outputs.add(path);
+            }
+        }
+        byFlag.replaceAll((flag, list) -> List.copyOf(list));
+        return new Operation(rows.get(0).service(), rows.get(0).operation(), Map.copyOf(byFlag),
+                List.copyOf(inputs), List.copyOf(outputs));
+    }
+
+    /** {@code A.B[].*.**.C} into steps; the first step is always a member. */
+    static List<Step> parse(String path) {
+        List<Step> steps = new ArrayList<>();
+        Matcher m = STEP.matcher(path);
+        int at = 0;
+        while (at < path.length()) {
+            if (!m.find(at) || m.start() != at) {
+                throw new IllegalArgumentException("bad member path " + path + " at " + at);
+            }
+            String token = m.group();
+            if (token.equals("[]")) {
+                steps.add(new AnyElement());
+            } else if (token.equals(".**")) {
+                steps.add(new AnyDepth());
+            } else if (token.equals(".*")) {
+                steps.add(new AnyValue());
+            } else if (token.startsWith(".") == (at > 0)) {
+                steps.add(new Member(m.group(1)));
+            } else {
+                throw new IllegalArgumentException("bad member path " + path + " at " + at);
+            }
+            at = m.end();
+        }
+        if (steps.isEmpty() || !(steps.get(0) instanceof Member)) {
+            throw new IllegalArgumentException("member path " + path + " must start with a member name");
+        }
+        return List.copyOf(steps);
+    }
+
+    static SensitiveMembers load() {
+        try (InputStream in = SensitiveMembers.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the jar");
+            }
+            return read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static SensitiveMembers read(BufferedReader reader) throws IOException {
+        String version = "unknown";
+        List<Row> rows = new ArrayList<>();
+        for (String line; (line = reader.readLine()) != null; ) {
+            if (line.startsWith("#")) {
+                Matcher v = VERSION.matcher(line);
+                if (v.find()) {
+                    version = v.group(1);
+                }
+                continue;
+            }
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            if (f.length != 6) {
+                throw new IllegalStateException(RESOURCE + ": line \"" + line + "\" does not have 6 columns");
+            }
+            rows.add(new Row(f[0], f[1], f[2], f[3], f[4], f[5]));
+        }
+        return new SensitiveMembers(version, rows);
+    }
+}
