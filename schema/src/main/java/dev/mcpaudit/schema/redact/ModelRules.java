@@ -139,11 +139,15 @@ final class ModelRules {
 
     /** In a result: the output paths of the operation, starting at this object (every object is tried). */
     static void output(Redactor.Walk walk, Operation op, ObjectNode object, JsonPath path) {
-        for (MemberPath p : op.outputs()) {
-            Step first = p.steps().get(0);
-            if (first instanceof Member m && object.has(m.name())) {
-                hide(walk, object, p.steps(), 0, p.rule(), path);
-            }
+        if (op.outputsByTop().isEmpty()) {
+            return;
+        }
+        List<MemberPath> found = new ArrayList<>();
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            found.addAll(op.outputsByTop().getOrDefault(names.next(), List.of()));
+        }
+        for (MemberPath p : found) {
+            hide(walk, object, p.steps(), 0, p.rule(), path);
         }
     }
 

@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 final class SensitiveMembers {
     static final String RESOURCE = "aws-sensitive-members.tsv";
     private static final Pattern VERSION = Pattern.compile("from botocore (\\S+)");
-    private static final Pattern STEP = Pattern.compile("\\[]|\\.\\*\\*|\\.\\*|\\.?([A-Za-z0-9_-]+)");
 
     /** One step of a member path. */
     sealed interface Step permits Member, AnyElement, AnyValue, AnyDepth {}
@@ -64,9 +63,9 @@ final class SensitiveMembers {
         }
     }
 
-    /** The sensitive members of one operation's input (by CLI flag) and output. */
+    /** The sensitive members of one operation's input (by CLI flag) and output (by top-level member). */
     record Operation(String service, String name, Map<String, List<MemberPath>> inputsByFlag,
-            List<MemberPath> inputs, List<MemberPath> outputs) {}
+            List<MemberPath> inputs, Map<String, List<MemberPath>> outputsByTop) {}
 
     /** One row of the table, as written. */
     record Row(String service, String operation, String direction, String path, String type, String flag) {}
@@ -112,7 +111,7 @@ final class SensitiveMembers {
     private static Operation operation(List<Row> rows) {
         Map<String, List<MemberPath>> byFlag = new HashMap<>();
         List<MemberPath> inputs = new ArrayList<>();
-        List<MemberPath> outputs = new ArrayList<>();
+        Map<String, List<MemberPath>> outputs = new HashMap<>();
         for (Row row : rows) {
             MemberPath path = new MemberPath(row.path(), parse(row.path()), row.type(),
                     row.service() + "." + row.operation() + "." + row.path());
@@ -120,36 +119,48 @@ final class SensitiveMembers {
                 inputs.add(path);
                 byFlag.computeIfAbsent(row.flag(), k -> new ArrayList<>()).add(path);
             } else {
-                outputs.add(path);
+                outputs.computeIfAbsent(path.topMember(), k -> new ArrayList<>()).add(path);
             }
         }
         byFlag.replaceAll((flag, list) -> List.copyOf(list));
+        outputs.replaceAll((top, list) -> List.copyOf(list));
         return new Operation(rows.get(0).service(), rows.get(0).operation(), Map.copyOf(byFlag),
-                List.copyOf(inputs), List.copyOf(outputs));
+                List.copyOf(inputs), Map.copyOf(outputs));
     }
 
     /** {@code A.B[].*.**.C} into steps; the first step is always a member. */
     static List<Step> parse(String path) {
         List<Step> steps = new ArrayList<>();
-        Matcher m = STEP.matcher(path);
         int at = 0;
-        while (at < path.length()) {
-            if (!m.find(at) || m.start() != at) {
-                throw new IllegalArgumentException("bad member path " + path + " at " + at);
-            }
-            String token = m.group();
-            if (token.equals("[]")) {
+        int n = path.length();
+        while (at < n) {
+            if (path.startsWith("[]", at)) {
                 steps.add(new AnyElement());
-            } else if (token.equals(".**")) {
-                steps.add(new AnyDepth());
-            } else if (token.equals(".*")) {
-                steps.add(new AnyValue());
-            } else if (token.startsWith(".") == (at > 0)) {
-                steps.add(new Member(m.group(1)));
-            } else {
-                throw new IllegalArgumentException("bad member path " + path + " at " + at);
+                at += 2;
+                continue;
             }
-            at = m.end();
+            if (at > 0) {
+                if (path.charAt(at) != '.') {
+                    throw new IllegalArgumentException("bad member path " + path + " at " + at);
+                }
+                at++;
+            }
+            if (path.startsWith("**", at)) {
+                steps.add(new AnyDepth());
+                at += 2;
+            } else if (path.startsWith("*", at)) {
+                steps.add(new AnyValue());
+                at++;
+            } else {
+                int start = at;
+                while (at < n && (Character.isLetterOrDigit(path.charAt(at)) || path.charAt(at) == '_' || path.charAt(at) == '-')) {
+                    at++;
+                }
+                if (at == start) {
+                    throw new IllegalArgumentException("bad member path " + path + " at " + at);
+                }
+                steps.add(new Member(path.substring(start, at)));
+            }
         }
         if (steps.isEmpty() || !(steps.get(0) instanceof Member)) {
             throw new IllegalArgumentException("member path " + path + " must start with a member name");
