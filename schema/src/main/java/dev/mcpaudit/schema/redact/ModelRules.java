@@ -88,18 +88,24 @@ final class ModelRules {
         if (paths == null) {
             return null;
         }
+        for (MemberPath p : paths) {
+            if (p.belowTop().isEmpty() && SCALAR_TYPES.contains(p.type())) {
+                return walk.modelMarker(p.rule(), value, where); // one value, all of it, JSON-looking or not
+            }
+        }
+        boolean listWords = takesWords(op, flag);
         JsonNode json = element ? null : jsonContainer(value);
         if (json != null) {
             int before = walk.findingCount();
             JsonNode redacted = walk.node(json, where);
             for (MemberPath p : paths) {
-                redacted = hide(walk, redacted, p.belowTop(), 0, p.rule(), where);
+                List<Step> below = p.belowTop();
+                if (listWords && json.isObject() && !below.isEmpty() && below.get(0) instanceof AnyElement) {
+                    below = below.subList(1, below.size()); // one element written as an object
+                }
+                redacted = hide(walk, redacted, below, 0, p.rule(), where);
             }
             return walk.findingCount() == before ? null : redacted.toString();
-        }
-        boolean listWords = takesWords(op, flag);
-        if (listWords && value.strip().startsWith("[") && !Marker.isMarker(value.strip())) {
-            return null; // a JSON list that did not parse: the CLI refuses it, and the text rules still see it
         }
         List<Scalar> hidden = new ArrayList<>();
         List<String> rules = new ArrayList<>();
@@ -114,11 +120,11 @@ final class ModelRules {
                 below = below.subList(1, below.size()); // this word is one element of the list
             }
             int before = hidden.size();
-            if (pairs != null && !(below.isEmpty() && SCALAR_TYPES.contains(p.type()))) {
+            if (pairs != null) {
                 collect(pairs, below, 0, hidden);
-            } else if (below.isEmpty() || pairs == null) {
-                // The whole value: a sensitive scalar, or a shape that is not shorthand (a plain word
-                // where a structure belongs, which the CLI would refuse): hidden rather than guessed at.
+            } else {
+                // One plain word: a list's element, or something the CLI would refuse where a structure
+                // belongs, or JSON it cannot parse. Hidden whole rather than guessed at.
                 hidden.add(new Scalar(0, value.length(), null));
             }
             for (int i = before; i < hidden.size(); i++) {

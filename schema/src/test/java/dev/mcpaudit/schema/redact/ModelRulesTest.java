@@ -123,6 +123,21 @@ class ModelRulesTest {
     }
 
     @Test
+    void aValueThatIsNeitherShorthandNorJsonIsHiddenWholeRatherThanGuessedAt() {
+        String out = cli("aws lambda update-function-configuration --function-name api --environment 'Variables={DB_HOST=db1'");
+
+        assertThat(out).isEqualTo("aws lambda update-function-configuration --function-name api --environment "
+                + model("Variables={DB_HOST=db1"));
+    }
+
+    @Test
+    void aScalarMemberIsOneValueEvenWhenItLooksLikeJson() {
+        String out = cli("aws cognito-idp admin-get-user --user-pool-id p --username '{\"given\":\"maria\"}'");
+
+        assertThat(out).isEqualTo("aws cognito-idp admin-get-user --user-pool-id p --username " + model("{\"given\":\"maria\"}"));
+    }
+
+    @Test
     void theFindingNamesTheModelMemberThatFired() {
         Redaction r = callAws(REDACTOR, "aws lambda create-function --function-name api "
                 + "--environment Variables={DB_HOST=db1.internal} --cli-input-json '{\"Environment\":{\"Variables\":{\"A\":\"b\"}}}'");
