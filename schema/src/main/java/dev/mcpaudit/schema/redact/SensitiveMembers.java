@@ -1,16 +1,14 @@
 package dev.mcpaudit.schema.redact;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +16,8 @@ import java.util.regex.Pattern;
  * The members AWS's own service models mark sensitive, per AWS CLI operation: the table
  * {@code aws-sensitive-members.tsv}, generated from botocore's models by
  * {@code schema/tools/generate-sensitive-members.py} and committed, so the build needs no botocore.
- * Read once, on first use.
+ * Read once, on first use, and indexed by operation; an operation's rows are parsed when a command
+ * first runs it.
  *
  * <p>A row is {@code service operation direction path type flag}, e.g.
  * {@code lambda create-function input Environment.Variables map --environment}. A path is a chain of
@@ -75,19 +74,44 @@ final class SensitiveMembers {
     }
 
     private final String botocoreVersion;
-    private final List<Row> rows;
-    private final Map<String, Operation> operations;
+    private final String text;
+    /** Where each operation's rows are in {@link #text}: [start, end) of its lines, by "service operation". */
+    private final Map<String, int[]> lines;
+    /** Operations parsed so far: a call parses only its own operation's few rows. */
+    private final Map<String, Operation> parsed = new ConcurrentHashMap<>();
 
-    private SensitiveMembers(String botocoreVersion, List<Row> rows) {
-        this.botocoreVersion = botocoreVersion;
-        this.rows = List.copyOf(rows);
-        Map<String, List<Row>> byOperation = new LinkedHashMap<>();
-        for (Row row : rows) {
-            byOperation.computeIfAbsent(row.service() + " " + row.operation(), k -> new ArrayList<>()).add(row);
+    private SensitiveMembers(String text) {
+        this.text = text;
+        String version = "unknown";
+        Map<String, int[]> index = new HashMap<>();
+        int at = 0;
+        while (at < text.length()) {
+            int eol = text.indexOf('\n', at);
+            int end = eol < 0 ? text.length() : eol;
+            if (text.startsWith("#", at)) {
+                Matcher v = VERSION.matcher(text.substring(at, end));
+                if (v.find()) {
+                    version = v.group(1);
+                }
+            } else if (end > at) {
+                int tab = text.indexOf('\t', at);
+                int tab2 = tab < 0 ? -1 : text.indexOf('\t', tab + 1);
+                if (tab2 < 0 || tab2 > end) {
+                    throw new IllegalStateException(RESOURCE + ": line \"" + text.substring(at, end) + "\" has no operation");
+                }
+                String key = text.substring(at, tab) + " " + text.substring(tab + 1, tab2);
+                int[] range = index.computeIfAbsent(key, k -> new int[] {-1, -1});
+                if (range[0] < 0) {
+                    range[0] = at;
+                } else if (range[1] != at) {
+                    throw new IllegalStateException(RESOURCE + ": the rows of " + key + " are not together; is it sorted?");
+                }
+                range[1] = Math.min(text.length(), end + 1);
+            }
+            at = end + 1;
         }
-        Map<String, Operation> ops = new HashMap<>();
-        byOperation.forEach((key, list) -> ops.put(key, operation(list)));
-        this.operations = Map.copyOf(ops);
+        this.botocoreVersion = version;
+        this.lines = Map.copyOf(index);
     }
 
     /** The table shipped in the jar. */
@@ -97,14 +121,39 @@ final class SensitiveMembers {
 
     /** The operation's sensitive members, or null when it has none; {@code serviceOperation} is "rds create-db-instance". */
     Operation operation(String serviceOperation) {
-        return operations.get(serviceOperation);
+        Operation op = parsed.get(serviceOperation);
+        if (op == null) {
+            int[] range = lines.get(serviceOperation);
+            if (range == null) {
+                return null;
+            }
+            op = operation(rows(range[0], range[1]));
+            parsed.put(serviceOperation, op);
+        }
+        return op;
     }
 
     String botocoreVersion() {
         return botocoreVersion;
     }
 
+    /** Every row, in table order. */
     List<Row> rows() {
+        return rows(0, text.length());
+    }
+
+    private List<Row> rows(int from, int to) {
+        List<Row> rows = new ArrayList<>();
+        for (String line : text.substring(from, to).split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            if (f.length != 6) {
+                throw new IllegalStateException(RESOURCE + ": line \"" + line + "\" does not have 6 columns");
+            }
+            rows.add(new Row(f[0], f[1], f[2], f[3], f[4], f[5]));
+        }
         return rows;
     }
 
@@ -173,32 +222,9 @@ final class SensitiveMembers {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the jar");
             }
-            return read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+            return new SensitiveMembers(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static SensitiveMembers read(BufferedReader reader) throws IOException {
-        String version = "unknown";
-        List<Row> rows = new ArrayList<>();
-        for (String line; (line = reader.readLine()) != null; ) {
-            if (line.startsWith("#")) {
-                Matcher v = VERSION.matcher(line);
-                if (v.find()) {
-                    version = v.group(1);
-                }
-                continue;
-            }
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] f = line.split("\t", -1);
-            if (f.length != 6) {
-                throw new IllegalStateException(RESOURCE + ": line \"" + line + "\" does not have 6 columns");
-            }
-            rows.add(new Row(f[0], f[1], f[2], f[3], f[4], f[5]));
-        }
-        return new SensitiveMembers(version, rows);
     }
 }
