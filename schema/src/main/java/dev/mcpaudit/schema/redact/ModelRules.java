@@ -31,8 +31,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li><b>Arguments.</b> A flag that sets a sensitive member has its value hidden
- *       ({@code --temporary-password X}). Where only part of a member is sensitive, only that part
- *       is: {@code --environment Variables={LOG_LEVEL=info}} and
+ *       ({@code aws cognito-idp admin-get-user --username X}). Where only part of a member is
+ *       sensitive, only that part is: {@code --environment Variables={LOG_LEVEL=info}} and
  *       {@code --environment '{"Variables":{"LOG_LEVEL":"info"}}'} hide {@code info} and keep the
  *       key; so does {@code --cli-input-json} with the member inside. A list flag's every word is
  *       seen ({@code --user-attributes Name=email,Value=a@example.com Name=phone,Value=…}).
@@ -47,9 +47,11 @@ import java.util.Set;
  * ({@code DB_PASSWORD=[REDACTED:password-field:…]}), and this rule hides what they leave. Markers
  * say {@code aws-model}; a finding names the model member, e.g.
  * {@code aws-model:lambda.create-function.Environment.Variables}, which {@code audit-cli redact
- * --explain} prints. Not covered: {@code aws___run_script} (boto3 calls in Python),
- * {@code --cli-input-yaml}, and operations whose sensitive members the botocore version the table
- * was generated from does not mark yet.
+ * --explain} prints. A value that cannot be read as shorthand or JSON where part of a member is
+ * sensitive is hidden whole. Not covered: {@code aws___run_script} (boto3 calls in Python),
+ * {@code --cli-input-yaml}, the CLI's own commands that are not API operations ({@code aws s3 cp},
+ * {@code aws configure}), and members the botocore version the table was generated from does not
+ * mark yet.
  */
 final class ModelRules {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -58,7 +58,7 @@ public final class Redactor {
     /**
      * The result of one {@code tools/call}, knowing the call: for an {@code aws___call_aws} command
      * the model rules also hide what its operation returns in sensitive members
-     * ({@code sts get-session-token}'s {@code Credentials}, see {@link ModelRules}). Otherwise as
+     * ({@code ssm get-parameter}'s {@code Parameter.Value}, see {@link ModelRules}). Otherwise as
      * {@link #redact}.
      */
     public Redaction redactResult(String tool, JsonNode arguments, JsonNode result) {
