@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,8 +18,8 @@ import java.util.regex.Pattern;
  * The members AWS's own service models mark sensitive, per AWS CLI operation: the table
  * {@code aws-sensitive-members.tsv}, generated from botocore's models by
  * {@code schema/tools/generate-sensitive-members.py} and committed, so the build needs no botocore.
- * Read once, on first use, and indexed by operation; an operation's rows are parsed when a command
- * first runs it.
+ * Read once, on first use; an operation's rows are found by binary search (the table is sorted)
+ * and parsed when a command first runs it.
  *
  * <p>A row is {@code service operation direction path type flag}, e.g.
  * {@code lambda create-function input Environment.Variables map --environment}. A path is a chain of
@@ -75,17 +77,17 @@ final class SensitiveMembers {
 
     private final String botocoreVersion;
     private final String text;
-    /** Where each operation's rows are in {@link #text}: [start, end) of its lines, by "service operation". */
-    private final Map<String, int[]> lines;
-    /** Operations parsed so far: a call parses only its own operation's few rows. */
-    private final Map<String, Operation> parsed = new ConcurrentHashMap<>();
+    /** Where each row starts in {@link #text}; the rows are sorted, so an operation is found by binary search. */
+    private final int[] rowStarts;
+    /** Operations looked up so far: a call parses only its own operation's few rows. */
+    private final Map<String, Optional<Operation>> parsed = new ConcurrentHashMap<>();
 
     private SensitiveMembers(String text) {
         this.text = text;
         String version = "unknown";
-        Map<String, int[]> index = new HashMap<>();
-        int at = 0;
-        while (at < text.length()) {
+        int[] starts = new int[1024];
+        int rows = 0;
+        for (int at = 0; at < text.length(); ) {
             int eol = text.indexOf('\n', at);
             int end = eol < 0 ? text.length() : eol;
             if (text.startsWith("#", at)) {
@@ -94,24 +96,15 @@ final class SensitiveMembers {
                     version = v.group(1);
                 }
             } else if (end > at) {
-                int tab = text.indexOf('\t', at);
-                int tab2 = tab < 0 ? -1 : text.indexOf('\t', tab + 1);
-                if (tab2 < 0 || tab2 > end) {
-                    throw new IllegalStateException(RESOURCE + ": line \"" + text.substring(at, end) + "\" has no operation");
+                if (rows == starts.length) {
+                    starts = Arrays.copyOf(starts, rows * 2);
                 }
-                String key = text.substring(at, tab) + " " + text.substring(tab + 1, tab2);
-                int[] range = index.computeIfAbsent(key, k -> new int[] {-1, -1});
-                if (range[0] < 0) {
-                    range[0] = at;
-                } else if (range[1] != at) {
-                    throw new IllegalStateException(RESOURCE + ": the rows of " + key + " are not together; is it sorted?");
-                }
-                range[1] = Math.min(text.length(), end + 1);
+                starts[rows++] = at;
             }
             at = end + 1;
         }
         this.botocoreVersion = version;
-        this.lines = Map.copyOf(index);
+        this.rowStarts = Arrays.copyOf(starts, rows);
     }
 
     /** The table shipped in the jar. */
@@ -121,16 +114,53 @@ final class SensitiveMembers {
 
     /** The operation's sensitive members, or null when it has none; {@code serviceOperation} is "rds create-db-instance". */
     Operation operation(String serviceOperation) {
-        Operation op = parsed.get(serviceOperation);
-        if (op == null) {
-            int[] range = lines.get(serviceOperation);
-            if (range == null) {
-                return null;
+        Optional<Operation> known = parsed.get(serviceOperation);
+        if (known == null) {
+            known = Optional.ofNullable(find(serviceOperation));
+            if (parsed.size() < 10_000) { // every operation in the table fits; made-up commands stop adding
+                parsed.put(serviceOperation, known);
             }
-            op = operation(rows(range[0], range[1]));
-            parsed.put(serviceOperation, op);
         }
-        return op;
+        return known.orElse(null);
+    }
+
+    private Operation find(String serviceOperation) {
+        int space = serviceOperation.indexOf(' ');
+        if (space < 0) {
+            return null;
+        }
+        String key = serviceOperation.substring(0, space) + "\t" + serviceOperation.substring(space + 1) + "\t";
+        int lo = 0;
+        int hi = rowStarts.length;
+        while (lo < hi) { // the first row whose service and operation are not below the key
+            int mid = (lo + hi) >>> 1;
+            if (compareKey(rowStarts[mid], key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        int end = lo;
+        while (end < rowStarts.length && compareKey(rowStarts[end], key) == 0) {
+            end++;
+        }
+        if (end == lo) {
+            return null;
+        }
+        int to = end < rowStarts.length ? rowStarts[end] : text.length();
+        return operation(rows(rowStarts[lo], to));
+    }
+
+    /** The row's "service TAB operation TAB" against {@code key}, as the generator sorted them. */
+    private int compareKey(int rowStart, String key) {
+        int n = Math.min(key.length(), text.length() - rowStart);
+        for (int i = 0; i < n; i++) {
+            int d = text.charAt(rowStart + i) - key.charAt(i);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return n == key.length() ? 0 : -1;
     }
 
     String botocoreVersion() {
