@@ -14,9 +14,6 @@ import dev.mcpaudit.proxy.upstream.ProfileCredentials;
 import dev.mcpaudit.proxy.upstream.SigV4Signer;
 import dev.mcpaudit.proxy.upstream.UpstreamHttp;
 import dev.mcpaudit.schema.ProductVersion;
-import dev.mcpaudit.schema.redact.FingerprintKey;
-import dev.mcpaudit.schema.redact.RedactionRules;
-import dev.mcpaudit.schema.redact.Redactor;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -234,9 +231,6 @@ public final class ProxyMain implements Callable<Integer> {
                     software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIAWARMUPWARMUP0000", "warm-up"));
             Class.forName(UpstreamHttp.class.getName()); // its static settings for the JDK's HTTP client come first
             java.net.URI.create("http://127.0.0.1:1/").toURL().openConnection(); // classes only, never connected
-            // Last, as the first call needs it and initialize does not: the table of sensitive members (~0.1 s).
-            new Redactor(RedactionRules.defaults(), FingerprintKey.ephemeral()).redactArguments("aws___call_aws",
-                    JsonRpc.MAPPER.createObjectNode().put("cli_command", "aws lambda get-function --function-name warm-up"));
         } catch (Exception | LinkageError ignored) {
             // Only a head start: whatever fails here fails again, and is reported, where it is really used.
         }
