@@ -49,8 +49,12 @@ public final class AuditRecorder implements AutoCloseable {
     /** What to do with a call that cannot be recorded. */
     public enum FailurePolicy { CLOSED, OPEN }
 
-    /** A call whose {@code call.requested} is in the log (or, fail-open, could not be written). */
-    public record RecordedCall(String callId, long startNanos, boolean recorded) {}
+    /**
+     * A call whose {@code call.requested} is in the log (or, fail-open, could not be written). Its
+     * tool and arguments let the result be redacted knowing the call (an AWS CLI operation's
+     * sensitive output members, see {@link Redactor#redactResult}).
+     */
+    public record RecordedCall(String callId, long startNanos, boolean recorded, String tool, JsonNode args) {}
 
     /** How a proxy session ended, as {@code session.ended} records it. */
     public static final String ENDED_BY_STDIN = "stdin_closed";
@@ -177,18 +181,18 @@ public final class AuditRecorder implements AutoCloseable {
         long start = System.nanoTime();
         requested.incrementAndGet();
         if (!enabled) {
-            return new RecordedCall(callId, start, false);
+            return new RecordedCall(callId, start, false, call.tool(), call.args());
         }
         RecordedCall recorded;
         try {
             appendOrThrow(EventType.CALL_REQUESTED, callId, redactor -> describe(call, redactor));
-            recorded = new RecordedCall(callId, start, true);
+            recorded = new RecordedCall(callId, start, true, call.tool(), call.args());
         } catch (AuditUnavailableException e) {
             if (policy == FailurePolicy.CLOSED) {
                 throw e;
             }
             unrecorded.incrementAndGet();
-            recorded = new RecordedCall(callId, start, false);
+            recorded = new RecordedCall(callId, start, false, call.tool(), call.args());
         }
         open.put(callId, recorded);
         return recorded;
@@ -223,7 +227,7 @@ public final class AuditRecorder implements AutoCloseable {
                 try {
                     payload.put("result_sha256", CanonicalJson.sha256Hex(resultSentToAgent));
                     if (maxResultBytes >= 0) {
-                        putResult(payload, redactor.redact(resultSentToAgent).value());
+                        putResult(payload, redactor.redactResult(call.tool(), call.args(), resultSentToAgent).value());
                     }
                 } catch (IllegalArgumentException e) { // upstream sent a number RFC 8785 cannot carry
                     payload.remove("result_sha256");

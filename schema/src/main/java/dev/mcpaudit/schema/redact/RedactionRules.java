@@ -46,7 +46,8 @@ public final class RedactionRules {
             "value", Set.of("name", "type", "description", "pattern", "group", "hints", "near", "window"),
             "flag", Set.of("name", "type", "description", "flags", "command", "when"),
             "assignment", Set.of("name", "type", "description"),
-            "pair", Set.of("name", "type", "description"));
+            "pair", Set.of("name", "type", "description"),
+            "model", Set.of("name", "type", "description"));
     private static final RedactionRules DEFAULTS = loadDefaults();
 
     /** Key names repeat endlessly in tool results; the cache stops growing past this many names. */
@@ -62,6 +63,7 @@ public final class RedactionRules {
     private final List<FlagRule> flagRules;
     private final boolean assignmentsEnabled;
     private final String pairRule;
+    private final String modelRule;
     private final Map<String, Optional<KeyRule>> keyDecisions = new ConcurrentHashMap<>();
 
     private RedactionRules(List<Rule> rules, Map<String, String> descriptions,
@@ -75,6 +77,7 @@ public final class RedactionRules {
         this.flagRules = ofType(FlagRule.class);
         this.assignmentsEnabled = !ofType(AssignmentRule.class).isEmpty();
         this.pairRule = ofType(PairRule.class).stream().map(PairRule::name).findFirst().orElse(null);
+        this.modelRule = ofType(ModelRule.class).stream().map(Rule::name).findFirst().orElse(null);
     }
 
     /** The rules shipped in the jar. */
@@ -113,8 +116,11 @@ public final class RedactionRules {
         return rules;
     }
 
+    /** What a rule is for; a finding's {@code aws-model:lambda.create-function.…} gets its rule's. */
     public String description(String ruleName) {
-        return descriptions.getOrDefault(ruleName, "");
+        String own = descriptions.get(ruleName);
+        int detail = ruleName.indexOf(':');
+        return own != null ? own : detail > 0 ? descriptions.getOrDefault(ruleName.substring(0, detail), "") : "";
     }
 
     /** The first key rule that marks {@code name} (a JSON key, flag or assigned name) as secret, or null. */
@@ -174,6 +180,11 @@ public final class RedactionRules {
         return pairRule;
     }
 
+    /** The name of the model rule in effect (markers carry it), or null when it is disabled. */
+    String modelRule() {
+        return modelRule;
+    }
+
     /** Argument names of {@code tool} that hold an AWS CLI command line. */
     public Set<String> commandArguments(String tool) {
         return commandArguments.getOrDefault(tool, Set.of());
@@ -199,7 +210,8 @@ public final class RedactionRules {
         }
     }
 
-    private RedactionRules extendedWith(String text, String source) {
+    /** These rules and the file's text (its rules added, its "disable" applied); package-private for tests. */
+    RedactionRules extendedWith(String text, String source) {
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -315,7 +327,7 @@ public final class RedactionRules {
             String type = requiredText("type");
             Set<String> allowed = FIELDS.get(type);
             if (allowed == null) {
-                throw bad("has unknown type \"" + type + "\"; use one of key, value, flag, assignment, pair");
+                throw bad("has unknown type \"" + type + "\"; use one of key, value, flag, assignment, pair, model");
             }
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
@@ -329,6 +341,7 @@ public final class RedactionRules {
                 case "value" -> valueRule(name);
                 case "flag" -> flagRule(name);
                 case "pair" -> new PairRule(name);
+                case "model" -> new ModelRule(name);
                 default -> new AssignmentRule(name);
             };
         }

@@ -397,8 +397,9 @@ class DefaultRulesTest {
 
             // ---------------- db-client-password (value, near mysql/mariadb) ----------------
             Case.hidden("db-client-password", Via.COMMAND,
-                    "aws ssm send-command --document-name AWS-RunShellScript --instance-ids i-0123456789abcdef0 "
-                            + "--parameters 'commands=[\"mysql -h db.internal -u admin -pMy-Cl13nt orders\"]'",
+                    // ECS's command is not sensitive in AWS's model (SSM's Parameters are, and are hidden whole)
+                    "aws ecs execute-command --cluster prod --task 0123456789abcdef --interactive "
+                            + "--command \"mysql -h db.internal -u admin -pMy-Cl13nt orders\"",
                     "My-Cl13nt"),
             Case.kept("db-client-password", Via.TEXT, "mysql -h db.internal -u admin -p orders"),
             Case.kept("db-client-password", Via.TEXT, "mkdir -p /var/lib/mysql-files && chown mysql /var/lib/mysql-files"),
@@ -459,8 +460,9 @@ class DefaultRulesTest {
             // ---------------- secure-string-parameter (flag) ----------------
             Case.hidden("secure-string-parameter", Via.COMMAND,
                     "aws ssm put-parameter --name /prod/db/password --value 'S3cure!Pass' --type SecureString", "S3cure!Pass"),
-            Case.kept("secure-string-parameter", Via.COMMAND,
-                    "aws ssm put-parameter --name /prod/app/log-level --value debug --type String"),
+            // AWS's model marks every parameter value sensitive, String ones too (see aws-model below).
+            Case.hidden("aws-model", Via.COMMAND,
+                    "aws ssm put-parameter --name /prod/app/log-level --value debug --type String", "debug"),
             Case.kept("secure-string-parameter", Via.COMMAND, "aws ssm get-parameter --name /prod/db/password --with-decryption"),
 
             // ---------------- secret-binary-flag (flag) ----------------
@@ -486,6 +488,16 @@ class DefaultRulesTest {
                     "aws rds modify-db-instance --db-instance-identifier orders --master-user-password Sup3rS3cret --apply-immediately",
                     "Sup3rS3cret"),
             Case.kept("secret-field", Via.COMMAND, "aws secretsmanager create-secret --cli-input-json file://create-secret.json"),
+
+            // ---------------- aws-model (model): members AWS's service models mark sensitive ----------------
+            Case.hidden("aws-model", Via.COMMAND,
+                    "aws lambda update-function-configuration --function-name api --environment Variables={DB_HOST=db1.internal}",
+                    "db1.internal"),
+            Case.hidden("aws-model", Via.COMMAND,
+                    "aws cognito-idp admin-create-user --user-pool-id eu-west-1_aBcDeF --username maria.garcia", "maria.garcia"),
+            Case.kept("aws-model", Via.COMMAND,
+                    "aws lambda update-function-configuration --function-name api --timeout 30 --memory-size 512"),
+            Case.kept("aws-model", Via.COMMAND, "aws cognito-idp list-users --user-pool-id eu-west-1_aBcDeF --limit 10"),
             Case.kept("secret-field", Via.COMMAND,
                     "aws secretsmanager describe-secret --cli-input-json '{\"SecretId\": \"prod/db\", \"ClientToken\": null}'"));
 
@@ -506,7 +518,9 @@ class DefaultRulesTest {
 
         assertThat(out.text()).contains("[REDACTED:" + c.markerRule() + ":").doesNotContain(c.secret());
         if (out.findings() != null) {
-            assertThat(out.findings()).extracting(Redaction.Finding::rule).contains(c.markerRule());
+            // A model finding adds the member to the rule's name: aws-model:lambda.create-function.Environment.Variables.
+            assertThat(out.findings()).extracting(Redaction.Finding::rule)
+                    .anyMatch(r -> r.equals(c.markerRule()) || r.startsWith(c.markerRule() + ":"));
             assertThat(out.findings().toString()).doesNotContain(c.secret());
         }
     }

@@ -155,9 +155,12 @@ class PlantedSecretsOnDiskTest {
                 + "ParameterKey=DBPassword,ParameterValue=" + plant("name-value-pair", "cfn-" + chars(ALNUM, 16));
         String cmd12 = "aws rds-data execute-statement --resource-arn arn:aws:rds:eu-west-1:123456789012:cluster:c --sql \"CREATE USER r WITH PASSWORD '"
                 + plant("sql-password", "sql-" + chars(ALNUM, 16)) + "'\"";
-        String cmd13 = "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"mysql -u admin -p"
-                + plant("db-client-password", "my" + chars(ALNUM, 16)) + " orders\"]'";
-        for (String cmd : List.of(cmd1, cmd2, cmd3, cmd4, cmd5, cmd6, cmd7, cmd8, cmd9, cmd10, cmd11, cmd12, cmd13)) {
+        String cmd13 = "aws ecs execute-command --cluster prod --task 0123 --interactive --command \"mysql -u admin -p"
+                + plant("db-client-password", "my" + chars(ALNUM, 16)) + " orders\"";
+        // A member AWS's service model marks sensitive, with a name no key rule knows.
+        String cmd14 = "aws lambda update-function-configuration --function-name api --environment Variables={DB_HOST="
+                + plant("aws-model", "host-" + chars(ALNUM, 16)) + "}";
+        for (String cmd : List.of(cmd1, cmd2, cmd3, cmd4, cmd5, cmd6, cmd7, cmd8, cmd9, cmd10, cmd11, cmd12, cmd13, cmd14)) {
             events.add(requested("aws___call_aws", JSON.createObjectNode().put("cli_command", cmd).put("aws_profile", "prod")));
         }
 
