@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
  * <p>JSON Lines layout: line 1 is a header object ({@code "export": "mcp-audit-proxy events"},
  * {@code version}, {@code log_id}, {@code first_seq}, {@code last_seq}, {@code since}, {@code until},
  * {@code exported_at}); every further line is one event with the columns of {@link #COLUMNS}.
+ * Version 2 added {@code hash_rule}, {@code payload_salt} and {@code payload_sha256} (chain rule 2);
+ * version 1 exports, whose events are all rule 1, are still read.
  * {@code payload} is a JSON <em>string</em> holding the stored canonical payload text exactly, because
  * the hash covers those bytes; re-serialising a parsed payload could change them. Non-ASCII is
  * written as {@code \\u} escapes so every string round-trips exactly. The header is not covered by
@@ -46,10 +48,11 @@ import picocli.CommandLine.Spec;
             "Lines or CSV. A JSON Lines export can be re-verified on another machine:",
             "audit-cli verify --jsonl FILE.",
             "",
-            "jsonl: line 1 is a header: {\"export\":\"mcp-audit-proxy events\",\"version\":1,",
+            "jsonl: line 1 is a header: {\"export\":\"mcp-audit-proxy events\",\"version\":2,",
             "\"log_id\":…,\"first_seq\":…,\"last_seq\":…,\"since\":…,\"until\":…,\"exported_at\":…}.",
             "Each further line is one event: seq, event_id, type, time, session_id,",
-            "call_id, payload, prev_hash, hash. payload is a JSON string holding the",
+            "call_id, payload, prev_hash, hash, hash_rule, payload_salt, payload_sha256",
+            "(schema/FORMAT.md has the hash rules). payload is a JSON string holding the",
             "stored canonical payload exactly, since the hash covers those bytes: parse",
             "it to read it (jq: .payload | fromjson), but hash it as it is.",
             "csv (RFC 4180, CRLF line ends): a header row, then one row per event with",
@@ -78,9 +81,9 @@ final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 
     static final String MARK = "mcp-audit-proxy events";
-    static final int VERSION = 1;
-    static final List<String> COLUMNS =
-            List.of("seq", "event_id", "type", "time", "session_id", "call_id", "payload", "prev_hash", "hash");
+    static final int VERSION = 2;
+    static final List<String> COLUMNS = List.of("seq", "event_id", "type", "time", "session_id", "call_id", "payload",
+            "prev_hash", "hash", "hash_rule", "payload_salt", "payload_sha256");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
@@ -222,7 +225,8 @@ final class ExportCommand implements Callable<Integer> {
         String firstTime = null;
         String lastTime = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id, payload,"
-                + " prev_hash, hash FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+                + " prev_hash, hash, hash_rule, payload_salt, payload_sha256 FROM events WHERE seq BETWEEN ? AND ?"
+                + " ORDER BY seq")) {
             ps.setLong(1, first);
             ps.setLong(2, last);
             ps.setFetchSize(1000);
@@ -245,11 +249,14 @@ final class ExportCommand implements Callable<Integer> {
                         json.writeStringField("payload", rs.getString(7));
                         json.writeStringField("prev_hash", rs.getString(8));
                         json.writeStringField("hash", rs.getString(9));
+                        json.writeNumberField("hash_rule", rs.getInt(10));
+                        json.writeStringField("payload_salt", rs.getString(11));
+                        json.writeStringField("payload_sha256", rs.getString(12));
                         json.writeEndObject();
                         json.writeRaw('\n');
                     } else {
                         w.write(Long.toString(seq));
-                        for (int col = 2; col <= 9; col++) {
+                        for (int col = 2; col <= 12; col++) {
                             w.write(',');
                             String v = rs.getString(col);
                             w.write(v == null ? "" : RowWriter.csv(v));
