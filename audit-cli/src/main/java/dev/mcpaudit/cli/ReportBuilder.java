@@ -12,6 +12,7 @@ import dev.mcpaudit.cli.Report.Counts;
 import dev.mcpaudit.cli.Report.Listing;
 import dev.mcpaudit.cli.Report.OperationRow;
 import dev.mcpaudit.cli.Report.Problem;
+import dev.mcpaudit.cli.Report.PurgeRow;
 import dev.mcpaudit.cli.Report.ServiceRow;
 import dev.mcpaudit.cli.Report.SessionRow;
 import dev.mcpaudit.cli.Report.Timeline;
@@ -161,7 +162,30 @@ final class ReportBuilder {
         return new Report(generatedAt, log.path().toString(), log.logId(), scope, firstCall, lastCall, totals,
                 accounts(activityRows), activityRows, operations(activityRows), services(activityRows),
                 new Listing<>(sessionCalls.size(), sessions), timeline(hours, firstCall, lastCall), mutating, denied,
-                notVerified());
+                purges(c), notVerified());
+    }
+
+    /**
+     * The payloads purged from events of the calls in scope (and from their sessions' other events),
+     * oldest purge first: few rows, found through the type index.
+     */
+    private Listing<PurgeRow> purges(Connection c) throws SQLException {
+        List<PurgeRow> rows = new ArrayList<>();
+        for (Map<String, Object> r : CallsDb.query(c, "SELECT p.seq AS purge_seq, p.time AS time, p.payload AS payload,"
+                + " t.seq AS seq, t.type AS type, t.call_id AS call_id FROM events p"
+                + " JOIN events t ON t.seq = json_extract(p.payload, '$.seq')"
+                + " WHERE p.type = 'payload.purged' AND (t.call_id IN (SELECT call_id FROM " + SCOPE_TABLE + ")"
+                + " OR (t.call_id IS NULL AND t.session_id IN (SELECT session_id FROM " + SCOPE_TABLE + ")))"
+                + " ORDER BY p.seq", List.of())) {
+            JsonNode p = CallsDb.parse(str(r.get("payload")));
+            List<String> pointers = new ArrayList<>();
+            if (p != null) {
+                p.path("pointers").forEach(ptr -> pointers.add(ptr.asText()));
+            }
+            rows.add(new PurgeRow(str(r.get("time")), num(r.get("purge_seq")), num(r.get("seq")), str(r.get("type")),
+                    str(r.get("call_id")), pointers, p == null ? null : text(p, "reason"), p == null ? null : text(p, "os_user")));
+        }
+        return new Listing<>(rows.size(), rows.size() > maxListed ? rows.subList(0, maxListed) : rows);
     }
 
     /**
@@ -176,7 +200,7 @@ final class ReportBuilder {
         String rejected = scopeWhere("j", params);
         boolean ranged = filter.since() != null || filter.until() != null || filter.session() != null;
         String sql = "CREATE TEMP TABLE " + SCOPE_TABLE + " AS"
-                + " SELECT r.seq AS seq, r.session_id AS session_id, r.time AS started_at,"
+                + " SELECT r.seq AS seq, r.call_id AS call_id, r.session_id AS session_id, r.time AS started_at,"
                 + " json_extract(r.payload, '$.profile') AS profile, json_extract(r.payload, '$.account_id') AS account_id,"
                 + " json_extract(r.payload, '$.tool') AS tool,"
                 + " CASE WHEN json_extract(r.payload, '$.tool') = '" + AwsOperation.CALL_AWS + "'"
@@ -185,7 +209,7 @@ final class ReportBuilder {
                 + " FROM events r LEFT JOIN events x ON x.call_id = r.call_id AND x.type = 'call.completed'"
                 + " WHERE " + (ranged ? "" : "+") + "r.type = 'call.requested'" + requested
                 + " UNION ALL"
-                + " SELECT j.seq, j.session_id, j.time, json_extract(j.payload, '$.profile'),"
+                + " SELECT j.seq, j.call_id, j.session_id, j.time, json_extract(j.payload, '$.profile'),"
                 + " json_extract(j.payload, '$.account_id'), json_extract(j.payload, '$.tool'),"
                 + " CASE WHEN json_extract(j.payload, '$.tool') = '" + AwsOperation.CALL_AWS + "'"
                 + " THEN ltrim(json_extract(j.payload, '$.args.cli_command')) END, 'denied'"
@@ -417,11 +441,11 @@ final class ReportBuilder {
                 .orElse(null);
         boolean covers = lastCall == null || (r.lastTime() != null && lastCall.compareTo(r.lastTime()) <= 0);
         return new Verification(true, r.intact(), r.eventsChecked(), r.firstSeq(), r.lastSeq(), r.firstTime(),
-                r.lastTime(), covers, cp, r.problems().size(), problems);
+                r.lastTime(), covers, cp, r.problems().size(), problems, r.purges().size());
     }
 
     static Verification notVerified() {
-        return new Verification(false, false, 0, 0, 0, null, null, false, null, 0, List.of());
+        return new Verification(false, false, 0, 0, 0, null, null, false, null, 0, List.of(), 0);
     }
 
     private record ActivityKey(String profile, String account, String tool, String service, String operation,

@@ -166,14 +166,14 @@ class ExportCommandTest {
 
         assertThat(rows).hasSize(1 + stored.size());
         assertThat(rows.get(0)).containsExactly("seq", "event_id", "type", "time", "session_id", "call_id", "payload",
-                "prev_hash", "hash", "hash_rule", "payload_salt", "payload_sha256");
+                "prev_hash", "hash", "hash_rule", "payload_salt", "payload_sha256", "purged_by_seq");
         boolean sawQuotesAndCommas = false;
         for (int i = 0; i < stored.size(); i++) {
             List<String> row = rows.get(i + 1);
             StoredEvent s = stored.get(i);
             assertThat(row).containsExactly(Long.toString(s.seq()), s.eventId(), s.type(), s.time(), s.sessionId(),
                     s.callId() == null ? "" : s.callId(), s.payload(), s.prevHash(), s.hash(), "2", s.payloadSalt(),
-                    s.payloadSha256());
+                    s.payloadSha256(), "");
             assertThat(JSON.readTree(row.get(6)).isObject()).isTrue();
             sawQuotesAndCommas |= s.payload().contains(",") && s.payload().contains("\"");
         }
