@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "show",
         mixinStandardHelpOptions = true,
-        description = {"Shows every event of one call: what was asked (redacted arguments), where, and how it ended (and the",
-            "result, when recorded), with each event's seq. A value removed by `audit-cli purge` reads",
-            "[PURGED:<seq>], and the payload.purged event at that seq says who removed it, when and why."},
+        description = {"Shows every event of one call: what was asked (redacted arguments), where, and how it ended (and the result, when recorded).",
+            "A value removed by `audit-cli purge` reads [PURGED:<seq>]; the payload.purged",
+            "event at that seq, listed with the call, says who removed it, when and why."},
         footer = {"", "Examples:", "  audit-cli show 01a21a38-93c0-762c-a5b5-e177999770d8",
             "  audit-cli show 01a21a38-93c0 --format json   (a unique prefix of the id is enough)"})
 final class ShowCommand implements Callable<Integer> {

@@ -35,8 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "a dropped or rewritten trigger, index or view (such as `calls`) is a problem.",
             "With a signed checkpoint it also detects removal of the newest events and a rewritten chain;",
             "with --public-key, the checkpoints recorded in the log are checked against that key too.",
-            "A payload replaced by `audit-cli purge` is a notice (PURGED: which values, when, by whom, why),",
-            "not a problem; any other change to a payload is a problem."
+            "A payload replaced by `audit-cli purge` is a notice (PURGED: which values,",
+            "when, by whom, why), not a problem; any other change to a payload is one."
         },
         footer = {
             "",

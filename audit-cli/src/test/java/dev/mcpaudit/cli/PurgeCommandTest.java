@@ -167,6 +167,28 @@ class PurgeCommandTest {
         assertThat(count()).isEqualTo(events);
     }
 
+    @Test
+    void theSameValueInAnotherEventIsNamedWithExitOne() throws Exception {
+        long again;
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            ObjectNode requested = JSON.createObjectNode().put("tool", "aws___call_aws").put("profile", "prod");
+            requested.putObject("args").put("cli_command", "aws s3 cp orders.sql s3://backups/" + LEAK + "/orders.sql");
+            again = log.appender().append(NewEvent.now(EventType.CALL_REQUESTED, "s-leak", "c-again", requested)).seq();
+        }
+
+        CliRun first = cli("purge", "--seq", Long.toString(requestedSeq), "--reason", "INC-42");
+
+        assertThat(first.exitCode()).isEqualTo(1);
+        assertThat(first.err()).contains("the purged value is also recorded in seq " + again + ", which was not purged");
+        assertThat(filesHolding(LEAK)).isNotEmpty();
+
+        CliRun second = cli("purge", "--seq", Long.toString(again), "--reason", "INC-42");
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(filesHolding(LEAK)).isEmpty();
+        assertThat(cli("verify").out()).contains("0 problems, 2 purges (notices)");
+    }
+
     // --- refusals: exit code, one sentence, nothing changed ---
 
     @Test

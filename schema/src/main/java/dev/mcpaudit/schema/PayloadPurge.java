@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.mcpaudit.schema.PurgeRefusedException.Reason;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,6 +35,12 @@ import java.util.UUID;
  * The checkpoint cannot run while another process holds a read transaction on an older snapshot, so
  * it is tried before anything changes (refused: nothing changed) and after the commit (reported when
  * it could not run: purging the same seq again finishes it).
+ *
+ * <p>Then the files are searched, byte for byte, for each string the purge removed (8 characters or
+ * more, as stored). A copy in another event's live payload is reported (the same value recorded
+ * twice: purge that one too). A copy nowhere live is a stale one in space SQLite no longer uses, left
+ * by a writer that ran without {@code secure_delete} (a proxy of the previous version): the file is
+ * then rebuilt with {@code VACUUM} and searched again.
  */
 public final class PayloadPurge {
     /** What is purged when no pointer is given: whichever of these the payload has. */
@@ -47,12 +54,18 @@ public final class PayloadPurge {
      * @param pointers RFC 6901 pointers into the payload; empty for {@link #DEFAULT_POINTERS}
      * @param reason why, in the user's words (recorded in the log)
      * @param osUser who purges (recorded in the log)
+     * @param vacuum rebuild the file afterwards even if no stale copy is found (to finish a purge whose
+     *     rebuild could not run)
      */
-    public record Request(long seq, List<String> pointers, String reason, String osUser) {
+    public record Request(long seq, List<String> pointers, String reason, String osUser, boolean vacuum) {
         public Request {
             pointers = List.copyOf(pointers);
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(osUser, "osUser");
+        }
+
+        public Request(long seq, List<String> pointers, String reason, String osUser) {
+            this(seq, pointers, reason, osUser, false);
         }
     }
 
@@ -62,11 +75,18 @@ public final class PayloadPurge {
      * @param purgeSeq seq of the payload.purged event appended; 0 when every pointer was purged already
      * @param purged the pointers purged now
      * @param alreadyPurged the pointers that held a purge marker already (left as they were)
-     * @param filesClean whether the checkpoint after the purge ran, so that the old bytes are gone from
-     *     the database file and its WAL
+     * @param filesClean whether the checkpoint after the purge ran and the purged strings are in no
+     *     space of the database file or its WAL but the live payloads of {@code alsoIn}
+     * @param alsoIn events not purged whose payload holds one of the purged strings too (at most 20)
+     * @param vacuumed whether the file was rebuilt (stale copies were found, or it was asked for)
+     * @param staleCopies copies of a purged string were found in space no event uses, and the rebuild
+     *     that removes them could not run (another process had the log open in a transaction)
      */
     public record Result(long seq, String type, String callId, long purgeSeq, List<String> purged,
-            List<String> alreadyPurged, boolean filesClean) {}
+            List<String> alreadyPurged, boolean filesClean, List<Long> alsoIn, boolean vacuumed, boolean staleCopies) {}
+
+    /** What the transaction did, and the strings it removed. */
+    private record Done(Result result, List<String> removed) {}
 
     /**
      * Purges as asked, or throws {@link PurgeRefusedException} having changed nothing. The log must be
@@ -104,11 +124,11 @@ public final class PayloadPurge {
                         + " old value could not be overwritten at once; nothing was changed. Retry when it is done, or"
                         + " stop the proxy first.");
             }
-            Result result;
+            Done done;
             st.execute("BEGIN IMMEDIATE");
             try {
-                result = purgeInTransaction(c, st, log, redactor, request, asked);
-                st.execute(result.purgeSeq() == 0 ? "ROLLBACK" : "COMMIT");
+                done = purgeInTransaction(c, st, log, redactor, request, asked);
+                st.execute(done.result().purgeSeq() == 0 ? "ROLLBACK" : "COMMIT");
             } catch (SQLException | RuntimeException e) {
                 try {
                     st.execute("ROLLBACK");
@@ -117,12 +137,79 @@ public final class PayloadPurge {
                 }
                 throw e;
             }
-            boolean clean = checkpoint(st);
-            return new Result(result.seq(), result.type(), result.callId(), result.purgeSeq(), result.purged(),
-                    result.alreadyPurged(), clean);
+            Result r = done.result();
+            if (!checkpoint(st)) {
+                return new Result(r.seq(), r.type(), r.callId(), r.purgeSeq(), r.purged(), r.alreadyPurged(), false,
+                        List.of(), false, false);
+            }
+            List<Path> files = List.of(log.path(), Path.of(log.path() + "-wal"));
+            List<String> found = FileScan.find(files, done.removed());
+            List<Long> alsoIn = found.isEmpty() ? List.of() : liveCopies(c, found);
+            boolean stale = !found.isEmpty() && alsoIn.isEmpty();
+            boolean vacuumed = false;
+            if (stale || request.vacuum()) {
+                try {
+                    st.execute("VACUUM");
+                    vacuumed = checkpoint(st);
+                } catch (SQLException e) {
+                    vacuumed = false; // reported: the caller says how to finish
+                }
+                if (!vacuumed) {
+                    return new Result(r.seq(), r.type(), r.callId(), r.purgeSeq(), r.purged(), r.alreadyPurged(), false,
+                            alsoIn, false, stale);
+                }
+                stale = stale && !FileScan.find(files, done.removed()).isEmpty();
+            }
+            return new Result(r.seq(), r.type(), r.callId(), r.purgeSeq(), r.purged(), r.alreadyPurged(), !stale,
+                    alsoIn, vacuumed, stale);
         } catch (SQLException e) {
             throw SqliteErrors.explain(log.path(), "purge seq " + request.seq(), e);
+        } catch (java.io.IOException e) {
+            throw new AuditLogException(AuditLogException.Reason.UNAVAILABLE, "audit log " + log.path() + " was purged,"
+                    + " but could not be read back to check that the old value is gone: " + e.getMessage(), e);
         }
+    }
+
+    /** Events whose live payload holds one of {@code strings} (as stored), in seq order, at most 20. */
+    private static List<Long> liveCopies(Connection c, List<String> strings) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT seq FROM events WHERE ");
+        for (int i = 0; i < strings.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("instr(payload, ?) > 0");
+        }
+        sql.append(" ORDER BY seq LIMIT 20");
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < strings.size(); i++) {
+                ps.setString(i + 1, strings.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The strings a purge removes, as the stored canonical JSON holds them (escaped, without quotes):
+     * every string of 8 characters or more at or below the purged pointers. Shorter ones ("ok", "prod")
+     * are too common to tell a leftover from another event's field.
+     */
+    static List<String> removedStrings(List<JsonNode> values) {
+        java.util.Set<String> out = new LinkedHashSet<>();
+        java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>(values);
+        while (!todo.isEmpty()) {
+            JsonNode v = todo.pop();
+            if (v.isTextual() && v.textValue().length() >= 8 && !Purges.isMarker(v)) {
+                StringBuilder quoted = new StringBuilder();
+                CanonicalJson.appendQuoted(quoted, v.textValue());
+                out.add(quoted.substring(1, quoted.length() - 1));
+            } else if (v.isContainerNode()) {
+                v.elements().forEachRemaining(todo::add);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** A TRUNCATE checkpoint: every WAL frame copied into the database file, then the WAL emptied. */
@@ -132,7 +219,7 @@ public final class PayloadPurge {
         }
     }
 
-    private static Result purgeInTransaction(Connection c, Statement st, AuditLog log,
+    private static Done purgeInTransaction(Connection c, Statement st, AuditLog log,
             dev.mcpaudit.schema.redact.Redactor redactor, Request request, List<String> asked) throws SQLException {
         ChainHead head = EventAppender.readHead(st);
         long seq = request.seq();
@@ -193,9 +280,11 @@ public final class PayloadPurge {
             (Purges.isMarker(v) ? already : purge).add(p);
         }
         if (purge.isEmpty()) {
-            return new Result(seq, row.type(), row.callId(), 0, List.of(), already, false);
+            return new Done(new Result(seq, row.type(), row.callId(), 0, List.of(), already, false, List.of(), false,
+                    false), List.of());
         }
         long purgeSeq = head.seq() + 1;
+        List<String> removed = removedStrings(purge.stream().map(payload::at).toList());
         TextNode marker = TextNode.valueOf(Purges.marker(purgeSeq));
         for (String p : purge) {
             JsonPointer ptr = JsonPointer.compile(p);
@@ -234,7 +323,8 @@ public final class PayloadPurge {
                 throw new IllegalStateException("seq " + seq + " was not updated");
             }
         }
-        return new Result(seq, row.type(), row.callId(), purgeSeq, purge, already, false);
+        return new Done(new Result(seq, row.type(), row.callId(), purgeSeq, purge, already, false, List.of(), false,
+                false), removed);
     }
 
     private static List<String> distinct(List<String> pointers) {

@@ -74,6 +74,8 @@ class PayloadPurgeTest {
         assertThat(result.purged()).containsExactly("/args");
         assertThat(result.alreadyPurged()).isEmpty();
         assertThat(result.filesClean()).isTrue();
+        assertThat(result.alsoIn()).isEmpty();
+        assertThat(result.vacuumed()).isFalse();
         long purgeSeq = before.size() + 1;
         assertThat(result.purgeSeq()).isEqualTo(purgeSeq);
 
@@ -176,6 +178,46 @@ class PayloadPurgeTest {
                 .isGreaterThan(5);
         assertThat(filesHolding(big)).isEmpty();
         assertThat(verify().problems()).isEmpty();
+    }
+
+    @Test
+    void theSameValueRecordedInAnotherEventIsNamedAfterThePurge() throws Exception {
+        long again;
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            // The agent ran the same command once more.
+            again = call(log, "c-again", "aws s3 cp notes.txt s3://bucket/" + leak, "ok") - 1;
+        }
+
+        PayloadPurge.Result result = purge(requested, List.of(), "leak");
+
+        assertThat(result.alsoIn()).containsExactly(again);
+        assertThat(result.vacuumed()).as("a live copy is no stale one: nothing to rebuild").isFalse();
+        assertThat(purge(again, List.of(), "leak").alsoIn()).isEmpty();
+        assertThat(filesHolding("s3://bucket/" + leak)).isEmpty();
+    }
+
+    @Test
+    void copiesAWriterWithoutSecureDeleteLeftInUnusedSpaceAreFoundAndTheFileIsRebuilt() throws Exception {
+        Path fresh = dir.resolve("fresh.db");
+        long seq;
+        try (AuditLog log = AuditLog.openForAppend(fresh)) {
+            seq = call(log, "c-leak", "aws s3 cp a.txt s3://bucket/" + leak, "ok") - 1;
+        }
+        // A proxy of the previous version (rule 1, no secure_delete) appends on: the table's root page
+        // splits in its hands, and the copy of the leak's row it held stays in the page's unused space.
+        appendAsAnOldProxy(fresh, 40);
+        try (AuditLog log = AuditLog.openForAppend(fresh)) {
+            PayloadPurge.Result result = PayloadPurge.purge(log, new PayloadPurge.Request(seq, List.of("/args"), "leak", "alice"));
+
+            assertThat(result.vacuumed()).as("a stale copy was found, so the file was rebuilt").isTrue();
+            assertThat(result.filesClean()).isTrue();
+            assertThat(result.staleCopies()).isFalse();
+        }
+        db = fresh;
+        assertThat(filesHolding(leak)).isEmpty();
+        VerificationReport report = verify();
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.purges()).hasSize(1);
     }
 
     @Test
@@ -453,6 +495,37 @@ class PayloadPurgeTest {
 
     private static long append(AuditLog log, EventType type, String callId, ObjectNode payload) {
         return log.appender().append(new NewEvent(type, T0, "s1", callId, payload)).seq();
+    }
+
+    /** Rule-1 events appended over plain JDBC, as version 0.1.0 wrote them (no secure_delete). */
+    private static void appendAsAnOldProxy(Path file, int events) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            for (int i = 0; i < events; i++) {
+                long seq;
+                String prev;
+                try (var rs = st.executeQuery("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")) {
+                    seq = rs.getLong(1) + 1;
+                    prev = rs.getString(2);
+                }
+                String eventId = java.util.UUID.randomUUID().toString();
+                String time = "2026-12-01T11:00:00.000Z";
+                String payload = "{\"args\":{\"cli_command\":\"aws s3 ls s3://bucket-" + i + "/" + "x".repeat(200)
+                        + "\"},\"tool\":\"aws___call_aws\"}";
+                String hash = ChainHash.next(prev, ChainHash.canonicalEvent(eventId, "call.requested", time, "old", "o" + i,
+                        payload));
+                try (var ps = c.prepareStatement("INSERT INTO events(seq, event_id, type, time, session_id, call_id,"
+                        + " payload, prev_hash, hash) VALUES (?, ?, 'call.requested', ?, 'old', ?, ?, ?, ?)")) {
+                    ps.setLong(1, seq);
+                    ps.setString(2, eventId);
+                    ps.setString(3, time);
+                    ps.setString(4, "o" + i);
+                    ps.setString(5, payload);
+                    ps.setString(6, prev);
+                    ps.setString(7, hash);
+                    ps.executeUpdate();
+                }
+            }
+        }
     }
 
     private void dropTriggers() throws SQLException {
