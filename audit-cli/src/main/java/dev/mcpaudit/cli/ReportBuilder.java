@@ -204,7 +204,7 @@ final class ReportBuilder {
                 + " json_extract(r.payload, '$.profile') AS profile, json_extract(r.payload, '$.account_id') AS account_id,"
                 + " json_extract(r.payload, '$.tool') AS tool,"
                 + " CASE WHEN json_extract(r.payload, '$.tool') = '" + AwsOperation.CALL_AWS + "'"
-                + " THEN ltrim(json_extract(r.payload, '$.args.cli_command')) END AS c,"
+                + " THEN ltrim(" + command("r") + ") END AS c,"
                 + " CASE WHEN x.seq IS NULL THEN 'incomplete' ELSE json_extract(x.payload, '$.outcome') END AS outcome"
                 + " FROM events r LEFT JOIN events x ON x.call_id = r.call_id AND x.type = 'call.completed'"
                 + " WHERE " + (ranged ? "" : "+") + "r.type = 'call.requested'" + requested
@@ -212,12 +212,21 @@ final class ReportBuilder {
                 + " SELECT j.seq, j.call_id, j.session_id, j.time, json_extract(j.payload, '$.profile'),"
                 + " json_extract(j.payload, '$.account_id'), json_extract(j.payload, '$.tool'),"
                 + " CASE WHEN json_extract(j.payload, '$.tool') = '" + AwsOperation.CALL_AWS + "'"
-                + " THEN ltrim(json_extract(j.payload, '$.args.cli_command')) END, 'denied'"
+                + " THEN ltrim(" + command("j") + ") END, 'denied'"
                 + " FROM events j WHERE j.type = 'call.rejected'" + rejected;
         try (PreparedStatement st = c.prepareStatement(sql)) {
             CallsDb.bind(st, params);
             st.executeUpdate();
         }
+    }
+
+    /**
+     * The {@code cli_command} of event alias {@code e}; when a purge replaced the whole arguments, their
+     * marker text ({@link AwsOperation#ofCommand} reads both). Evaluated past the first only then.
+     */
+    private static String command(String e) {
+        return "coalesce(json_extract(" + e + ".payload, '$.args.cli_command'), CASE WHEN json_type(" + e
+                + ".payload, '$.args') = 'text' THEN json_extract(" + e + ".payload, '$.args') END)";
     }
 
     /** The scope as " AND …" clauses on event alias {@code e}, as {@link CallFilter#where} puts them on the view. */
@@ -301,7 +310,11 @@ final class ReportBuilder {
         Map<Long, CallRow> bySeq = new HashMap<>();
         for (Map<String, Object> r : rows) {
             String tool = str(r.get("tool"));
-            JsonNode args = CallsDb.parse(str(r.get("args")));
+            String rawArgs = str(r.get("args"));
+            JsonNode args = CallsDb.parse(rawArgs);
+            if (args == null && rawArgs != null) {
+                args = JSON.getNodeFactory().textNode(rawArgs); // not JSON: a purge marker, [PURGED:<seq>]
+            }
             String operation = AwsOperation.ofCall(tool, args).map(AwsOperation::name).orElse("");
             bySeq.putIfAbsent(num(r.get("seq")), new CallRow(str(r.get("started_at")), str(r.get("profile")),
                     str(r.get("account_id")), str(r.get("region")), tool, operation, str(r.get("outcome")), args,

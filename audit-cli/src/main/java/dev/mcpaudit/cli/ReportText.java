@@ -98,6 +98,8 @@ final class ReportText {
         String s;
         if (a == null || a.isNull() || a.isMissingNode()) {
             s = "";
+        } else if (a.isTextual()) {
+            s = a.asText(); // arguments replaced by a purge marker
         } else if (a.isObject() && a.size() == 1 && singleValue(a).isTextual()) {
             s = singleValue(a).asText();
         } else {

@@ -118,7 +118,11 @@ class PurgeCommandTest {
                 .contains("`/args of call.requested seq " + requestedSeq + "`")
                 .contains("INC-42")
                 .contains("1 payload purged with `audit-cli purge`: notices, not problems")
+                .contains("`[PURGED:" + purgeSeq + "]`") // the mutating call's arguments, as they now read
                 .doesNotContain(LEAK);
+        // With its command gone nothing shows the call was only a read: it stays among the writes.
+        assertThat(report.out()).contains("`(purged)` | yes");
+        assertThat(cli("calls", "--writes", "--format", "json").out()).contains(callId);
         JsonNode reportJson = JSON.readTree(cli("report", "--format", "json").out());
         assertThat(reportJson.get("purges").get("total").asLong()).isEqualTo(1);
         assertThat(reportJson.get("purges").get("rows").get(0).get("purge_seq").asLong()).isEqualTo(purgeSeq);
