@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         name = "audit-cli",
         mixinStandardHelpOptions = true,
         versionProvider = AuditCli.Version.class,
-        description = "Reads, verifies and checkpoints the mcp-audit-proxy audit log, and shows what redaction hides.",
+        description = "Reads, verifies and checkpoints the mcp-audit-proxy audit log, purges a leaked value from it, and"
+                + " shows what redaction hides.",
         subcommands = {
             CallsCommand.class,
             ShowCommand.class,
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
             CheckpointCommand.class,
             KeygenCommand.class,
             UpgradeCommand.class,
+            PurgeCommand.class,
             RedactCommand.class,
             ReportCommand.class,
             CommandLine.HelpCommand.class

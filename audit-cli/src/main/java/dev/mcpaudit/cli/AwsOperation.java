@@ -12,6 +12,8 @@ import java.util.Set;
  * the {@code cli_command} of {@code aws___call_aws}, and whether it changes anything. Read
  * operations are recognised by their verb (describe, list, get, head, lookup, …); everything else
  * that calls AWS, and every {@code aws___run_script} (its code can do anything), counts as a write.
+ * So does a command removed by {@code audit-cli purge} ({@link #PURGED}): nothing left shows it was
+ * only a read.
  */
 record AwsOperation(String service, String operation) {
     static final String CALL_AWS = "aws___call_aws";
@@ -21,6 +23,9 @@ record AwsOperation(String service, String operation) {
             "scan", "query", "select", "batch-get", "check", "estimate", "preview", "filter", "view", "simulate",
             "validate", "detect", "test", "generate-presigned", "presign", "wait", "help");
     private static final Set<String> S3_READS = Set.of("ls", "presign");
+    /** The operation of a call whose command (or whole arguments) a purge replaced by [PURGED:<seq>]. */
+    static final AwsOperation PURGED = new AwsOperation("(purged)", "");
+    private static final java.util.regex.Pattern PURGE_MARKER = java.util.regex.Pattern.compile("\\[PURGED:[0-9]+]");
     private static final Set<String> VALUELESS_GLOBAL_FLAGS = Set.of("--debug", "--no-verify-ssl", "--no-paginate",
             "--no-sign-request", "--no-cli-pager", "--cli-auto-prompt", "--no-cli-auto-prompt");
 
@@ -41,6 +46,9 @@ record AwsOperation(String service, String operation) {
     static Optional<AwsOperation> ofCommand(String cliCommand) {
         if (cliCommand == null) {
             return Optional.empty();
+        }
+        if (PURGE_MARKER.matcher(cliCommand.strip()).matches()) {
+            return Optional.of(PURGED);
         }
         String[] words = cliCommand.strip().split("\\s+");
         List<String> found = new ArrayList<>(2);
@@ -63,7 +71,8 @@ record AwsOperation(String service, String operation) {
     /** A call's operation from its tool and (redacted) arguments. */
     static Optional<AwsOperation> ofCall(String tool, JsonNode args) {
         if (CALL_AWS.equals(tool) && args != null) {
-            return ofCommand(args.path("cli_command").asText(null));
+            // Arguments a purge replaced as a whole are the marker's text.
+            return ofCommand(args.isTextual() ? args.asText() : args.path("cli_command").asText(null));
         }
         return Optional.empty();
     }

@@ -29,7 +29,11 @@ final class CallsDb implements AutoCloseable {
         Function.create(connection, IS_WRITE, new Function() {
             @Override
             protected void xFunc() throws SQLException {
-                result(AwsOperation.isWrite(value_text(0), parse(value_text(1))) ? 1 : 0);
+                String args = value_text(1);
+                JsonNode parsed = parse(args);
+                // Not JSON: arguments a purge replaced, [PURGED:<seq>].
+                result(AwsOperation.isWrite(value_text(0), parsed == null && args != null
+                        ? JSON.getNodeFactory().textNode(args) : parsed) ? 1 : 0);
             }
         }, 2, Function.FLAG_DETERMINISTIC);
     }

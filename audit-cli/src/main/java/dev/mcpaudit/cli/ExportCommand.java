@@ -18,7 +18,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +35,10 @@ import picocli.CommandLine.Spec;
  * <p>JSON Lines layout: line 1 is a header object ({@code "export": "mcp-audit-proxy events"},
  * {@code version}, {@code log_id}, {@code first_seq}, {@code last_seq}, {@code since}, {@code until},
  * {@code exported_at}); every further line is one event with the columns of {@link #COLUMNS}.
+ * Version 2 added {@code hash_rule}, {@code payload_salt} and {@code payload_sha256} (chain rule 2);
+ * version 1 exports, whose events are all rule 1, are still read. An event whose payload was purged
+ * also has {@code purged_by_seq} (the newest payload.purged event naming it), which the chain does
+ * not cover: it only points the reader to the record.
  * {@code payload} is a JSON <em>string</em> holding the stored canonical payload text exactly, because
  * the hash covers those bytes; re-serialising a parsed payload could change them. Non-ASCII is
  * written as {@code \\u} escapes so every string round-trips exactly. The header is not covered by
@@ -46,14 +52,17 @@ import picocli.CommandLine.Spec;
             "Lines or CSV. A JSON Lines export can be re-verified on another machine:",
             "audit-cli verify --jsonl FILE.",
             "",
-            "jsonl: line 1 is a header: {\"export\":\"mcp-audit-proxy events\",\"version\":1,",
+            "jsonl: line 1 is a header: {\"export\":\"mcp-audit-proxy events\",\"version\":2,",
             "\"log_id\":…,\"first_seq\":…,\"last_seq\":…,\"since\":…,\"until\":…,\"exported_at\":…}.",
             "Each further line is one event: seq, event_id, type, time, session_id,",
-            "call_id, payload, prev_hash, hash. payload is a JSON string holding the",
+            "call_id, payload, prev_hash, hash, hash_rule, payload_salt, payload_sha256",
+            "(schema/FORMAT.md has the hash rules), and for a purged event",
+            "purged_by_seq: the payload.purged event that says what was removed (not",
+            "covered by the chain). payload is a JSON string holding the",
             "stored canonical payload exactly, since the hash covers those bytes: parse",
             "it to read it (jq: .payload | fromjson), but hash it as it is.",
             "csv (RFC 4180, CRLF line ends): a header row, then one row per event with",
-            "the same columns.",
+            "the same columns, purged_by_seq last (empty when not purged).",
             "",
             "--since/--until export a contiguous range of seq: from the first event at",
             "or after --since to the last event before --until, so that the chain can",
@@ -78,9 +87,9 @@ final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 
     static final String MARK = "mcp-audit-proxy events";
-    static final int VERSION = 1;
-    static final List<String> COLUMNS =
-            List.of("seq", "event_id", "type", "time", "session_id", "call_id", "payload", "prev_hash", "hash");
+    static final int VERSION = 2;
+    static final List<String> COLUMNS = List.of("seq", "event_id", "type", "time", "session_id", "call_id", "payload",
+            "prev_hash", "hash", "hash_rule", "payload_salt", "payload_sha256");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
@@ -167,7 +176,7 @@ final class ExportCommand implements Callable<Integer> {
                 if (json != null) {
                     writeHeader(json, log.logId(), empty ? 0 : first, empty ? 0 : last, from, to, now);
                 } else {
-                    w.write(String.join(",", COLUMNS));
+                    w.write(String.join(",", COLUMNS) + ",purged_by_seq");
                     w.write("\r\n");
                 }
                 Exported done = empty ? new Exported(0, 0, 0, null, null) : rows(c, first, last, json, w);
@@ -221,8 +230,10 @@ final class ExportCommand implements Callable<Integer> {
         long count = 0;
         String firstTime = null;
         String lastTime = null;
+        Map<Long, Long> purgedBy = purges(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id, payload,"
-                + " prev_hash, hash FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+                + " prev_hash, hash, hash_rule, payload_salt, payload_sha256 FROM events WHERE seq BETWEEN ? AND ?"
+                + " ORDER BY seq")) {
             ps.setLong(1, first);
             ps.setLong(2, last);
             ps.setFetchSize(1000);
@@ -245,21 +256,44 @@ final class ExportCommand implements Callable<Integer> {
                         json.writeStringField("payload", rs.getString(7));
                         json.writeStringField("prev_hash", rs.getString(8));
                         json.writeStringField("hash", rs.getString(9));
+                        json.writeNumberField("hash_rule", rs.getInt(10));
+                        json.writeStringField("payload_salt", rs.getString(11));
+                        json.writeStringField("payload_sha256", rs.getString(12));
+                        Long purge = purgedBy.get(seq);
+                        if (purge != null) {
+                            json.writeNumberField("purged_by_seq", purge);
+                        }
                         json.writeEndObject();
                         json.writeRaw('\n');
                     } else {
                         w.write(Long.toString(seq));
-                        for (int col = 2; col <= 9; col++) {
+                        for (int col = 2; col <= 12; col++) {
                             w.write(',');
                             String v = rs.getString(col);
                             w.write(v == null ? "" : RowWriter.csv(v));
                         }
+                        w.write(',');
+                        Long purge = purgedBy.get(seq);
+                        w.write(purge == null ? "" : purge.toString());
                         w.write("\r\n");
                     }
                 }
             }
         }
         return new Exported(first, last, count, firstTime, lastTime);
+    }
+
+    /** For each purged event, the seq of the newest payload.purged event naming it (few rows, by index). */
+    private static Map<Long, Long> purges(Connection c) throws SQLException {
+        Map<Long, Long> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT json_extract(payload, '$.seq'), max(seq) FROM events"
+                + " WHERE type = 'payload.purged' GROUP BY 1");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return out;
     }
 
     private static String range(String from, String to) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpaudit.schema.ChainHash;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.StoredEvent;
 import java.io.BufferedReader;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
  */
 final class ExportFile implements ChainVerifier.EventSource {
     /** The export's first line. Not covered by the hash chain: it says which range was meant. */
-    record Header(String logId, long firstSeq, long lastSeq, String since, String until, String exportedAt) {
+    record Header(int version, String logId, long firstSeq, long lastSeq, String since, String until, String exportedAt) {
         boolean empty() {
             return firstSeq == 0;
         }
@@ -89,9 +90,10 @@ final class ExportFile implements ChainVerifier.EventSource {
             throw new IllegalArgumentException(notExport + "line 1 is not its header {\"export\":\""
                     + ExportCommand.MARK + "\",…}" + hint);
         }
-        if (h.path("version").asInt(-1) != ExportCommand.VERSION) {
+        int version = h.path("version").asInt(-1);
+        if (version < 1 || version > ExportCommand.VERSION) {
             throw new IllegalArgumentException(path + " is an export of version " + h.path("version")
-                    + "; this audit-cli reads version " + ExportCommand.VERSION + ".");
+                    + "; this audit-cli reads versions 1 to " + ExportCommand.VERSION + ".");
         }
         JsonNode first = h.path("first_seq");
         JsonNode last = h.path("last_seq");
@@ -101,7 +103,7 @@ final class ExportFile implements ChainVerifier.EventSource {
             throw new IllegalArgumentException(notExport + "its header's first_seq/last_seq (" + first + ", " + last
                     + ") are not a range of seq.");
         }
-        return new Header(h.path("log_id").asText("unknown"), empty ? 0 : first.asLong(), empty ? 0 : last.asLong(),
+        return new Header(version, h.path("log_id").asText("unknown"), empty ? 0 : first.asLong(), empty ? 0 : last.asLong(),
                 h.path("since").asText(null), h.path("until").asText(null), h.path("exported_at").asText(null));
     }
 
@@ -138,7 +140,7 @@ final class ExportFile implements ChainVerifier.EventSource {
                 if (line.isBlank()) {
                     continue;
                 }
-                Parsed p = parse(line);
+                Parsed p = parse(line, header.version());
                 if (p.event() == null) {
                     bad.add(new BadLine(lineNo, p.seq() > 0 ? p.seq() : lastSeq + 1, p.error()));
                     continue;
@@ -158,8 +160,11 @@ final class ExportFile implements ChainVerifier.EventSource {
 
     private record Parsed(StoredEvent event, long seq, String error) {}
 
-    /** One event line; strict about names and types so that nothing unchecked is taken for a field. */
-    private static Parsed parse(String line) {
+    /**
+     * One event line; strict about names and types so that nothing unchecked is taken for a field. A
+     * version 1 export has no hash_rule (all its events are rule 1); version 2 needs it on every line.
+     */
+    private static Parsed parse(String line, int version) {
         long seq = 0;
         String eventId = null;
         String type = null;
@@ -170,6 +175,9 @@ final class ExportFile implements ChainVerifier.EventSource {
         String payload = null;
         String prevHash = null;
         String hash = null;
+        int hashRule = version == 1 ? ChainHash.RULE_PAYLOAD : -1;
+        String payloadSalt = null;
+        String payloadSha256 = null;
         try (JsonParser p = JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return new Parsed(null, 0, "not a JSON object");
@@ -190,6 +198,26 @@ final class ExportFile implements ChainVerifier.EventSource {
                         }
                         hasCallId = true;
                         callId = t == JsonToken.VALUE_NULL ? null : p.getText();
+                    }
+                    case "hash_rule" -> {
+                        if (version == 1) {
+                            p.skipChildren(); // not a field of version 1: not hashed, ignored
+                        } else if (t != JsonToken.VALUE_NUMBER_INT) {
+                            return new Parsed(null, seq, "hash_rule is not an integer");
+                        } else {
+                            hashRule = p.getIntValue();
+                        }
+                    }
+                    case "payload_salt", "payload_sha256" -> {
+                        if (version == 1) {
+                            p.skipChildren();
+                        } else if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL) {
+                            return new Parsed(null, seq, name + " is neither a string nor null");
+                        } else if (name.equals("payload_salt")) {
+                            payloadSalt = t == JsonToken.VALUE_NULL ? null : p.getText();
+                        } else {
+                            payloadSha256 = t == JsonToken.VALUE_NULL ? null : p.getText();
+                        }
                     }
                     case "event_id", "type", "time", "session_id", "payload", "prev_hash", "hash" -> {
                         if (t != JsonToken.VALUE_STRING) {
@@ -227,10 +255,12 @@ final class ExportFile implements ChainVerifier.EventSource {
         if (payload == null) missing.add("payload");
         if (prevHash == null) missing.add("prev_hash");
         if (hash == null) missing.add("hash");
+        if (hashRule == -1) missing.add("hash_rule");
         if (!missing.isEmpty()) {
             return new Parsed(null, seq, "missing " + String.join(", ", missing));
         }
-        return new Parsed(new StoredEvent(seq, eventId, type, time, sessionId, callId, payload, prevHash, hash), seq, null);
+        return new Parsed(new StoredEvent(seq, eventId, type, time, sessionId, callId, payload, prevHash, hash, hashRule,
+                payloadSalt, payloadSha256), seq, null);
     }
 
     private static BufferedReader reader(Path path) throws IOException {

@@ -101,7 +101,7 @@ final class ExportVerification {
         }
         problems.sort(Comparator.comparingLong(ChainProblem::seq));
         return new VerificationReport(r.logId(), r.eventsChecked(), r.firstSeq(), r.lastSeq(), r.firstTime(), r.lastTime(),
-                problems, r.checkpoint(), r.checkpointEvents(), r.checkpointEventsChecked());
+                problems, r.checkpoint(), r.checkpointEvents(), r.checkpointEventsChecked(), r.purges());
     }
 
     private static void printText(PrintWriter out, Path path, ExportFile export, VerificationReport r, String keyId) {

@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
             "  audit-cli redact --explain \"aws secretsmanager create-secret --name db --secret-string 'hunter2'\"",
             "  audit-cli redact --explain --tool aws___run_script '{\"script\": \"password = \\\"hunter2\\\"\"}'",
             "  aws secretsmanager get-secret-value --secret-id db | audit-cli redact --explain",
+            "  aws lambda get-function-configuration --function-name api \\",
+            "      | audit-cli redact --explain --result-of 'aws lambda get-function-configuration'",
             "  audit-cli redact --rules my-rules.json --explain 'deploy with acme_0123456789ab'",
             "  audit-cli redact --list-rules"
         })
@@ -62,6 +64,11 @@ final class RedactCommand implements Callable<Integer> {
     @Option(names = "--rules", paramLabel = "FILE",
             description = "Rule file to add to the built-in rules (default: $" + RedactionRules.RULES_ENV + ").")
     Path rulesFile;
+
+    @Option(names = "--result-of", paramLabel = "COMMAND",
+            description = "Treat INPUT as the result of this AWS CLI command, as the proxy does: what its operation "
+                    + "returns in members AWS's service model marks sensitive is hidden too.")
+    String resultOf;
 
     @Option(names = "--list-rules", description = "List every rule in effect (built-in plus --rules) and exit.")
     boolean listRules;
@@ -92,6 +99,10 @@ final class RedactCommand implements Callable<Integer> {
 
     private Redaction redact(Redactor redactor, RedactionRules rules, String sample) {
         JsonNode json = parseJson(sample);
+        if (json != null && resultOf != null) {
+            String argument = rules.commandArguments(CALL_AWS).stream().findFirst().orElse("cli_command");
+            return redactor.redactResult(CALL_AWS, JSON.createObjectNode().put(argument, resultOf), json);
+        }
         if (json != null) {
             return tool != null ? redactor.redactArguments(tool, json) : redactor.redact(json);
         }

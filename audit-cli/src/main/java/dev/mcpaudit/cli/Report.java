@@ -27,6 +27,7 @@ record Report(
         Timeline timeline,
         Listing<CallRow> mutatingCalls,
         Listing<CallRow> deniedCalls,
+        Listing<PurgeRow> purges,
         Verification verification) {
 
     static final String OK = "ok";
@@ -40,7 +41,7 @@ record Report(
     /** This report with {@code v} as its verification. */
     Report withVerification(Verification v) {
         return new Report(generatedAt, database, logId, scope, firstCall, lastCall, totals, accounts, activity,
-                operations, services, sessions, timeline, mutatingCalls, deniedCalls, v);
+                operations, services, sessions, timeline, mutatingCalls, deniedCalls, purges, v);
     }
 
     /** "no calls match profile prod, since …" */
@@ -148,12 +149,20 @@ record Report(
             String outcome, JsonNode args, String detail, String sessionId, String callId) {}
 
     /**
+     * A payload replaced by {@code audit-cli purge}, for an event of a call (or session) in scope: when
+     * and by whom ({@code time}, {@code osUser}, the payload.purged event at {@code purgeSeq}), why, and
+     * which values of which event ({@code seq}, {@code type}).
+     */
+    record PurgeRow(String time, long purgeSeq, long seq, String type, String callId, List<String> pointers,
+            String reason, String osUser) {}
+
+    /**
      * The chain verdict over the whole log (every event, seq {@code firstSeq} to {@code lastSeq}).
      * {@code coversPeriod}: the calls reported all lie within the verified range.
      */
     record Verification(boolean performed, boolean intact, long eventsChecked, long firstSeq, long lastSeq,
             String firstTime, String lastTime, boolean coversPeriod, CheckpointInfo checkpoint,
-            long problemsTotal, List<Problem> problems) {}
+            long problemsTotal, List<Problem> problems, long purges) {}
 
     record CheckpointInfo(long seq, String hash, String signedAt, String keyId) {}
 

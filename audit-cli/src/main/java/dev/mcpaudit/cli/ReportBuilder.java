@@ -12,6 +12,7 @@ import dev.mcpaudit.cli.Report.Counts;
 import dev.mcpaudit.cli.Report.Listing;
 import dev.mcpaudit.cli.Report.OperationRow;
 import dev.mcpaudit.cli.Report.Problem;
+import dev.mcpaudit.cli.Report.PurgeRow;
 import dev.mcpaudit.cli.Report.ServiceRow;
 import dev.mcpaudit.cli.Report.SessionRow;
 import dev.mcpaudit.cli.Report.Timeline;
@@ -161,7 +162,30 @@ final class ReportBuilder {
         return new Report(generatedAt, log.path().toString(), log.logId(), scope, firstCall, lastCall, totals,
                 accounts(activityRows), activityRows, operations(activityRows), services(activityRows),
                 new Listing<>(sessionCalls.size(), sessions), timeline(hours, firstCall, lastCall), mutating, denied,
-                notVerified());
+                purges(c), notVerified());
+    }
+
+    /**
+     * The payloads purged from events of the calls in scope (and from their sessions' other events),
+     * oldest purge first: few rows, found through the type index.
+     */
+    private Listing<PurgeRow> purges(Connection c) throws SQLException {
+        List<PurgeRow> rows = new ArrayList<>();
+        for (Map<String, Object> r : CallsDb.query(c, "SELECT p.seq AS purge_seq, p.time AS time, p.payload AS payload,"
+                + " t.seq AS seq, t.type AS type, t.call_id AS call_id FROM events p"
+                + " JOIN events t ON t.seq = json_extract(p.payload, '$.seq')"
+                + " WHERE p.type = 'payload.purged' AND (t.call_id IN (SELECT call_id FROM " + SCOPE_TABLE + ")"
+                + " OR (t.call_id IS NULL AND t.session_id IN (SELECT session_id FROM " + SCOPE_TABLE + ")))"
+                + " ORDER BY p.seq", List.of())) {
+            JsonNode p = CallsDb.parse(str(r.get("payload")));
+            List<String> pointers = new ArrayList<>();
+            if (p != null) {
+                p.path("pointers").forEach(ptr -> pointers.add(ptr.asText()));
+            }
+            rows.add(new PurgeRow(str(r.get("time")), num(r.get("purge_seq")), num(r.get("seq")), str(r.get("type")),
+                    str(r.get("call_id")), pointers, p == null ? null : text(p, "reason"), p == null ? null : text(p, "os_user")));
+        }
+        return new Listing<>(rows.size(), rows.size() > maxListed ? rows.subList(0, maxListed) : rows);
     }
 
     /**
@@ -176,24 +200,33 @@ final class ReportBuilder {
         String rejected = scopeWhere("j", params);
         boolean ranged = filter.since() != null || filter.until() != null || filter.session() != null;
         String sql = "CREATE TEMP TABLE " + SCOPE_TABLE + " AS"
-                + " SELECT r.seq AS seq, r.session_id AS session_id, r.time AS started_at,"
+                + " SELECT r.seq AS seq, r.call_id AS call_id, r.session_id AS session_id, r.time AS started_at,"
                 + " json_extract(r.payload, '$.profile') AS profile, json_extract(r.payload, '$.account_id') AS account_id,"
                 + " json_extract(r.payload, '$.tool') AS tool,"
                 + " CASE WHEN json_extract(r.payload, '$.tool') = '" + AwsOperation.CALL_AWS + "'"
-                + " THEN ltrim(json_extract(r.payload, '$.args.cli_command')) END AS c,"
+                + " THEN ltrim(" + command("r") + ") END AS c,"
                 + " CASE WHEN x.seq IS NULL THEN 'incomplete' ELSE json_extract(x.payload, '$.outcome') END AS outcome"
                 + " FROM events r LEFT JOIN events x ON x.call_id = r.call_id AND x.type = 'call.completed'"
                 + " WHERE " + (ranged ? "" : "+") + "r.type = 'call.requested'" + requested
                 + " UNION ALL"
-                + " SELECT j.seq, j.session_id, j.time, json_extract(j.payload, '$.profile'),"
+                + " SELECT j.seq, j.call_id, j.session_id, j.time, json_extract(j.payload, '$.profile'),"
                 + " json_extract(j.payload, '$.account_id'), json_extract(j.payload, '$.tool'),"
                 + " CASE WHEN json_extract(j.payload, '$.tool') = '" + AwsOperation.CALL_AWS + "'"
-                + " THEN ltrim(json_extract(j.payload, '$.args.cli_command')) END, 'denied'"
+                + " THEN ltrim(" + command("j") + ") END, 'denied'"
                 + " FROM events j WHERE j.type = 'call.rejected'" + rejected;
         try (PreparedStatement st = c.prepareStatement(sql)) {
             CallsDb.bind(st, params);
             st.executeUpdate();
         }
+    }
+
+    /**
+     * The {@code cli_command} of event alias {@code e}; when a purge replaced the whole arguments, their
+     * marker text ({@link AwsOperation#ofCommand} reads both). Evaluated past the first only then.
+     */
+    private static String command(String e) {
+        return "coalesce(json_extract(" + e + ".payload, '$.args.cli_command'), CASE WHEN json_type(" + e
+                + ".payload, '$.args') = 'text' THEN json_extract(" + e + ".payload, '$.args') END)";
     }
 
     /** The scope as " AND …" clauses on event alias {@code e}, as {@link CallFilter#where} puts them on the view. */
@@ -277,7 +310,11 @@ final class ReportBuilder {
         Map<Long, CallRow> bySeq = new HashMap<>();
         for (Map<String, Object> r : rows) {
             String tool = str(r.get("tool"));
-            JsonNode args = CallsDb.parse(str(r.get("args")));
+            String rawArgs = str(r.get("args"));
+            JsonNode args = CallsDb.parse(rawArgs);
+            if (args == null && rawArgs != null) {
+                args = JSON.getNodeFactory().textNode(rawArgs); // not JSON: a purge marker, [PURGED:<seq>]
+            }
             String operation = AwsOperation.ofCall(tool, args).map(AwsOperation::name).orElse("");
             bySeq.putIfAbsent(num(r.get("seq")), new CallRow(str(r.get("started_at")), str(r.get("profile")),
                     str(r.get("account_id")), str(r.get("region")), tool, operation, str(r.get("outcome")), args,
@@ -417,11 +454,11 @@ final class ReportBuilder {
                 .orElse(null);
         boolean covers = lastCall == null || (r.lastTime() != null && lastCall.compareTo(r.lastTime()) <= 0);
         return new Verification(true, r.intact(), r.eventsChecked(), r.firstSeq(), r.lastSeq(), r.firstTime(),
-                r.lastTime(), covers, cp, r.problems().size(), problems);
+                r.lastTime(), covers, cp, r.problems().size(), problems, r.purges().size());
     }
 
     static Verification notVerified() {
-        return new Verification(false, false, 0, 0, 0, null, null, false, null, 0, List.of());
+        return new Verification(false, false, 0, 0, 0, null, null, false, null, 0, List.of(), 0);
     }
 
     private record ActivityKey(String profile, String account, String tool, String service, String operation,

@@ -10,6 +10,7 @@ import dev.mcpaudit.cli.Report.Counts;
 import dev.mcpaudit.cli.Report.Listing;
 import dev.mcpaudit.cli.Report.OperationRow;
 import dev.mcpaudit.cli.Report.Problem;
+import dev.mcpaudit.cli.Report.PurgeRow;
 import dev.mcpaudit.cli.Report.ServiceRow;
 import dev.mcpaudit.cli.Report.SessionRow;
 import dev.mcpaudit.cli.Report.Timeline;
@@ -149,7 +150,27 @@ final class ReportHtml {
 
         calls(b, "Mutating calls", r.mutatingCalls(), false);
         calls(b, "Denied attempts", r.deniedCalls(), true);
+        purges(b, r.purges());
         return b.append("</body>\n</html>\n").toString();
+    }
+
+    private static void purges(StringBuilder b, Listing<PurgeRow> purges) {
+        b.append("<h2>Purged payloads (").append(n(purges.total())).append(")</h2>\n");
+        if (purges.total() == 0) {
+            b.append("<p>None.</p>\n");
+            return;
+        }
+        b.append("<p class=\"note\">Values removed from the log with <code>audit-cli purge</code>; each purge is itself"
+                + " recorded in the chain.</p>\n");
+        b.append("<table>\n<tr><th>purged at</th><th>by</th><th>what</th><th>call</th><th>reason</th><th>record</th></tr>\n");
+        for (PurgeRow p : purges.rows()) {
+            b.append("<tr><td>").append(esc(p.time())).append("</td><td>").append(esc(orDash(p.osUser())))
+                    .append("</td><td><code>").append(esc(ReportText.purged(p))).append("</code></td><td><code>")
+                    .append(esc(orDash(p.callId()))).append("</code></td><td>").append(esc(orDash(p.reason())))
+                    .append("</td><td class=\"n\">seq ").append(p.purgeSeq()).append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+        more(b, purges.notListed(), "purges");
     }
 
     /** A stacked bar chart of the timeline, one bar per bucket, with a tooltip per bar. */

@@ -10,6 +10,7 @@ import dev.mcpaudit.cli.Report.Counts;
 import dev.mcpaudit.cli.Report.Listing;
 import dev.mcpaudit.cli.Report.OperationRow;
 import dev.mcpaudit.cli.Report.Problem;
+import dev.mcpaudit.cli.Report.PurgeRow;
 import dev.mcpaudit.cli.Report.ServiceRow;
 import dev.mcpaudit.cli.Report.SessionRow;
 import dev.mcpaudit.cli.Report.Verification;
@@ -94,7 +95,25 @@ final class ReportMarkdown {
 
         calls(b, "Mutating calls", r.mutatingCalls(), false);
         calls(b, "Denied attempts", r.deniedCalls(), true);
+        purges(b, r.purges());
         return b.toString();
+    }
+
+    private static void purges(StringBuilder b, Listing<PurgeRow> purges) {
+        b.append("## Purged payloads (").append(n(purges.total())).append(")\n\n");
+        if (purges.total() == 0) {
+            b.append("None.\n\n");
+            return;
+        }
+        b.append("Values removed from the log with `audit-cli purge`; each purge is itself recorded in the chain.\n\n");
+        b.append("| purged at | by | what | call | reason | record |\n|---|---|---|---|---|--:|\n");
+        for (PurgeRow p : purges.rows()) {
+            b.append("| ").append(p.time()).append(" | ").append(esc(orDash(p.osUser()))).append(" | ")
+                    .append(code(ReportText.purged(p))).append(" | ").append(code(p.callId())).append(" | ")
+                    .append(esc(orDash(p.reason()))).append(" | seq ").append(p.purgeSeq()).append(" |\n");
+        }
+        more(b, purges.notListed(), "purges");
+        b.append('\n');
     }
 
     private static void verification(StringBuilder b, Verification v) {

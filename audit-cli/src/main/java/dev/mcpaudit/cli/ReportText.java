@@ -70,9 +70,11 @@ final class ReportText {
             b.append("Checked all ").append(n(v.eventsChecked())).append(" events of the log, seq ")
                     .append(v.firstSeq()).append(" to ").append(v.lastSeq()).append(" (").append(v.firstTime())
                     .append(" to ").append(v.lastTime()).append("): ");
-            b.append(v.intact() ? "0 problems, the chain is intact."
+            String purges = v.purges() == 0 ? "" : " (" + n(v.purges()) + (v.purges() == 1 ? " payload" : " payloads")
+                    + " purged with `audit-cli purge`: notices, not problems)";
+            b.append(v.intact() ? "0 problems" + purges + ", the chain is intact."
                     : n(v.problemsTotal()) + (v.problemsTotal() == 1 ? " problem" : " problems")
-                            + " found, the chain is NOT intact: this report may not show what happened.");
+                            + " found" + purges + ", the chain is NOT intact: this report may not show what happened.");
         }
         if (v.checkpoint() != null) {
             b.append(" Against checkpoint seq ").append(v.checkpoint().seq()).append(", signed ")
@@ -96,6 +98,8 @@ final class ReportText {
         String s;
         if (a == null || a.isNull() || a.isMissingNode()) {
             s = "";
+        } else if (a.isTextual()) {
+            s = a.asText(); // arguments replaced by a purge marker
         } else if (a.isObject() && a.size() == 1 && singleValue(a).isTextual()) {
             s = singleValue(a).asText();
         } else {
@@ -115,6 +119,11 @@ final class ReportText {
     private static JsonNode singleValue(JsonNode object) {
         Iterator<Map.Entry<String, JsonNode>> it = object.fields();
         return it.next().getValue();
+    }
+
+    /** "/args, /result of call.requested seq 12" */
+    static String purged(Report.PurgeRow p) {
+        return String.join(", ", p.pointers()) + " of " + p.type() + " seq " + p.seq();
     }
 
     /** "s3api put-bucket-policy", else the tool. */

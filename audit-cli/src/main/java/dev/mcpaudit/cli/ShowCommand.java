@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.EventType;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "show",
         mixinStandardHelpOptions = true,
-        description = "Shows every event of one call: what was asked (redacted arguments), where, and how it ended (and the result, when recorded).",
+        description = {"Shows every event of one call: what was asked (redacted arguments), where, and how it ended (and the result, when recorded).",
+            "A value removed by `audit-cli purge` reads [PURGED:<seq>]; the payload.purged",
+            "event at that seq, listed with the call, says who removed it, when and why."},
         footer = {"", "Examples:", "  audit-cli show 01a21a38-93c0-762c-a5b5-e177999770d8",
             "  audit-cli show 01a21a38-93c0 --format json   (a unique prefix of the id is enough)"})
 final class ShowCommand implements Callable<Integer> {
@@ -65,6 +68,15 @@ final class ShowCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, String id, List<Map<String, Object>> events) throws Exception {
+        // The purges of this call's events: payload.purged events carry the call's id too.
+        Map<Long, List<JsonNode>> purges = new java.util.HashMap<>();
+        for (Map<String, Object> e : events) {
+            if (EventType.PAYLOAD_PURGED.wireName().equals(e.get("type"))) {
+                JsonNode p = JSON.readTree((String) e.get("payload"));
+                ((ObjectNode) p).put("purged_by_seq", ((Number) e.get("seq")).longValue()).put("time", (String) e.get("time"));
+                purges.computeIfAbsent(p.path("seq").asLong(), k -> new java.util.ArrayList<>()).add(p);
+            }
+        }
         if (format == Format.json) {
             ObjectNode call = JSON.createObjectNode().put("call_id", id);
             ArrayNode array = call.putArray("events");
@@ -76,6 +88,10 @@ final class ShowCommand implements Callable<Integer> {
                 o.put("session_id", (String) e.get("session_id"));
                 o.set("payload", JSON.readTree((String) e.get("payload")));
                 o.put("hash", (String) e.get("hash"));
+                List<JsonNode> purged = purges.get(((Number) e.get("seq")).longValue());
+                if (purged != null) {
+                    purged.forEach(p -> o.withArray("purged_by").add(p.get("purged_by_seq").asLong()));
+                }
             }
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(call));
             return;
@@ -85,6 +101,12 @@ final class ShowCommand implements Callable<Integer> {
             JsonNode payload = JSON.readTree((String) e.get("payload"));
             out.println();
             out.println(e.get("time") + "  " + e.get("type") + "  (seq " + e.get("seq") + ")");
+            for (JsonNode p : purges.getOrDefault(((Number) e.get("seq")).longValue(), List.of())) {
+                List<String> pointers = new java.util.ArrayList<>();
+                p.path("pointers").forEach(ptr -> pointers.add(ptr.asText()));
+                out.println("  PURGED " + String.join(", ", pointers) + " at seq " + p.get("purged_by_seq").asLong() + ", "
+                        + p.get("time").asText() + ", by " + p.path("os_user").asText() + ": " + p.path("reason").asText());
+            }
             for (var it = payload.fields(); it.hasNext(); ) {
                 var field = it.next();
                 JsonNode v = field.getValue();
@@ -92,7 +114,7 @@ final class ShowCommand implements Callable<Integer> {
                 out.println("  " + field.getKey() + ": " + text.replace("\n", "\n    "));
             }
         }
-        if (events.stream().noneMatch(e -> !"call.requested".equals(e.get("type")))) {
+        if (events.stream().noneMatch(e -> "call.completed".equals(e.get("type")) || "call.rejected".equals(e.get("type")))) {
             out.println();
             out.println("No completion recorded: the proxy stopped (or was killed) before the answer (outcome incomplete).");
         }

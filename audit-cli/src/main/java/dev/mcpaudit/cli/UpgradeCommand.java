@@ -41,7 +41,8 @@ final class UpgradeCommand implements Callable<Integer> {
         }
         try (AuditLog log = AuditLog.openExistingForAppend(path)) {
             spec.commandLine().getOut().printf("Upgraded audit log %s (log %s) to the current schema; its events are"
-                    + " kept.%n", log.path(), log.logId());
+                    + " kept. Events appended from now on use hash rule 2 and can be purged (`audit-cli purge`);"
+                    + " those written before keep rule 1 and verify as before.%n", log.path(), log.logId());
         }
         return ExitCode.OK;
     }

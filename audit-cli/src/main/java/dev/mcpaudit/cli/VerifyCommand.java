@@ -8,6 +8,7 @@ import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.LogPermissions;
+import dev.mcpaudit.schema.PurgeNotice;
 import dev.mcpaudit.schema.Checkpoint;
 import dev.mcpaudit.schema.CheckpointKeys;
 import dev.mcpaudit.schema.SchemaCheck;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "edited, deleted, inserted or reordered events, broken links. Checks the log's schema too:",
             "a dropped or rewritten trigger, index or view (such as `calls`) is a problem.",
             "With a signed checkpoint it also detects removal of the newest events and a rewritten chain;",
-            "with --public-key, the checkpoints recorded in the log are checked against that key too."
+            "with --public-key, the checkpoints recorded in the log are checked against that key too.",
+            "A payload replaced by `audit-cli purge` is a notice (PURGED: which values,",
+            "when, by whom, why), not a problem; any other change to a payload is one."
         },
         footer = {
             "",
@@ -146,12 +149,19 @@ final class VerifyCommand implements Callable<Integer> {
         for (SchemaProblem p : schema) {
             out.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
         }
+        for (PurgeNotice n : r.purges()) {
+            out.printf("seq %d PURGED (notice): %s of this %s event replaced by `audit-cli purge` (payload.purged at"
+                    + " seq %d, %s, by %s): %s%n", n.seq(), String.join(", ", n.pointers()), n.type(), n.purgedBySeq(),
+                    n.time(), n.osUser(), n.reason());
+        }
         int problems = r.problems().size() + schema.size();
+        String purges = r.purges().isEmpty() ? ""
+                : ", " + r.purges().size() + (r.purges().size() == 1 ? " purge" : " purges") + " (notices)";
         if (problems == 0) {
-            out.printf("Results: %d events checked, 0 problems: the %s is intact.%n", r.eventsChecked(), what);
+            out.printf("Results: %d events checked, 0 problems%s: the %s is intact.%n", r.eventsChecked(), purges, what);
         } else {
-            out.printf("Results: %d events checked, %d problem%s found: the %s is NOT intact.%n",
-                    r.eventsChecked(), problems, problems == 1 ? "" : "s", what);
+            out.printf("Results: %d events checked, %d problem%s found%s: the %s is NOT intact.%n",
+                    r.eventsChecked(), problems, problems == 1 ? "" : "s", purges, what);
         }
         if (r.checkpoint().isEmpty()) {
             out.println("Note: " + note);
@@ -186,6 +196,13 @@ final class VerifyCommand implements Callable<Integer> {
         ArrayNode problems = root.putArray("problems");
         for (ChainProblem p : r.problems()) {
             problems.addObject().put("seq", p.seq()).put("kind", p.kind().label()).put("detail", p.detail());
+        }
+        ArrayNode notices = root.putArray("notices");
+        for (PurgeNotice n : r.purges()) {
+            ObjectNode o = notices.addObject().put("seq", n.seq()).put("kind", "purged").put("type", n.type())
+                    .put("purged_by_seq", n.purgedBySeq());
+            n.pointers().forEach(o.putArray("pointers")::add);
+            o.put("reason", n.reason()).put("os_user", n.osUser()).put("time", n.time());
         }
         if (schema != null) {
             ArrayNode schemaProblems = root.putArray("schema_problems");

@@ -166,13 +166,14 @@ class ExportCommandTest {
 
         assertThat(rows).hasSize(1 + stored.size());
         assertThat(rows.get(0)).containsExactly("seq", "event_id", "type", "time", "session_id", "call_id", "payload",
-                "prev_hash", "hash");
+                "prev_hash", "hash", "hash_rule", "payload_salt", "payload_sha256", "purged_by_seq");
         boolean sawQuotesAndCommas = false;
         for (int i = 0; i < stored.size(); i++) {
             List<String> row = rows.get(i + 1);
             StoredEvent s = stored.get(i);
             assertThat(row).containsExactly(Long.toString(s.seq()), s.eventId(), s.type(), s.time(), s.sessionId(),
-                    s.callId() == null ? "" : s.callId(), s.payload(), s.prevHash(), s.hash());
+                    s.callId() == null ? "" : s.callId(), s.payload(), s.prevHash(), s.hash(), "2", s.payloadSalt(),
+                    s.payloadSha256(), "");
             assertThat(JSON.readTree(row.get(6)).isObject()).isTrue();
             sawQuotesAndCommas |= s.payload().contains(",") && s.payload().contains("\"");
         }
@@ -269,6 +270,46 @@ class ExportCommandTest {
         assertThat(backwards.err()).contains("must be before --until");
         assertThat(badFormat.exitCode()).isEqualTo(2);
         assertThat(missing.out() + badDate.out()).isEmpty();
+    }
+
+    @Test
+    void aVersion1ExportOfRule1EventsStillVerifiesAndAVersion2LineWithoutItsRuleIsMalformed() throws Exception {
+        // What audit-cli 0.1.0 exported: no hash_rule, payload_salt or payload_sha256; every event rule 1.
+        List<String> v1 = new ArrayList<>();
+        v1.add("{\"export\":\"mcp-audit-proxy events\",\"version\":1,\"log_id\":\"0123456789abcdef0123456789abcdef\","
+                + "\"first_seq\":1,\"last_seq\":3,\"since\":null,\"until\":null,\"exported_at\":\"2026-11-02T00:00:00.000Z\"}");
+        String prev = dev.mcpaudit.schema.ChainHash.GENESIS;
+        for (int seq = 1; seq <= 3; seq++) {
+            String eventId = "00000000-0000-4000-8000-00000000000" + seq;
+            String time = "2026-11-01T09:00:0" + seq + ".000Z";
+            String payload = "{\"n\":" + seq + "}";
+            String hash = dev.mcpaudit.schema.ChainHash.next(prev, dev.mcpaudit.schema.ChainHash.canonicalEvent(eventId,
+                    "call.requested", time, "s", "c" + seq, payload));
+            v1.add(JSON.createObjectNode().put("seq", seq).put("event_id", eventId).put("type", "call.requested")
+                    .put("time", time).put("session_id", "s").put("call_id", "c" + seq).put("payload", payload)
+                    .put("prev_hash", prev).put("hash", hash).toString());
+            prev = hash;
+        }
+        Path old = dir.resolve("v1.jsonl");
+        Files.write(old, v1);
+
+        CliRun oldRun = CliRun.of("verify", "--jsonl", old.toString());
+
+        assertThat(oldRun.exitCode()).as(oldRun.out()).isZero();
+        assertThat(oldRun.out()).contains("3 events checked, 0 problems: the export is intact.");
+
+        Path file = export("--out", dir.resolve("all.jsonl").toString());
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        ObjectNode line = (ObjectNode) JSON.readTree(lines.get(5));
+        line.remove("hash_rule");
+        lines.set(5, line.toString());
+        Files.write(file, lines);
+
+        CliRun run = CliRun.of("verify", "--jsonl", file.toString(), "--format", "json");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(JSON.readTree(run.out()).get("problems").toString()).contains("line 6 of the export is not an event")
+                .contains("missing hash_rule");
     }
 
     private Path export(String... args) {

@@ -13,7 +13,7 @@ class HelpTextTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"calls", "show", "sessions", "verify", "export", "checkpoint", "keygen", "upgrade", "redact",
-        "report"})
+        "report", "purge"})
     void helpPrintsUsageWithoutWarnings(String command) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

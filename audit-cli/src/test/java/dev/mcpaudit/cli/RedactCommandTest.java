@@ -51,6 +51,40 @@ class RedactCommandTest {
     }
 
     @Test
+    void explainNamesTheServiceModelMemberThatFired() {
+        CliRun run = CliRun.of("--db", dir.resolve("none.db").toString(), "redact", "--explain",
+                "aws lambda update-function-configuration --function-name api --environment Variables={DB_HOST=db1.internal}");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("aws lambda update-function-configuration --function-name api "
+                        + "--environment 'Variables={DB_HOST=[REDACTED:aws-model:")
+                .contains("aws-model:lambda.update-function-configuration.Environment.Variables", "at $.cli_command --environment")
+                .contains("service models mark sensitive")
+                .doesNotContain("db1.internal");
+    }
+
+    @Test
+    void aResultOfANamedCommandHidesWhatItsOperationReturnsInSensitiveMembers() {
+        String result = "{\"FunctionName\":\"api\",\"Environment\":{\"Variables\":{\"DB_HOST\":\"db1.internal\"}}}";
+        var stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(result.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            CliRun run = CliRun.of("--db", dir.resolve("none.db").toString(), "redact", "--explain",
+                    "--result-of", "aws lambda get-function-configuration --function-name api");
+            CliRun plain = CliRun.of("--db", dir.resolve("none.db").toString(), "redact", result);
+
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).contains("\"FunctionName\" : \"api\"")
+                    .contains("aws-model:lambda.get-function-configuration.Environment.Variables")
+                    .contains("at $.Environment.Variables.DB_HOST")
+                    .doesNotContain("db1.internal");
+            assertThat(plain.out()).as("without the command, the operation is unknown").contains("db1.internal");
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
     void fingerprintsMatchTheMarkersTheLogHolds() throws Exception {
         Path db = dir.resolve("audit.db");
         try (AuditLog log = AuditLog.openForAppend(db)) {

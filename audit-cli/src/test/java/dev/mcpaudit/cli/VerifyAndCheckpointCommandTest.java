@@ -370,14 +370,19 @@ class VerifyAndCheckpointCommandTest {
                 }
             }
             try (java.sql.PreparedStatement ps = c.prepareStatement(
-                    "UPDATE events SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
+                    "UPDATE events SET payload = ?, prev_hash = ?, hash = ?, payload_salt = ?, payload_sha256 = ? WHERE seq = ?")) {
                 for (String[] r : rows) {
                     String payload = Long.parseLong(r[0]) == fromSeq ? "{\"profile\":\"sandbox\"}" : r[6];
-                    String hash = ChainHash.next(prev, ChainHash.canonicalEvent(r[1], r[2], r[3], r[4], r[5], payload));
+                    // Hash rule 2, as the proxy writes: a fresh salt, the payload's digest, the hash over the digest.
+                    String salt = "5a".repeat(16);
+                    String digest = ChainHash.payloadSha256(salt, payload);
+                    String hash = ChainHash.next(prev, ChainHash.canonicalEventV2(r[1], r[2], r[3], r[4], r[5], digest));
                     ps.setString(1, payload);
                     ps.setString(2, prev);
                     ps.setString(3, hash);
-                    ps.setLong(4, Long.parseLong(r[0]));
+                    ps.setString(4, salt);
+                    ps.setString(5, digest);
+                    ps.setLong(6, Long.parseLong(r[0]));
                     ps.executeUpdate();
                     prev = hash;
                 }

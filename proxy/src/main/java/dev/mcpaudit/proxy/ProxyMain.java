@@ -249,10 +249,14 @@ public final class ProxyMain implements Callable<Integer> {
         return ProxyOptions.LogLevel.ERROR.name();
     }
 
+    /**
+     * Threads with an 8 MiB stack (reserved, touched only when used): the JSON the agent may send nests
+     * up to Jackson's limit of 1,000 levels, and redacting and canonicalising it recurse that deep.
+     */
     private static ThreadFactory daemonThreads(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), 8L << 20);
             t.setDaemon(true);
             return t;
         };

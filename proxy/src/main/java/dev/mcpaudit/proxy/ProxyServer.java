@@ -130,7 +130,7 @@ final class ProxyServer {
                     if (!handle.cancelled() && request.claimAnswer()) {
                         agent.send(response);
                     }
-                } catch (RuntimeException | LinkageError e) {
+                } catch (RuntimeException | LinkageError | StackOverflowError e) {
                     // Every request gets an answer: an agent waits for one, possibly forever.
                     LOG.error("handling {} failed", message.get("method").asText(), e);
                     if (request.claimAnswer()) {

@@ -46,6 +46,8 @@ public final class AuditLog implements AutoCloseable {
     private Jdbi jdbi;
     /** Null when read-only: only writers redact. */
     private final Redactor redactor;
+    /** The chain rule new events get: rule 2 from schema version 3 on (writers only). */
+    private final int hashRule;
     private EventAppender appender;
     /**
      * For a file that was created but never written: an empty log of the current schema in memory,
@@ -55,11 +57,12 @@ public final class AuditLog implements AutoCloseable {
     /** Keeps that in-memory database alive while this handle is open. */
     private final Connection emptyKeeper;
 
-    private AuditLog(Path path, boolean writable, Duration busyTimeout, Redactor redactor) {
+    private AuditLog(Path path, boolean writable, Duration busyTimeout, Redactor redactor, int schemaVersion) {
         this.path = path;
         this.writable = writable;
         this.busyTimeout = busyTimeout;
         this.redactor = redactor;
+        this.hashRule = schemaVersion >= 3 ? ChainHash.RULE_PAYLOAD_DIGEST : ChainHash.RULE_PAYLOAD;
         this.emptyUrl = null;
         this.emptyKeeper = null;
         this.logId = queryOne("SELECT value FROM log_meta WHERE key = 'log_id'", rs -> rs.getString(1), "read its log id")
@@ -73,6 +76,7 @@ public final class AuditLog implements AutoCloseable {
         this.writable = false;
         this.busyTimeout = DEFAULT_BUSY_TIMEOUT;
         this.redactor = null;
+        this.hashRule = ChainHash.RULE_PAYLOAD_DIGEST;
         this.logId = null;
         this.emptyUrl = "jdbc:sqlite:file:mcp-audit-never-written-" + UUID.randomUUID() + "?mode=memory&cache=shared";
         try {
@@ -136,7 +140,7 @@ public final class AuditLog implements AutoCloseable {
                     + state.userVersion + " and this version reads " + SchemaMigrations.LATEST
                     + "; upgrade it in place with `audit-cli upgrade` (events are kept).");
         }
-        return new AuditLog(p, false, DEFAULT_BUSY_TIMEOUT, null);
+        return new AuditLog(p, false, DEFAULT_BUSY_TIMEOUT, null, state.userVersion);
     }
 
     /**
@@ -176,6 +180,7 @@ public final class AuditLog implements AutoCloseable {
         if (!state.isFresh()) {
             state.requireOurs(p);
         }
+        int schemaVersion;
         try (Connection c = connect(p, false, busyTimeout); Statement st = c.createStatement()) {
             st.execute("BEGIN IMMEDIATE");
             try {
@@ -184,6 +189,7 @@ public final class AuditLog implements AutoCloseable {
                 if (version < targetVersion) {
                     SchemaMigrations.apply(c, version, targetVersion);
                 }
+                schemaVersion = Math.max(version, targetVersion);
                 st.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 st.execute("ROLLBACK");
@@ -192,11 +198,15 @@ public final class AuditLog implements AutoCloseable {
         } catch (SQLException e) {
             throw SqliteErrors.explain(p, "create or upgrade its schema", e);
         }
-        return new AuditLog(p, true, busyTimeout, new Redactor(rules, FingerprintKey.loadOrCreate(p)));
+        return new AuditLog(p, true, busyTimeout, new Redactor(rules, FingerprintKey.loadOrCreate(p)), schemaVersion);
     }
 
     public Path path() {
         return path;
+    }
+
+    Duration busyTimeout() {
+        return busyTimeout;
     }
 
     /**
@@ -248,7 +258,7 @@ public final class AuditLog implements AutoCloseable {
         }
         if (appender == null) {
             try {
-                appender = new EventAppender(path, connect(path, false, busyTimeout), redactor);
+                appender = new EventAppender(path, connect(path, false, busyTimeout), redactor, hashRule);
             } catch (SQLException e) {
                 throw SqliteErrors.explain(path, "open it for writing", e);
             }
@@ -262,19 +272,32 @@ public final class AuditLog implements AutoCloseable {
                 rs -> new ChainHead(rs.getLong(1), rs.getString(2)), "read its newest event");
     }
 
+    /** The chain rule of the events this handle appends (writable handles). */
+    int hashRule() {
+        return hashRule;
+    }
+
+    /** Every column of {@code events}, in the order {@link #stored} reads them. */
+    static final String COLUMNS = "seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash,"
+            + " hash_rule, payload_salt, payload_sha256";
+
+    static StoredEvent stored(ResultSet rs) throws SQLException {
+        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11),
+                rs.getString(12));
+    }
+
     /**
      * Streams every event in seq order from one read snapshot (a single statement), so appends that
      * happen meanwhile are not half-seen.
      */
     public void scanEvents(Consumer<StoredEvent> sink) {
         try (Connection c = openReader();
-                PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id,"
-                        + " payload, prev_hash, hash FROM events ORDER BY seq")) {
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events ORDER BY seq")) {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                    sink.accept(stored(rs));
                 }
             }
         } catch (SQLException e) {
@@ -282,16 +305,21 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** The stored hash at each of {@code seqs} that has a row (the first, should a rebuilt table repeat a seq). */
-    Map<Long, String> hashesAt(Set<Long> seqs) {
-        Map<Long, String> out = new HashMap<>();
+    /** The event at {@code seq}, if there is one. */
+    public Optional<StoredEvent> event(long seq) {
+        return Optional.ofNullable(eventsAt(Set.of(seq)).get(seq));
+    }
+
+    /** The event at each of {@code seqs} that has a row (the first, should a rebuilt table repeat a seq). */
+    Map<Long, StoredEvent> eventsAt(Set<Long> seqs) {
+        Map<Long, StoredEvent> out = new HashMap<>();
         try (Connection c = openReader(); PreparedStatement ps = c.prepareStatement(
-                "SELECT hash FROM events WHERE seq = ? LIMIT 1")) {
+                "SELECT " + COLUMNS + " FROM events WHERE seq = ? LIMIT 1")) {
             for (long seq : seqs) {
                 ps.setLong(1, seq);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getString(1) != null) {
-                        out.put(seq, rs.getString(1));
+                    if (rs.next()) {
+                        out.put(seq, stored(rs));
                     }
                 }
             }
@@ -324,8 +352,8 @@ public final class AuditLog implements AutoCloseable {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA encoding")) {
                 utf8 = rs.getString(1).equals("UTF-8");
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id,"
-                    + " payload, prev_hash, hash FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                    + " FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq")) {
                 ps.setLong(1, fromSeq);
                 ps.setLong(2, toSeq);
                 ps.setFetchSize(1000);
@@ -333,13 +361,19 @@ public final class AuditLog implements AutoCloseable {
                     while (rs.next()) {
                         sink.accept(new RawEvent(rs.getLong(1), utf8(rs, 2, utf8), utf8(rs, 3, utf8), utf8(rs, 4, utf8),
                                 utf8(rs, 5, utf8), utf8(rs, 6, utf8), utf8(rs, 7, utf8), utf8(rs, 8, utf8),
-                                utf8(rs, 9, utf8)));
+                                utf8(rs, 9, utf8), hashRule(rs, 10), utf8(rs, 11, utf8), utf8(rs, 12, utf8)));
                     }
                 }
             }
         } catch (SQLException e) {
             throw SqliteErrors.explain(path, "read its events", e);
         }
+    }
+
+    /** The hash_rule column: 1 or 2 when it holds exactly that integer, else 0 (malformed). */
+    private static int hashRule(ResultSet rs, int column) throws SQLException {
+        Object v = rs.getObject(column);
+        return v instanceof Integer i ? RawEvent.rule(i) : v instanceof Long l && l >= 1 && l <= 2 ? l.intValue() : 0;
     }
 
     /** A column's UTF-8 bytes; SQLite hands out text in the file's own encoding, so others are converted. */
@@ -377,7 +411,17 @@ public final class AuditLog implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // FULL: a commit is on disk (WAL fsynced) before append() returns.
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        return config.createConnection("jdbc:sqlite:" + path);
+        Connection c = config.createConnection("jdbc:sqlite:" + path);
+        try (Statement st = c.createStatement()) {
+            // Space a page no longer uses is zeroed wherever that costs no extra I/O. Without it, when
+            // a B-tree page splits (the table's root, for one), copies of the cells it held stay in its
+            // unused space, and a payload purged later would survive there (PayloadPurge).
+            st.execute("PRAGMA secure_delete = FAST");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /**

@@ -5,21 +5,29 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * The chain rule, shared by the writer and the verifier (schema/FORMAT.md):
- * {@code hash = SHA-256(prev_hash as 32 raw bytes || UTF-8 of the canonical event)}, where the
- * canonical event is the RFC 8785 form of
- * {@code {call_id, event_id, payload, session_id, time, type}}. The payload is stored canonical, so
- * the canonical event is built by concatenation without re-parsing it.
+ * The chain rules, shared by the writer and the verifier (schema/FORMAT.md):
+ * {@code hash = SHA-256(prev_hash as 32 raw bytes || UTF-8 of the canonical event)}. Under rule 1 the
+ * canonical event is the RFC 8785 form of {@code {call_id, event_id, payload, session_id, time, type}};
+ * under rule 2 (schema version 3 on) of {@code {call_id, event_id, payload_sha256, session_id, time, type}},
+ * where {@code payload_sha256 = SHA-256(salt || UTF-8 of the payload)}, so that a payload can be purged
+ * without changing the hash. The payload is stored canonical, so the canonical event is built by
+ * concatenation without re-parsing it.
  */
 public final class ChainHash {
     /** prev_hash of the first event. */
     public static final String GENESIS = "0".repeat(64);
+    /** The hash covers the payload's bytes (schema versions 1 and 2). */
+    public static final int RULE_PAYLOAD = 1;
+    /** The hash covers payload_sha256, a salted digest of the payload (schema version 3 on). */
+    public static final int RULE_PAYLOAD_DIGEST = 2;
+    /** Bytes of random salt per rule-2 payload. */
+    public static final int SALT_BYTES = 16;
 
     private static final HexFormat HEX = HexFormat.of();
 
     private ChainHash() {}
 
-    /** The canonical event, given a payload that is already canonical JSON text. */
+    /** Rule 1: the canonical event, given a payload that is already canonical JSON text. */
     public static String canonicalEvent(
             String eventId, String type, String time, String sessionId, String callId, String canonicalPayload) {
         StringBuilder sb = new StringBuilder(canonicalPayload.length() + 200);
@@ -42,6 +50,50 @@ public final class ChainHash {
         return sb.append('}').toString();
     }
 
+    /** Rule 2: the canonical event, given the payload's {@link #payloadSha256 digest}. */
+    public static String canonicalEventV2(
+            String eventId, String type, String time, String sessionId, String callId, String payloadSha256) {
+        StringBuilder sb = new StringBuilder(300);
+        // Keys in RFC 8785 order: call_id, event_id, payload_sha256, session_id, time, type.
+        sb.append("{\"call_id\":");
+        if (callId == null) {
+            sb.append("null");
+        } else {
+            CanonicalJson.appendQuoted(sb, callId);
+        }
+        sb.append(",\"event_id\":");
+        CanonicalJson.appendQuoted(sb, eventId);
+        sb.append(",\"payload_sha256\":");
+        CanonicalJson.appendQuoted(sb, payloadSha256);
+        sb.append(",\"session_id\":");
+        CanonicalJson.appendQuoted(sb, sessionId);
+        sb.append(",\"time\":");
+        CanonicalJson.appendQuoted(sb, time);
+        sb.append(",\"type\":");
+        CanonicalJson.appendQuoted(sb, type);
+        return sb.append('}').toString();
+    }
+
+    /**
+     * Rule 2's payload digest: lowercase hex SHA-256 of the salt (32 hex digits, used as its 16 raw
+     * bytes) followed by the UTF-8 bytes of the canonical payload.
+     */
+    public static String payloadSha256(String saltHex, String canonicalPayload) {
+        return payloadSha256(CanonicalJson.sha256(), HEX.parseHex(saltHex), canonicalPayload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String payloadSha256(MessageDigest sha256, byte[] salt, byte[] payloadUtf8) {
+        sha256.reset();
+        sha256.update(salt);
+        sha256.update(payloadUtf8);
+        return HEX.formatHex(sha256.digest());
+    }
+
+    /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}, unsalted: the digest of a purged payload. */
+    public static String sha256Hex(String text) {
+        return HEX.formatHex(CanonicalJson.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The hash of an event given its predecessor's hash; throws if prevHash is not 64 hex digits. */
     public static String next(String prevHash, String canonicalEvent) {
         return next(CanonicalJson.sha256(), prevHash, canonicalEvent.getBytes(StandardCharsets.UTF_8));
@@ -58,6 +110,7 @@ public final class ChainHash {
     private static final byte[] CALL_ID = ascii("{\"call_id\":");
     private static final byte[] EVENT_ID = ascii(",\"event_id\":");
     private static final byte[] PAYLOAD = ascii(",\"payload\":");
+    private static final byte[] PAYLOAD_SHA256 = ascii(",\"payload_sha256\":");
     private static final byte[] SESSION_ID = ascii(",\"session_id\":");
     private static final byte[] TIME = ascii(",\"time\":");
     private static final byte[] TYPE = ascii(",\"type\":");
@@ -79,9 +132,11 @@ public final class ChainHash {
     }
 
     /**
-     * Whether a stored row's hash is the chain rule applied to its stored content, hashing the
-     * columns' bytes as they are (the same bytes {@link #canonicalEvent} would produce, without
-     * building it). Both hashes must be well formed ({@link #isHash(byte[])}).
+     * Whether a stored row's hash is its chain rule applied to its stored content, hashing the
+     * columns' bytes as they are (the same bytes {@link #canonicalEvent} or {@link #canonicalEventV2}
+     * would produce, without building them). Both hashes, and under rule 2 {@code payload_sha256},
+     * must be well formed ({@link #isHash(byte[])}). Under rule 2 the payload itself is not covered:
+     * see {@link #payloadMatches}.
      */
     static boolean hashMatches(MessageDigest sha256, RawEvent e) {
         sha256.reset();
@@ -100,8 +155,13 @@ public final class ChainHash {
         }
         sha256.update(EVENT_ID);
         updateQuoted(sha256, e.eventId());
-        sha256.update(PAYLOAD);
-        sha256.update(e.payload());
+        if (e.hashRule() == RULE_PAYLOAD_DIGEST) {
+            sha256.update(PAYLOAD_SHA256);
+            updateQuoted(sha256, e.payloadSha256());
+        } else {
+            sha256.update(PAYLOAD);
+            sha256.update(e.payload());
+        }
         sha256.update(SESSION_ID);
         updateQuoted(sha256, e.sessionId());
         sha256.update(TIME);
@@ -109,10 +169,51 @@ public final class ChainHash {
         sha256.update(TYPE);
         updateQuoted(sha256, e.type());
         sha256.update((byte) '}');
-        byte[] digest = sha256.digest();
-        byte[] stored = e.hash();
+        return digestEquals(sha256.digest(), e.hash());
+    }
+
+    /**
+     * Rule 2: whether the stored payload, with the stored salt, hashes to the stored payload_sha256.
+     * False when the salt is gone (a purged payload) or is not 32 lowercase hex digits.
+     */
+    static boolean payloadMatches(MessageDigest sha256, RawEvent e) {
+        byte[] salt = e.payloadSalt();
+        if (!isSalt(salt)) {
+            return false;
+        }
+        sha256.reset();
+        byte[] raw = new byte[SALT_BYTES];
+        for (int i = 0; i < SALT_BYTES; i++) {
+            raw[i] = (byte) (HEX_VALUE[salt[2 * i]] << 4 | HEX_VALUE[salt[2 * i + 1]]);
+        }
+        sha256.update(raw);
+        sha256.update(e.payload());
+        return digestEquals(sha256.digest(), e.payloadSha256());
+    }
+
+    /** Lowercase hex SHA-256 of some bytes, unsalted. */
+    static String sha256Hex(MessageDigest sha256, byte[] bytes) {
+        sha256.reset();
+        return HEX.formatHex(sha256.digest(bytes));
+    }
+
+    private static boolean digestEquals(byte[] digest, byte[] storedHex) {
         for (int i = 0; i < 32; i++) {
-            if (stored[2 * i] != HEX_DIGITS[(digest[i] >> 4) & 0xf] || stored[2 * i + 1] != HEX_DIGITS[digest[i] & 0xf]) {
+            if (storedHex[2 * i] != HEX_DIGITS[(digest[i] >> 4) & 0xf]
+                    || storedHex[2 * i + 1] != HEX_DIGITS[digest[i] & 0xf]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 32 lowercase hex digits. */
+    static boolean isSalt(byte[] s) {
+        if (s == null || s.length != 2 * SALT_BYTES) {
+            return false;
+        }
+        for (byte c : s) {
+            if (HEX_VALUE[c & 0xff] < 0) {
                 return false;
             }
         }

@@ -21,7 +21,9 @@ public record ChainProblem(long seq, Kind kind, String detail) {
         /** The hash at a signed checkpoint's position differs: the chain was rewritten. */
         REWRITTEN,
         /** The checkpoint itself cannot be trusted (bad signature, other log, unknown key). */
-        BAD_CHECKPOINT;
+        BAD_CHECKPOINT,
+        /** A payload.purged event that does not hold together with the event it names. */
+        BAD_PURGE;
 
         /** Lower-case, dash-separated, for output that is read or parsed. */
         public String label() {

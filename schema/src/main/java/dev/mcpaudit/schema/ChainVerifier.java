@@ -33,6 +33,7 @@ public final class ChainVerifier {
     static final long SEGMENT_EVENTS = 100_000;
     private static final byte[] GENESIS = ChainHash.GENESIS.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHECKPOINT_TYPE = EventType.CHECKPOINT.wireName().getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PURGED_TYPE = EventType.PAYLOAD_PURGED.wireName().getBytes(StandardCharsets.UTF_8);
     private static final ObjectMapper RECORDED = new ObjectMapper();
 
     /** Anything that can list a log's events in seq order, more than once (the database, an export). */
@@ -41,10 +42,10 @@ public final class ChainVerifier {
         void scan(Consumer<StoredEvent> sink);
     }
 
-    /** The stored hash at each of some seqs (absent when no row has that seq). */
+    /** The stored row at each of some seqs (absent when no row has that seq). */
     @FunctionalInterface
-    interface HashLookup {
-        Map<Long, String> hashesAt(Set<Long> seqs);
+    interface RowLookup {
+        Map<Long, StoredEvent> eventsAt(Set<Long> seqs);
     }
 
     private ChainVerifier() {}
@@ -68,7 +69,7 @@ public final class ChainVerifier {
         if (!log.seqIsRowid()) {
             // The table was rebuilt: seq may be NULL, text or repeated, so no range of seqs is safe to
             // split on. One pass in seq order, as an export is checked.
-            return verify(log.logId(), log::scanEvents, log::hashesAt, checkpoint, publicKey);
+            return verify(log.logId(), log::scanEvents, log::eventsAt, checkpoint, publicKey);
         }
         long head = log.head().map(ChainHead::seq).orElse(0L);
         // Bounded by the threads, not by the head: one forged row with a huge seq must not make
@@ -108,7 +109,7 @@ public final class ChainVerifier {
                 pool.shutdownNow(); // after a failure, the segments not yet started never are
             }
         }
-        return conclude(log.logId(), segments, log::scanEvents, log::hashesAt, checkpoint, publicKey);
+        return conclude(log.logId(), segments, log::scanEvents, log::eventsAt, checkpoint, publicKey);
     }
 
     /**
@@ -118,22 +119,22 @@ public final class ChainVerifier {
      * @param publicKey optional (null); checks the checkpoint events in {@code events} too, as above
      */
     public static VerificationReport verify(String logId, EventSource events, Checkpoint checkpoint, PublicKey publicKey) {
-        return verify(logId, events, seqs -> scanHashes(events, seqs), checkpoint, publicKey);
+        return verify(logId, events, seqs -> scanRows(events, seqs), checkpoint, publicKey);
     }
 
-    private static VerificationReport verify(String logId, EventSource events, HashLookup hashes, Checkpoint checkpoint,
+    private static VerificationReport verify(String logId, EventSource events, RowLookup rows, Checkpoint checkpoint,
             PublicKey publicKey) {
         Segment whole = new Segment(checkpoint == null ? -1 : checkpoint.seq());
         events.scan(e -> whole.accept(RawEvent.of(e)));
-        return conclude(logId, new Segment[] {whole}, events, hashes, checkpoint, publicKey);
+        return conclude(logId, new Segment[] {whole}, events, rows, checkpoint, publicKey);
     }
 
-    /** The hashes at {@code seqs}, by one more pass over {@code events} (an export: no index to ask). */
-    private static Map<Long, String> scanHashes(EventSource events, Set<Long> seqs) {
-        Map<Long, String> out = new HashMap<>();
+    /** The rows at {@code seqs}, by one more pass over {@code events} (an export: no index to ask). */
+    private static Map<Long, StoredEvent> scanRows(EventSource events, Set<Long> seqs) {
+        Map<Long, StoredEvent> out = new HashMap<>();
         events.scan(e -> {
             if (seqs.contains(e.seq())) {
-                out.putIfAbsent(e.seq(), e.hash());
+                out.putIfAbsent(e.seq(), e);
             }
         });
         return out;
@@ -152,7 +153,7 @@ public final class ChainVerifier {
     }
 
     /** Joins the segments in seq order: each one's first row must follow the last row of the one before. */
-    private static VerificationReport conclude(String logId, Segment[] segments, EventSource events, HashLookup hashes,
+    private static VerificationReport conclude(String logId, Segment[] segments, EventSource events, RowLookup rows,
             Checkpoint checkpoint, PublicKey publicKey) {
         List<ChainProblem> problems = new ArrayList<>();
         List<BrokenLink> brokenLinks = new ArrayList<>();
@@ -163,9 +164,13 @@ public final class ChainVerifier {
         String hashAtCheckpoint = null;
         long count = 0;
         List<RecordedCheckpoint> recorded = new ArrayList<>();
+        List<Purges.Recorded> purgeEvents = new ArrayList<>();
+        List<Purges.Mismatch> mismatches = new ArrayList<>();
         for (Segment s : segments) {
             problems.addAll(s.problems);
             recorded.addAll(s.checkpoints);
+            purgeEvents.addAll(s.purges);
+            mismatches.addAll(s.mismatches);
             count += s.count;
             hashAtCheckpoint = s.hashAtCheckpoint != null ? s.hashAtCheckpoint : hashAtCheckpoint;
             if (s.chained == 0) {
@@ -188,11 +193,12 @@ public final class ChainVerifier {
         if (checkpoint != null) {
             problems.addAll(checkAgainst(checkpoint, publicKey, logId, count, lastSeq, hashAtCheckpoint));
         }
-        int checked = publicKey == null ? 0 : checkRecorded(recorded, publicKey, logId, hashes, problems);
+        List<PurgeNotice> purges = Purges.check(purgeEvents, mismatches, rows, problems);
+        int checked = publicKey == null ? 0 : checkRecorded(recorded, publicKey, logId, rows, problems);
         problems.sort((a, b) -> Long.compare(a.seq(), b.seq()));
         return new VerificationReport(logId, count, first == null ? 0 : first.firstSeq, lastSeq,
                 first == null ? null : first.firstTime, last == null ? null : last.lastTime(), problems,
-                Optional.ofNullable(checkpoint), recorded.size(), checked);
+                Optional.ofNullable(checkpoint), recorded.size(), checked, purges);
     }
 
     /** A {@code checkpoint} event as stored: its seq and payload. */
@@ -204,7 +210,7 @@ public final class ChainVerifier {
      * hash and time; a seq before the event's own; and the stored hash at that seq. Adds each problem
      * and returns how many were checked.
      */
-    private static int checkRecorded(List<RecordedCheckpoint> recorded, PublicKey key, String logId, HashLookup hashes,
+    private static int checkRecorded(List<RecordedCheckpoint> recorded, PublicKey key, String logId, RowLookup rows,
             List<ChainProblem> problems) {
         String keyId = CheckpointKeys.keyId(key);
         Map<Long, Checkpoint> signed = new java.util.LinkedHashMap<>(); // by the event's seq
@@ -231,10 +237,11 @@ public final class ChainVerifier {
             }
         }
         if (!signed.isEmpty()) {
-            Map<Long, String> stored = hashes.hashesAt(new java.util.TreeSet<>(
+            Map<Long, StoredEvent> stored = rows.eventsAt(new java.util.TreeSet<>(
                     signed.values().stream().map(Checkpoint::seq).toList()));
             signed.forEach((at, cp) -> {
-                String hash = stored.get(cp.seq());
+                StoredEvent row = stored.get(cp.seq());
+                String hash = row == null ? null : row.hash();
                 // No row at that seq: deleted (reported as such), or before the start of a partial export.
                 if (hash != null && !hash.equals(cp.hash())) {
                     problems.add(new ChainProblem(cp.seq(), Kind.REWRITTEN, "the hash at seq " + cp.seq()
@@ -301,6 +308,10 @@ public final class ChainVerifier {
         private byte[] lastTimeBytes;
         String hashAtCheckpoint;
         final List<RecordedCheckpoint> checkpoints = new ArrayList<>();
+        /** Intact payload.purged events. */
+        final List<Purges.Recorded> purges = new ArrayList<>();
+        /** Rule-2 rows whose hash holds but whose payload does not match payload_sha256: purged, or edited. */
+        final List<Purges.Mismatch> mismatches = new ArrayList<>();
 
         Segment(long checkpointSeq) {
             this.checkpointSeq = checkpointSeq;
@@ -319,8 +330,11 @@ public final class ChainVerifier {
                 return;
             }
             // NOT NULL holds only as long as nobody rebuilds the table; a verifier must not trust it.
+            boolean digest = e.hashRule() == ChainHash.RULE_PAYLOAD_DIGEST;
             boolean wellFormed = ChainHash.isHash(e.hash()) && ChainHash.isHash(e.prevHash()) && e.eventId() != null
-                    && e.type() != null && e.time() != null && e.sessionId() != null && e.payload() != null;
+                    && e.type() != null && e.time() != null && e.sessionId() != null && e.payload() != null
+                    && e.hashRule() != 0 && (!digest || ChainHash.isHash(e.payloadSha256())
+                            && (e.payloadSalt() == null || ChainHash.isSalt(e.payloadSalt())));
             boolean gap = false;
             if (chained++ == 0) {
                 firstSeq = e.seq();
@@ -340,12 +354,19 @@ public final class ChainVerifier {
                 checkpoints.add(new RecordedCheckpoint(e.seq(), new String(e.payload(), StandardCharsets.UTF_8)));
             }
             if (!wellFormed) {
-                problems.add(new ChainProblem(e.seq(), Kind.MALFORMED, "a column is empty, or hash or prev_hash is"
-                        + " not 64 lowercase hex digits: the row was altered"));
+                problems.add(new ChainProblem(e.seq(), Kind.MALFORMED, "a column is empty, hash or prev_hash is"
+                        + " not 64 lowercase hex digits, or hash_rule, payload_salt or payload_sha256 are not what"
+                        + " its hash rule needs: the row was altered"));
             } else {
                 if (!ChainHash.hashMatches(sha256, e)) {
                     problems.add(new ChainProblem(e.seq(), Kind.EDITED,
                             "content does not match its hash: the event was edited after it was written"));
+                } else if (digest && !ChainHash.payloadMatches(sha256, e)) {
+                    // Purged (if a payload.purged event says so), else edited: decided once all rows are read.
+                    mismatches.add(new Purges.Mismatch(e.seq(), utf8(e.eventId()), utf8(e.type()),
+                            utf8(e.payloadSha256()), ChainHash.sha256Hex(sha256, e.payload()), e.payloadSalt() != null));
+                } else if (Arrays.equals(e.type(), PURGED_TYPE)) {
+                    purges.add(new Purges.Recorded(e.seq(), utf8(e.time()), utf8(e.payload())));
                 }
                 // Across a gap the predecessor is gone; the DELETED finding already explains the link.
                 if (chained > 1 && !gap && !Arrays.equals(e.prevHash(), lastHash)) {
@@ -356,6 +377,10 @@ public final class ChainVerifier {
             lastHash = e.hash();
             lastTimeBytes = e.time();
         }
+    }
+
+    private static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** Second pass, only after tampering: finds where each broken link really points. */

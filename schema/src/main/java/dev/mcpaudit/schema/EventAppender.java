@@ -5,12 +5,14 @@ import dev.mcpaudit.schema.redact.Redactor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every payload is redacted on the caller's thread before it is canonicalised and hashed, so no
  * writer can put a secret on disk by forgetting to redact, and what is stored is what verifies.
+ *
+ * <p>On a log of schema version 3 or later every event is written under chain rule 2 (its hash
+ * covers a salted digest of its payload, so that the payload can be purged); on an older log, which
+ * only a test creates on purpose, under rule 1.
  */
 public final class EventAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventAppender.class);
@@ -36,14 +42,16 @@ public final class EventAppender implements AutoCloseable {
     private final Path path;
     private final Connection connection;
     private final Redactor redactor;
+    private final int hashRule;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
 
-    EventAppender(Path path, Connection connection, Redactor redactor) {
+    EventAppender(Path path, Connection connection, Redactor redactor, int hashRule) {
         this.path = path;
         this.connection = connection;
         this.redactor = redactor;
+        this.hashRule = hashRule;
         this.writer = new Thread(this::writeLoop, "audit-log-writer");
         writer.setDaemon(true);
         writer.start();
@@ -64,7 +72,7 @@ public final class EventAppender implements AutoCloseable {
 
     /** Enqueues; the future completes once the event is durable. Redacts and canonicalises on the caller's thread. */
     public CompletableFuture<AppendedEvent> appendAsync(NewEvent event) {
-        Prepared prepared = Prepared.of(event, redactor);
+        Prepared prepared = Prepared.of(event, redactor, hashRule);
         CompletableFuture<AppendedEvent> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(closedError());
@@ -126,24 +134,11 @@ public final class EventAppender implements AutoCloseable {
                 long seq = head.seq();
                 String prev = head.hash();
                 MessageDigest sha256 = CanonicalJson.sha256();
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO events(seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                try (PreparedStatement insert = connection.prepareStatement(insertSql(hashRule))) {
                     for (Pending p : batch) {
-                        Prepared e = p.event();
                         seq++;
-                        String hash = ChainHash.next(sha256, prev, e.canonicalUtf8());
-                        insert.setLong(1, seq);
-                        insert.setString(2, e.eventId());
-                        insert.setString(3, e.type());
-                        insert.setString(4, e.time());
-                        insert.setString(5, e.sessionId());
-                        insert.setString(6, e.callId());
-                        insert.setString(7, e.payload());
-                        insert.setString(8, prev);
-                        insert.setString(9, hash);
-                        insert.executeUpdate();
-                        appended.add(new AppendedEvent(seq, e.eventId(), hash));
+                        String hash = insert(insert, sha256, seq, prev, p.event());
+                        appended.add(new AppendedEvent(seq, p.event().eventId(), hash));
                         prev = hash;
                     }
                 }
@@ -165,7 +160,37 @@ public final class EventAppender implements AutoCloseable {
         }
     }
 
-    private static ChainHead readHead(Statement st) throws SQLException {
+    /** The INSERT that {@link #insert} binds: rule 2 needs the columns of schema version 3. */
+    static String insertSql(int hashRule) {
+        return hashRule == ChainHash.RULE_PAYLOAD_DIGEST
+                ? "INSERT INTO events(seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash, hash_rule,"
+                        + " payload_salt, payload_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 2, ?, ?)"
+                : "INSERT INTO events(seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** Inserts {@code e} at {@code seq} after {@code prev} with {@link #insertSql} of its rule; returns its hash. */
+    static String insert(PreparedStatement insert, MessageDigest sha256, long seq, String prev, Prepared e)
+            throws SQLException {
+        String hash = ChainHash.next(sha256, prev, e.canonicalUtf8());
+        insert.setLong(1, seq);
+        insert.setString(2, e.eventId());
+        insert.setString(3, e.type());
+        insert.setString(4, e.time());
+        insert.setString(5, e.sessionId());
+        insert.setString(6, e.callId());
+        insert.setString(7, e.payload());
+        insert.setString(8, prev);
+        insert.setString(9, hash);
+        if (e.payloadSha256() != null) {
+            insert.setString(10, e.payloadSalt());
+            insert.setString(11, e.payloadSha256());
+        }
+        insert.executeUpdate();
+        return hash;
+    }
+
+    static ChainHead readHead(Statement st) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")) {
             return rs.next() ? new ChainHead(rs.getLong(1), rs.getString(2)) : new ChainHead(0, ChainHash.GENESIS);
         }
@@ -196,19 +221,35 @@ public final class EventAppender implements AutoCloseable {
 
     private record Pending(Prepared event, CompletableFuture<AppendedEvent> done) {}
 
-    /** An event with its id, time text, redacted payload and canonical bytes computed off the writer thread. */
-    private record Prepared(
+    /**
+     * An event with its id, time text, redacted payload, (rule 2) salt and payload digest, and
+     * canonical bytes, computed off the writer thread. {@code payloadSalt} and {@code payloadSha256}
+     * are null under rule 1.
+     */
+    record Prepared(
             String eventId, String type, String time, String sessionId, String callId, String payload,
-            byte[] canonicalUtf8) {
+            String payloadSalt, String payloadSha256, byte[] canonicalUtf8) {
 
-        static Prepared of(NewEvent e, Redactor redactor) {
+        private static final SecureRandom SALTS = new SecureRandom();
+        private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(CanonicalJson::sha256);
+        private static final HexFormat HEX = HexFormat.of();
+
+        static Prepared of(NewEvent e, Redactor redactor, int hashRule) {
             String eventId = EventIds.next();
             String time = EventTime.format(e.time());
+            String type = e.type().wireName();
             String payload = CanonicalJson.canonicalize(redactor.redactPayload(e.payload()).value());
-            String canonical = ChainHash.canonicalEvent(
-                    eventId, e.type().wireName(), time, e.sessionId(), e.callId(), payload);
-            return new Prepared(eventId, e.type().wireName(), time, e.sessionId(), e.callId(), payload,
-                    canonical.getBytes(StandardCharsets.UTF_8));
+            if (hashRule != ChainHash.RULE_PAYLOAD_DIGEST) {
+                String canonical = ChainHash.canonicalEvent(eventId, type, time, e.sessionId(), e.callId(), payload);
+                return new Prepared(eventId, type, time, e.sessionId(), e.callId(), payload, null, null,
+                        canonical.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] salt = new byte[ChainHash.SALT_BYTES];
+            SALTS.nextBytes(salt);
+            String payloadSha256 = ChainHash.payloadSha256(SHA256.get(), salt, payload.getBytes(StandardCharsets.UTF_8));
+            String canonical = ChainHash.canonicalEventV2(eventId, type, time, e.sessionId(), e.callId(), payloadSha256);
+            return new Prepared(eventId, type, time, e.sessionId(), e.callId(), payload, HEX.formatHex(salt),
+                    payloadSha256, canonical.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

@@ -8,7 +8,9 @@ public enum EventType {
     CALL_COMPLETED("call.completed"),
     CALL_REJECTED("call.rejected"),
     SESSION_ENDED("session.ended"),
-    CHECKPOINT("checkpoint");
+    CHECKPOINT("checkpoint"),
+    /** A payload replaced by `audit-cli purge` (schema/FORMAT.md, "Purging a payload"). */
+    PAYLOAD_PURGED("payload.purged");
 
     private final String wireName;
 

@@ -1,8 +1,10 @@
 package dev.mcpaudit.schema;
 
 /**
- * One row of {@code events} as the verifier reads it: every column as its UTF-8 bytes, so that
- * checking a hash needs no decoding ({@code callId} is null for session events).
+ * One row of {@code events} as the verifier reads it: every text column as its UTF-8 bytes, so that
+ * checking a hash needs no decoding ({@code callId} is null for session events; {@code payloadSalt}
+ * and {@code payloadSha256} are null under rule 1, and the salt is null once a payload is purged).
+ * {@code hashRule} is 0 when the column holds neither 1 nor 2.
  */
 record RawEvent(
         long seq,
@@ -13,11 +15,19 @@ record RawEvent(
         byte[] callId,
         byte[] payload,
         byte[] prevHash,
-        byte[] hash) {
+        byte[] hash,
+        int hashRule,
+        byte[] payloadSalt,
+        byte[] payloadSha256) {
 
     static RawEvent of(StoredEvent e) {
         return new RawEvent(e.seq(), utf8(e.eventId()), utf8(e.type()), utf8(e.time()), utf8(e.sessionId()),
-                utf8(e.callId()), utf8(e.payload()), utf8(e.prevHash()), utf8(e.hash()));
+                utf8(e.callId()), utf8(e.payload()), utf8(e.prevHash()), utf8(e.hash()), rule(e.hashRule()),
+                utf8(e.payloadSalt()), utf8(e.payloadSha256()));
+    }
+
+    static int rule(int stored) {
+        return stored == ChainHash.RULE_PAYLOAD || stored == ChainHash.RULE_PAYLOAD_DIGEST ? stored : 0;
     }
 
     private static byte[] utf8(String s) {

@@ -20,7 +20,8 @@ final class SchemaMigrations {
     /** "MCAP": tells our log apart from any other SQLite file. */
     static final int APPLICATION_ID = 0x4D434150;
 
-    private static final List<String> FILES = List.of("V1__event_log.sql", "V2__calls_read_model.sql");
+    private static final List<String> FILES = List.of("V1__event_log.sql", "V2__calls_read_model.sql",
+            "V3__payload_digest.sql");
 
     static final int LATEST = FILES.size();
 

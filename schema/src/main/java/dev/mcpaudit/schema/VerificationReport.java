@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param checkpointEvents how many {@code checkpoint} events the log records
  * @param checkpointEventsChecked how many of those were checked against the given public key (those
  *     signed with other keys, and all of them when no key was given, are not)
+ * @param purges every payload purged through the purge path, in seq order of the purge: notices, not
+ *     problems (a log with purges and no problems is intact)
  */
 public record VerificationReport(
         String logId,
@@ -23,10 +25,12 @@ public record VerificationReport(
         List<ChainProblem> problems,
         Optional<Checkpoint> checkpoint,
         int checkpointEvents,
-        int checkpointEventsChecked) {
+        int checkpointEventsChecked,
+        List<PurgeNotice> purges) {
 
     public VerificationReport {
         problems = List.copyOf(problems);
+        purges = List.copyOf(purges);
     }
 
     public boolean intact() {

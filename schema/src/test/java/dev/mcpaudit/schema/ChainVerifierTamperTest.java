@@ -108,11 +108,49 @@ class ChainVerifierTamperTest {
     void editedPayloadWithItsOwnHashRecomputedBreaksTheLinkOfTheNextEvent() throws Exception {
         tamper(c -> {
             StoredEvent e = row(c, 7);
-            String payload = "{\"n\":7,\"profile\":\"dev\",\"tool\":\"aws___call_aws\"}";
-            update(c, 7, e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), payload, e.prevHash(),
-                    hash(e.prevHash(), e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), payload));
+            update(c, rehashed(e, "{\"n\":7,\"profile\":\"dev\",\"tool\":\"aws___call_aws\"}", e.prevHash()));
         });
         assertProblems(verify(), tuple(8L, Kind.BROKEN_LINK));
+    }
+
+    // --- hash rule 2: the hash covers payload_sha256, which covers the payload ---
+
+    @Test
+    void editedPayloadDigestIsReportedAsEdited() throws Exception {
+        tamper(c -> exec(c, "UPDATE events SET payload_sha256 = '" + "ab".repeat(32) + "' WHERE seq = 6"));
+        assertProblems(verify(), tuple(6L, Kind.EDITED));
+    }
+
+    @Test
+    void editedSaltIsReportedAsEdited() throws Exception {
+        tamper(c -> exec(c, "UPDATE events SET payload_salt = '" + "00".repeat(16) + "' WHERE seq = 6"));
+        VerificationReport report = verify();
+        assertProblems(report, tuple(6L, Kind.EDITED));
+        assertThat(report.problems().get(0).detail()).contains("no payload.purged event covers it");
+    }
+
+    @Test
+    void payloadReplacedAndSaltDroppedWithoutAPurgeRecordIsReportedAsEdited() throws Exception {
+        tamper(c -> exec(c, "UPDATE events SET payload = '{\"n\":\"[PURGED:21]\"}', payload_salt = NULL WHERE seq = 6"));
+        VerificationReport report = verify();
+        assertProblems(report, tuple(6L, Kind.EDITED));
+        assertThat(report.problems().get(0).detail()).contains("replaced outside audit-cli purge");
+    }
+
+    @Test
+    void eventMovedBackToHashRule1IsReportedAsEdited() throws Exception {
+        tamper(c -> exec(c, "UPDATE events SET hash_rule = 1 WHERE seq = 6"));
+        assertProblems(verify(), tuple(6L, Kind.EDITED));
+    }
+
+    @Test
+    void unknownHashRuleOrMalformedDigestIsReportedAsMalformed() throws Exception {
+        tamper(c -> {
+            exec(c, "UPDATE events SET hash_rule = 3 WHERE seq = 4");
+            exec(c, "UPDATE events SET payload_sha256 = NULL WHERE seq = 9");
+            exec(c, "UPDATE events SET payload_salt = 'not hex' WHERE seq = 12");
+        });
+        assertProblems(verify(), tuple(4L, Kind.MALFORMED), tuple(9L, Kind.MALFORMED), tuple(12L, Kind.MALFORMED));
     }
 
     @Test
@@ -550,6 +588,7 @@ class ChainVerifierTamperTest {
             exec(c, "DROP TRIGGER events_no_update");
             exec(c, "DROP TRIGGER events_no_delete");
             exec(c, "DROP TRIGGER events_append_only_in_order");
+            exec(c, "DROP TRIGGER events_hash_rule_complete");
             tampering.apply(c);
         }
     }
@@ -559,8 +598,7 @@ class ChainVerifierTamperTest {
         tamper(c -> {
             List<StoredEvent> all = new ArrayList<>();
             try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT seq, event_id, type, time, session_id, call_id, payload,"
-                            + " prev_hash, hash FROM events ORDER BY seq")) {
+                    ResultSet rs = st.executeQuery("SELECT " + AuditLog.COLUMNS + " FROM events ORDER BY seq")) {
                 while (rs.next()) {
                     all.add(read(rs));
                 }
@@ -568,11 +606,28 @@ class ChainVerifierTamperTest {
             String prev = ChainHash.GENESIS;
             for (StoredEvent e : all) {
                 String payload = e.seq() == fromSeq ? "{\"n\":5,\"profile\":\"dev\",\"tool\":\"aws___run_script\"}" : e.payload();
-                String h = hash(prev, e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), payload);
-                update(c, e.seq(), e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), payload, prev, h);
-                prev = h;
+                StoredEvent rewritten = rehashed(e, payload, prev);
+                update(c, rewritten);
+                prev = rewritten.hash();
             }
         });
+    }
+
+    /**
+     * {@code e} with {@code payload} and {@code prev}, and every field its hash rule derives from them
+     * recomputed (a fresh salt under rule 2), as an attacker who knows the format would write it.
+     */
+    static StoredEvent rehashed(StoredEvent e, String payload, String prev) {
+        if (e.hashRule() != ChainHash.RULE_PAYLOAD_DIGEST) {
+            return new StoredEvent(e.seq(), e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), payload, prev,
+                    hash(prev, e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), payload));
+        }
+        String salt = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(16));
+        String digest = ChainHash.payloadSha256(salt, payload);
+        String hash = ChainHash.next(prev, ChainHash.canonicalEventV2(e.eventId(), e.type(), e.time(), e.sessionId(),
+                e.callId(), digest));
+        return new StoredEvent(e.seq(), e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), payload, prev, hash,
+                ChainHash.RULE_PAYLOAD_DIGEST, salt, digest);
     }
 
     private static String hash(String prev, String eventId, String type, String time, String session, String callId,
@@ -587,8 +642,7 @@ class ChainVerifierTamperTest {
     }
 
     private static StoredEvent row(Connection c, long seq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id, payload,"
-                + " prev_hash, hash FROM events WHERE seq = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + AuditLog.COLUMNS + " FROM events WHERE seq = ?")) {
             ps.setLong(1, seq);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("row %s exists", seq).isTrue();
@@ -598,12 +652,33 @@ class ChainVerifierTamperTest {
     }
 
     private static StoredEvent read(ResultSet rs) throws SQLException {
-        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
+        return AuditLog.stored(rs);
     }
 
+    /** Puts {@code e} back at {@code seq}, every column as it was. */
     private static void insert(Connection c, long seq, StoredEvent e) throws SQLException {
         insert(c, seq, e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), e.payload(), e.prevHash(), e.hash());
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE events SET hash_rule = ?, payload_salt = ?, payload_sha256 = ? WHERE seq = ?")) {
+            ps.setInt(1, e.hashRule());
+            ps.setString(2, e.payloadSalt());
+            ps.setString(3, e.payloadSha256());
+            ps.setLong(4, seq);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Overwrites the row at {@code e.seq()} with every column of {@code e}. */
+    private static void update(Connection c, StoredEvent e) throws SQLException {
+        update(c, e.seq(), e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), e.payload(), e.prevHash(), e.hash());
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE events SET hash_rule = ?, payload_salt = ?, payload_sha256 = ? WHERE seq = ?")) {
+            ps.setInt(1, e.hashRule());
+            ps.setString(2, e.payloadSalt());
+            ps.setString(3, e.payloadSha256());
+            ps.setLong(4, e.seq());
+            ps.executeUpdate();
+        }
     }
 
     private static void insert(Connection c, long seq, String eventId, String type, String time, String session,

@@ -49,14 +49,20 @@ public final class AuditRecorder implements AutoCloseable {
     /** What to do with a call that cannot be recorded. */
     public enum FailurePolicy { CLOSED, OPEN }
 
-    /** A call whose {@code call.requested} is in the log (or, fail-open, could not be written). */
-    public record RecordedCall(String callId, long startNanos, boolean recorded) {}
+    /**
+     * A call whose {@code call.requested} is in the log (or, fail-open, could not be written). Its
+     * tool and arguments let the result be redacted knowing the call (an AWS CLI operation's
+     * sensitive output members, see {@link Redactor#redactResult}).
+     */
+    public record RecordedCall(String callId, long startNanos, boolean recorded, String tool, JsonNode args) {}
 
     /** How a proxy session ended, as {@code session.ended} records it. */
     public static final String ENDED_BY_STDIN = "stdin_closed";
 
     /** Most events kept in memory while the log is unavailable; beyond, they are lost and stderr says so. */
     private static final int MAX_DEFERRED = 10_000;
+    /** 2^53: integers up to this survive RFC 8785 canonicalisation (an IEEE double) exactly. */
+    private static final java.math.BigInteger LARGEST_EXACT_DOUBLE = java.math.BigInteger.ONE.shiftLeft(53);
     /** How often the backlog is tried while the log refuses writes and no call comes to try it. */
     private static final Duration DEFERRED_RETRY = Duration.ofSeconds(2);
 
@@ -175,18 +181,18 @@ public final class AuditRecorder implements AutoCloseable {
         long start = System.nanoTime();
         requested.incrementAndGet();
         if (!enabled) {
-            return new RecordedCall(callId, start, false);
+            return new RecordedCall(callId, start, false, call.tool(), call.args());
         }
         RecordedCall recorded;
         try {
             appendOrThrow(EventType.CALL_REQUESTED, callId, redactor -> describe(call, redactor));
-            recorded = new RecordedCall(callId, start, true);
+            recorded = new RecordedCall(callId, start, true, call.tool(), call.args());
         } catch (AuditUnavailableException e) {
             if (policy == FailurePolicy.CLOSED) {
                 throw e;
             }
             unrecorded.incrementAndGet();
-            recorded = new RecordedCall(callId, start, false);
+            recorded = new RecordedCall(callId, start, false, call.tool(), call.args());
         }
         open.put(callId, recorded);
         return recorded;
@@ -221,7 +227,7 @@ public final class AuditRecorder implements AutoCloseable {
                 try {
                     payload.put("result_sha256", CanonicalJson.sha256Hex(resultSentToAgent));
                     if (maxResultBytes >= 0) {
-                        putResult(payload, redactor.redact(resultSentToAgent).value());
+                        putResult(payload, redactor.redactResult(call.tool(), call.args(), resultSentToAgent).value());
                     }
                 } catch (IllegalArgumentException e) { // upstream sent a number RFC 8785 cannot carry
                     payload.remove("result_sha256");
@@ -315,8 +321,11 @@ public final class AuditRecorder implements AutoCloseable {
     private static ObjectNode describe(CallStart call, Redactor redactor) {
         ObjectNode p = JSON.createObjectNode();
         p.put("method", call.method());
-        if (call.jsonRpcId() != null) {
-            p.set("jsonrpc_id", call.jsonRpcId());
+        JsonNode id = call.jsonRpcId();
+        if (id != null && id.isIntegralNumber() && id.bigIntegerValue().abs().compareTo(LARGEST_EXACT_DOUBLE) > 0) {
+            p.put("jsonrpc_id", id.asText()); // kept digit for digit: canonical JSON would round it, or refuse it
+        } else if (id != null) {
+            p.set("jsonrpc_id", id);
         }
         putIfNotNull(p, "profile", call.profile());
         Account account = call.account();
@@ -398,13 +407,12 @@ public final class AuditRecorder implements AutoCloseable {
         try {
             AuditLog open = openLog();
             writeDeferred(open);
-            ObjectNode built;
             try {
-                built = payload.apply(open.redactor());
+                // Builds, redacts and canonicalises on this thread before anything is queued for disk.
+                open.appender().append(NewEvent.now(type, sessionId, callId, payload.apply(open.redactor())));
             } catch (IllegalArgumentException e) { // canonical JSON refused a value: the call's fault, not the log's
                 throw new UnrecordableCallException(e.getMessage(), e);
             }
-            open.appender().append(NewEvent.now(type, sessionId, callId, built));
             if (failing.compareAndSet(true, false)) {
                 LOG.warn("the audit log {} is writable again; calls are recorded", dbPath);
             }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.proxy.audit.AuditRecorder.FailurePolicy;
 import dev.mcpaudit.proxy.audit.AuditRecorder.RecordedCall;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.redact.RedactionRules;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +72,25 @@ class AuditRecorderTest {
     }
 
     @Test
+    void aRecordedResultHidesWhatTheCommandsOperationReturnsInSensitiveMembers() throws Exception {
+        Path db = dir.resolve("audit.db");
+        AuditRecorder recorder = new AuditRecorder(db, RedactionRules.defaults(), FailurePolicy.CLOSED, 1_000_000);
+        recorder.start(() -> JSON.createObjectNode().put("proxy_version", "test"));
+        CallStart start = new CallStart("tools/call", IntNode.valueOf(1), "dev", null, "us-east-1", "aws-mcp", "s-1",
+                "aws___call_aws", null, JSON.createObjectNode().put("cli_command", "aws ssm get-parameter --name /app/url"));
+        ObjectNode result = JSON.createObjectNode();
+        result.putArray("content").addObject().put("type", "text")
+                .put("text", "{\"Parameter\":{\"Name\":\"/app/url\",\"Type\":\"String\",\"Value\":\"https://internal.example/v7\"}}");
+
+        recorder.completed(recorder.requested(start), Outcome.OK, null, result);
+        recorder.close();
+
+        String stored = (String) rows(db, "SELECT payload FROM events WHERE type = 'call.completed'").get(0).get("payload");
+        assertThat(stored).doesNotContain("internal.example").contains("[REDACTED:aws-model:").contains("/app/url");
+        assertThat(Files.readString(db, StandardCharsets.ISO_8859_1)).doesNotContain("internal.example");
+    }
+
+    @Test
     void withNothingOpenShutdownCancelsNothing() throws Exception {
         Path db = dir.resolve("audit.db");
         AuditRecorder recorder = recorder(db);
@@ -78,5 +100,26 @@ class AuditRecorderTest {
         recorder.close();
 
         assertThat(rows(db, "SELECT outcome FROM calls")).containsExactly(Map.of("outcome", "ok"));
+    }
+
+    @Test
+    void aRequestIdNoDoubleHoldsIsRecordedDigitForDigitAndLaterCallsAreRecordedToo() throws Exception {
+        Path db = dir.resolve("audit.db");
+        AuditRecorder recorder = recorder(db);
+        String huge = "1" + "0".repeat(400);
+        CallStart bigId = new CallStart("tools/call", JSON.readTree(huge), "dev", null, "us-east-1", "aws-mcp", "s-1",
+                "fast", null, JSON.createObjectNode());
+
+        recorder.completed(recorder.requested(bigId), Outcome.OK, null, JSON.createObjectNode());
+        recorder.rejected(bigId, "not an allowed profile");
+        recorder.completed(recorder.requested(call(2, "next")), Outcome.OK, null, JSON.createObjectNode());
+        recorder.close();
+
+        assertThat(rows(db, "SELECT json_extract(payload, '$.jsonrpc_id') AS id FROM events"
+                + " WHERE type IN ('call.requested', 'call.rejected') ORDER BY seq"))
+                .extracting(r -> String.valueOf(r.get("id"))).containsExactly(huge, huge, "2");
+        try (AuditLog log = AuditLog.openReadOnly(db)) {
+            assertThat(ChainVerifier.verify(log).intact()).isTrue();
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.mcpaudit.proxy.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,9 +108,8 @@ class UpstreamFaultsIT {
 
     /** With --retries 2, what provably did not run upstream (429, 503 with Retry-After) is sent again; nothing else. */
     @Test
+    @Tag("reliability-full") // waits out Retry-After several times: -Preliability runs it, the normal build does not
     void withRetriesOnlyWhatUpstreamRefusedBeforeRunningIsSentAgain() throws Exception {
-        assumeTrue(Figures.full() || Boolean.getBoolean("reliability.faultRetries"),
-                "runs under -Preliability (or -Dreliability.faultRetries=true): it waits out Retry-After several times");
         Figures figures = run("upstream-faults-with-retries", WITH_RETRIES, "--tool-timeout", "10", "--retries", "2");
         assertThat(figures.missed()).as("missed targets").isEmpty();
     }

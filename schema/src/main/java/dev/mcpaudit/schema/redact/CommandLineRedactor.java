@@ -36,6 +36,7 @@ final class CommandLineRedactor {
     String redact() {
         List<Word> words = ShellWords.split(command);
         String serviceOperation = serviceOperation(words);
+        SensitiveMembers.Operation model = ModelRules.operation(walk.rules(), serviceOperation);
         Map<String, String> flagValues = new HashMap<>();
         List<FlagValue> values = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
@@ -43,13 +44,17 @@ final class CommandLineRedactor {
             if (fv != null) {
                 values.add(fv);
                 flagValues.putIfAbsent(fv.flag(), fv.value());
+                for (int j = i + 2; !fv.inline() && model != null && ModelRules.takesWords(model, fv.flag())
+                        && j < words.size() && !isFlag(words.get(j).text()); j++) {
+                    values.add(new FlagValue(fv.flag(), words.get(j).text(), words.get(j), false, true));
+                }
             }
         }
         StringBuilder out = new StringBuilder(command);
         // Right to left, so earlier spans keep their offsets.
         for (int i = values.size() - 1; i >= 0; i--) {
             FlagValue fv = values.get(i);
-            String replacement = redactValue(fv, serviceOperation, flagValues);
+            String replacement = redactValue(fv, serviceOperation, flagValues, model);
             if (replacement != null) {
                 String quoted = ShellWords.quote(replacement);
                 out.replace(fv.span().start(), fv.span().end(), fv.inline() ? fv.flag() + "=" + quoted : quoted);
@@ -59,22 +64,30 @@ final class CommandLineRedactor {
     }
 
     /** The new value for a flag's value, or null to leave it to the text rules. */
-    private String redactValue(FlagValue fv, String serviceOperation, Map<String, String> flagValues) {
+    private String redactValue(FlagValue fv, String serviceOperation, Map<String, String> flagValues,
+            SensitiveMembers.Operation model) {
         String value = fv.value();
         if (value.isEmpty() || Marker.isMarker(value) || value.startsWith("file://") || value.startsWith("fileb://")) {
             return null; // nothing secret is written here: a file reference names where the secret is
         }
         JsonPath where = path.then(" " + fv.flag());
+        if (fv.element()) { // a list flag's later word: only the model knows it belongs to the flag
+            return ModelRules.flagValue(walk, model, fv.flag(), value, true, where);
+        }
         for (FlagRule rule : walk.rules().flagRules()) {
             if (rule.appliesTo(fv.flag()) && commandMatches(rule, serviceOperation) && conditionHolds(rule, flagValues)) {
                 return walk.marker(rule.name(), value, where);
             }
         }
         KeyRule byName = walk.rules().keyRuleFor(fv.flag());
-        if (byName != null) {
+        if (byName != null && byName.hidesText(value)) {
             return walk.marker(byName.name(), value, where);
         }
-        return redactJson(value, where, fv.flag().equals("--cli-input-json") ? serviceOperation : null);
+        String byModel = model == null ? null : ModelRules.flagValue(walk, model, fv.flag(), value, false, where);
+        if (byModel != null) {
+            return byModel;
+        }
+        return redactJson(value, where, fv.flag().equals("--cli-input-json") ? serviceOperation : null, model);
     }
 
     /**
@@ -82,7 +95,7 @@ final class CommandLineRedactor {
      * to the parameter's JSON name ({@code --value} is {@code "Value"}), so the request body cannot
      * carry what the flag form would have hidden.
      */
-    private String redactJson(String value, JsonPath where, String inputJsonOf) {
+    private String redactJson(String value, JsonPath where, String inputJsonOf, SensitiveMembers.Operation model) {
         String trimmed = value.strip();
         if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
             return null;
@@ -98,6 +111,9 @@ final class CommandLineRedactor {
             hideFlagRuleParameters(input, inputJsonOf, where);
         }
         JsonNode redacted = walk.node(parsed, where);
+        if (inputJsonOf != null && model != null) {
+            redacted = ModelRules.cliInputJson(walk, model, redacted, where);
+        }
         return walk.findingCount() == before ? null : redacted.toString();
     }
 
@@ -144,10 +160,10 @@ final class CommandLineRedactor {
         }
         int eq = text.indexOf('=');
         if (eq > 2) {
-            return new FlagValue(text.substring(0, eq), text.substring(eq + 1), words.get(i), true);
+            return new FlagValue(text.substring(0, eq), text.substring(eq + 1), words.get(i), true, false);
         }
         if (i + 1 < words.size() && !isFlag(words.get(i + 1).text())) {
-            return new FlagValue(text, words.get(i + 1).text(), words.get(i + 1), false);
+            return new FlagValue(text, words.get(i + 1).text(), words.get(i + 1), false, false);
         }
         return null;
     }
@@ -158,7 +174,7 @@ final class CommandLineRedactor {
     }
 
     /** "service operation" in lower case, e.g. "ssm put-parameter", skipping global flags. */
-    private static String serviceOperation(List<Word> words) {
+    static String serviceOperation(List<Word> words) {
         List<String> found = new ArrayList<>(2);
         int i = !words.isEmpty() && words.get(0).text().equals("aws") ? 1 : 0;
         while (i < words.size() && found.size() < 2) {
@@ -174,5 +190,6 @@ final class CommandLineRedactor {
         return String.join(" ", found);
     }
 
-    private record FlagValue(String flag, String value, Word span, boolean inline) {}
+    /** {@code element}: a later word of a list flag ({@code --tags A=1 B=2}), which only the model rules look at. */
+    private record FlagValue(String flag, String value, Word span, boolean inline, boolean element) {}
 }

@@ -42,10 +42,12 @@ public final class RedactionRules {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("disable", "rules", "commandArguments", "scriptTools");
     private static final Map<String, Set<String>> FIELDS = Map.of(
-            "key", Set.of("name", "type", "description", "match", "except"),
+            "key", Set.of("name", "type", "description", "match", "words", "except", "scalarsOnly"),
             "value", Set.of("name", "type", "description", "pattern", "group", "hints", "near", "window"),
             "flag", Set.of("name", "type", "description", "flags", "command", "when"),
-            "assignment", Set.of("name", "type", "description"));
+            "assignment", Set.of("name", "type", "description"),
+            "pair", Set.of("name", "type", "description"),
+            "model", Set.of("name", "type", "description"));
     private static final RedactionRules DEFAULTS = loadDefaults();
 
     /** Key names repeat endlessly in tool results; the cache stops growing past this many names. */
@@ -60,6 +62,8 @@ public final class RedactionRules {
     private final List<ValueRule> valueRules;
     private final List<FlagRule> flagRules;
     private final boolean assignmentsEnabled;
+    private final String pairRule;
+    private final String modelRule;
     private final Map<String, Optional<KeyRule>> keyDecisions = new ConcurrentHashMap<>();
 
     private RedactionRules(List<Rule> rules, Map<String, String> descriptions,
@@ -72,6 +76,8 @@ public final class RedactionRules {
         this.valueRules = ofType(ValueRule.class);
         this.flagRules = ofType(FlagRule.class);
         this.assignmentsEnabled = !ofType(AssignmentRule.class).isEmpty();
+        this.pairRule = ofType(PairRule.class).stream().map(PairRule::name).findFirst().orElse(null);
+        this.modelRule = ofType(ModelRule.class).stream().map(Rule::name).findFirst().orElse(null);
     }
 
     /** The rules shipped in the jar. */
@@ -110,8 +116,11 @@ public final class RedactionRules {
         return rules;
     }
 
+    /** What a rule is for; a finding's {@code aws-model:lambda.create-function.…} gets its rule's. */
     public String description(String ruleName) {
-        return descriptions.getOrDefault(ruleName, "");
+        String own = descriptions.get(ruleName);
+        int detail = ruleName.indexOf(':');
+        return own != null ? own : detail > 0 ? descriptions.getOrDefault(ruleName.substring(0, detail), "") : "";
     }
 
     /** The first key rule that marks {@code name} (a JSON key, flag or assigned name) as secret, or null. */
@@ -121,7 +130,7 @@ public final class RedactionRules {
             known = NO_RULE;
             String normalised = KeyRule.normalise(name);
             for (KeyRule rule : keyRules) {
-                if (rule.matchesNormalised(normalised)) {
+                if (rule.matches(name, normalised)) {
                     known = Optional.of(rule);
                     break;
                 }
@@ -135,9 +144,10 @@ public final class RedactionRules {
 
     /**
      * The rule that makes {@code --flag}'s value secret outside a parsed command line: a key rule
-     * on its name, or a flag rule that needs no other flag to decide. Null when none does.
+     * on its name (that hides this value, see {@link KeyRule#hidesText}), or a flag rule that needs
+     * no other flag to decide. Null when none does.
      */
-    String secretFlagRule(String flagName) {
+    String secretFlagRule(String flagName, String value) {
         String flag = "--" + flagName;
         for (FlagRule rule : flagRules) {
             if (rule.whenFlag() == null && rule.command() == null && rule.appliesTo(flag)) {
@@ -145,7 +155,7 @@ public final class RedactionRules {
             }
         }
         KeyRule byName = keyRuleFor(flag);
-        return byName == null ? null : byName.name();
+        return byName == null || !byName.hidesText(value) ? null : byName.name();
     }
 
     List<ValueRule> valueRules() {
@@ -158,6 +168,21 @@ public final class RedactionRules {
 
     boolean assignmentsEnabled() {
         return assignmentsEnabled;
+    }
+
+    /** True when a rule of that name is in effect (not disabled). */
+    boolean hasRule(String name) {
+        return rules.stream().anyMatch(r -> r.name().equals(name));
+    }
+
+    /** The name of the rule that hides the values of secret name/value pairs, or null when there is none. */
+    String pairRule() {
+        return pairRule;
+    }
+
+    /** The name of the model rule in effect (markers carry it), or null when it is disabled. */
+    String modelRule() {
+        return modelRule;
     }
 
     /** Argument names of {@code tool} that hold an AWS CLI command line. */
@@ -185,7 +210,8 @@ public final class RedactionRules {
         }
     }
 
-    private RedactionRules extendedWith(String text, String source) {
+    /** These rules and the file's text (its rules added, its "disable" applied); package-private for tests. */
+    RedactionRules extendedWith(String text, String source) {
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -301,7 +327,7 @@ public final class RedactionRules {
             String type = requiredText("type");
             Set<String> allowed = FIELDS.get(type);
             if (allowed == null) {
-                throw bad("has unknown type \"" + type + "\"; use one of key, value, flag, assignment");
+                throw bad("has unknown type \"" + type + "\"; use one of key, value, flag, assignment, pair, model");
             }
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
@@ -311,11 +337,25 @@ public final class RedactionRules {
                 }
             }
             return switch (type) {
-                case "key" -> new KeyRule(name, regex("match", true), regex("except", false));
+                case "key" -> keyRule(name);
                 case "value" -> valueRule(name);
                 case "flag" -> flagRule(name);
+                case "pair" -> new PairRule(name);
+                case "model" -> new ModelRule(name);
                 default -> new AssignmentRule(name);
             };
+        }
+
+        private KeyRule keyRule(String name) {
+            if (!node.has("match") && !node.has("words")) {
+                throw bad("needs \"match\" (searched in the name without separators) or \"words\" "
+                        + "(searched in the name as lower-case words joined by _), or both");
+            }
+            if (node.has("scalarsOnly") && !node.get("scalarsOnly").isBoolean()) {
+                throw bad("has \"scalarsOnly\": " + node.get("scalarsOnly") + "; use true or false");
+            }
+            return new KeyRule(name, regex("match", false), regex("words", false), regex("except", false),
+                    node.path("scalarsOnly").asBoolean(false));
         }
 
         private ValueRule valueRule(String name) {

@@ -55,6 +55,32 @@ public final class Redactor {
         return walk.done(out);
     }
 
+    /**
+     * The result of one {@code tools/call}, knowing the call: for an {@code aws___call_aws} command
+     * the model rules also hide what its operation returns in sensitive members
+     * ({@code ssm get-parameter}'s {@code Parameter.Value}, see {@link ModelRules}). Otherwise as
+     * {@link #redact}.
+     */
+    public Redaction redactResult(String tool, JsonNode arguments, JsonNode result) {
+        Walk walk = new Walk(null);
+        walk.outputOf = ModelRules.operation(rules, awsOperation(tool, arguments));
+        return walk.done(walk.node(result.deepCopy(), JsonPath.ROOT));
+    }
+
+    /** "service operation" of the call's AWS CLI command, or "" when it has none. */
+    private String awsOperation(String tool, JsonNode arguments) {
+        if (tool == null || arguments == null) {
+            return "";
+        }
+        for (String name : rules.commandArguments(tool)) {
+            JsonNode command = arguments.get(name);
+            if (command != null && command.isTextual()) {
+                return CommandLineRedactor.serviceOperation(ShellWords.split(command.asText()));
+            }
+        }
+        return "";
+    }
+
     /** Any other JSON: a tool result, resource contents, an error. */
     public Redaction redact(JsonNode value) {
         Walk walk = new Walk(null);
@@ -71,6 +97,8 @@ public final class Redactor {
         private final List<Finding> findings = new ArrayList<>();
         /** The payload's tool, whose {@code $.args} get command-line and script handling. */
         private final String payloadTool;
+        /** In a result: the operation whose sensitive output members are hidden, or null. */
+        private SensitiveMembers.Operation outputOf;
 
         Walk(String payloadTool) {
             this.payloadTool = payloadTool;
@@ -83,11 +111,18 @@ public final class Redactor {
         /** Redacts in place where it can; returns the node to use (a string may become a new node). */
         JsonNode node(JsonNode node, JsonPath path) {
             if (node instanceof ObjectNode object) {
+                List<String> pairValues = secretPairValues(object);
                 for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = it.next();
-                    field.setValue(child(field.getKey(), field.getValue(), path.field(field.getKey())));
+                    field.setValue(pairValues != null && pairValues.contains(field.getKey())
+                            ? hideAll(field.getValue(), rules.pairRule(), path.field(field.getKey()))
+                            : child(field.getKey(), field.getValue(), path.field(field.getKey())));
+                }
+                if (outputOf != null) {
+                    ModelRules.output(this, outputOf, object, path);
                 }
             } else if (node instanceof ArrayNode array) {
+                ArgumentLists.hideInArray(array, this, path);
                 for (int i = 0; i < array.size(); i++) {
                     array.set(i, node(array.get(i), path.index(i)));
                 }
@@ -101,13 +136,18 @@ public final class Redactor {
 
         private JsonNode child(String name, JsonNode value, JsonPath path) {
             KeyRule rule = rules.keyRuleFor(name);
-            if (rule != null) {
+            if (rule != null && !(rule.scalarsOnly() && value.isContainerNode())) {
                 return hideAll(value, rule.name(), path);
             }
             if (payloadTool != null && path.isTopLevelField("args") && value instanceof ObjectNode arguments) {
                 return arguments(payloadTool, arguments, path);
             }
             return node(value, path);
+        }
+
+        /** {@code {"name": "DB_PASSWORD", "value": …}}: the members holding a secret pair's value, or null. */
+        private List<String> secretPairValues(ObjectNode object) {
+            return rules.pairRule() == null ? null : NameValuePairs.secretValueMembers(object, rules);
         }
 
         /** Below a secret key every string and number is hidden; the shape (keys, arrays) stays. */
@@ -137,11 +177,14 @@ public final class Redactor {
         JsonNode arguments(String tool, ObjectNode arguments, JsonPath path) {
             Set<String> commandArguments = rules.commandArguments(tool);
             boolean script = rules.isScriptTool(tool);
+            List<String> pairValues = secretPairValues(arguments);
             for (Iterator<Map.Entry<String, JsonNode>> it = arguments.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 JsonPath fieldPath = path.field(field.getKey());
                 JsonNode value = field.getValue();
-                if (value.isTextual() && rules.keyRuleFor(field.getKey()) == null
+                if (pairValues != null && pairValues.contains(field.getKey())) {
+                    field.setValue(hideAll(value, rules.pairRule(), fieldPath));
+                } else if (value.isTextual() && rules.keyRuleFor(field.getKey()) == null
                         && (commandArguments.contains(field.getKey()) || script)) {
                     String text = value.asText();
                     String redacted = commandArguments.contains(field.getKey())
@@ -182,6 +225,12 @@ public final class Redactor {
         String marker(String rule, String secret, JsonPath path) {
             findings.add(new Finding(rule, path.toString()));
             return Marker.of(rule, key.fingerprint(secret));
+        }
+
+        /** A marker of the model rule; the finding names the model member, e.g. {@code aws-model:lambda.create-function.Environment}. */
+        String modelMarker(String member, String secret, JsonPath path) {
+            findings.add(new Finding(rules.modelRule() + ":" + member, path.toString()));
+            return Marker.of(rules.modelRule(), key.fingerprint(secret));
         }
 
         int findingCount() {

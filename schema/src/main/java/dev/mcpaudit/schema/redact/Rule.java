@@ -1,7 +1,7 @@
 package dev.mcpaudit.schema.redact;
 
 /** One named redaction rule; the name appears in every marker it writes. */
-public sealed interface Rule permits KeyRule, ValueRule, FlagRule, AssignmentRule {
+public sealed interface Rule permits KeyRule, ValueRule, FlagRule, AssignmentRule, PairRule, ModelRule {
     String name();
 
     /** The rule file's {@code type} for this kind of rule. */

@@ -17,13 +17,14 @@ import java.util.regex.Pattern;
  */
 final class TextScanner {
     private static final String NAME = "(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_.-]{0,80})(?:[\"']\\]?)?\\s*(:=|=|:(?=[\\s\"']))\\s*";
-    private static final String QUOTED = "[rRbBuUfF]{0,2}(\"\"\"[\\s\\S]*?\"\"\"|'''[\\s\\S]*?'''|\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')";
+    private static final String QUOTED = "[rRbBuUfF]{0,2}(\"\"\"[\\s\\S]*?\"\"\"|'''[\\s\\S]*?'''|\"[^\"\\\\\\n]*+(?:\\\\.[^\"\\\\\\n]*+)*+\"|'[^'\\\\\\n]*+(?:\\\\.[^'\\\\\\n]*+)*+')";
     private static final String UNQUOTED = "([^\\s\"'&;,)}\\]<>=\\[][^\\s\"'&;,)}\\]<>]*)";
     private static final Pattern TEXT_ASSIGNMENT = Pattern.compile(NAME + "(?:" + QUOTED + "|" + UNQUOTED + ")");
     private static final Pattern SCRIPT_ASSIGNMENT = Pattern.compile(NAME + QUOTED);
+    private static final Pattern LITERAL = Pattern.compile(QUOTED);
     /** {@code --flag value} in free text, e.g. a command line echoed in a tool result or an error. */
     private static final Pattern FLAG = Pattern.compile(
-            "(?<![A-Za-z0-9_-])--([A-Za-z][A-Za-z0-9-]*)(?:=|\\s+)(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|(?!--)[^\\s\"']+)");
+            "(?<![A-Za-z0-9_-])--([A-Za-z][A-Za-z0-9-]*)(?:=|\\s+)(\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|'[^']*'|(?!--)[^\\s\"']+)");
 
     /** A span of the text to hide and the rule that hides it. */
     record Hit(int start, int end, String rule) {}
@@ -43,9 +44,18 @@ final class TextScanner {
         }
         if (rules.assignmentsEnabled() && (text.indexOf('=') >= 0 || text.indexOf(':') >= 0)) {
             findAssignments(text, script ? SCRIPT_ASSIGNMENT : TEXT_ASSIGNMENT, hits);
+            if (script) {
+                findAssignmentsInLiterals(text, hits);
+            }
         }
         if (rules.assignmentsEnabled() && !script && text.contains("--")) {
             findFlags(text, hits);
+        }
+        if (rules.assignmentsEnabled() && script) {
+            ArgumentLists.findInScript(text, rules, hits);
+        }
+        if (rules.pairRule() != null && PairScanner.mayHold(lower)) {
+            PairScanner.find(text, script, rules, hits);
         }
         if (text.contains("[REDACTED:")) {
             dropHitsInsideMarkers(text, hits);
@@ -93,14 +103,48 @@ final class TextScanner {
         }
     }
 
+    /**
+     * Inside a script's string literals the text rules apply: {@code "host=db password=x"} (a libpq
+     * connection string), {@code "?stage=prod&api_key=x"}. A value that is a placeholder
+     * ({@code f"password={pw}"}, {@code "%s"}) stays, and a backslash escape ends the value.
+     */
+    private void findAssignmentsInLiterals(String text, List<Hit> hits) {
+        Matcher literal = LITERAL.matcher(text);
+        while (literal.find()) {
+            String quoted = literal.group(1);
+            int quote = quoted.startsWith("\"\"\"") || quoted.startsWith("'''") ? 3 : 1;
+            int start = literal.start(1) + quote;
+            int end = literal.end(1) - quote;
+            if (end - start < 3 || !hasSeparator(text, start, end)) {
+                continue;
+            }
+            List<Hit> inside = new ArrayList<>();
+            findAssignments(text.substring(start, end), TEXT_ASSIGNMENT, inside);
+            for (Hit hit : inside) {
+                String value = text.substring(start + hit.start(), start + hit.end());
+                int escape = value.indexOf('\\');
+                int length = escape < 0 ? value.length() : escape;
+                if (length > 0 && "{%".indexOf(value.charAt(0)) < 0) {
+                    hits.add(new Hit(start + hit.start(), start + hit.start() + length, hit.rule()));
+                }
+            }
+        }
+    }
+
+    private static boolean hasSeparator(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c == '=' || c == ':') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A secret flag's value wherever a command line shows up in text; the quotes stay. */
     private void findFlags(String text, List<Hit> hits) {
         Matcher m = FLAG.matcher(text);
         while (m.find()) {
-            String rule = rules.secretFlagRule(m.group(1));
-            if (rule == null) {
-                continue;
-            }
             int start = m.start(2);
             int end = m.end(2);
             String value = m.group(2);
@@ -111,6 +155,10 @@ final class TextScanner {
             if ((first == '"' || first == '\'') && end - start >= 2) {
                 start++;
                 end--;
+            }
+            String rule = rules.secretFlagRule(m.group(1), text.substring(start, end));
+            if (rule == null) {
+                continue;
             }
             if (end > start && !Marker.isMarker(text.substring(start, end))) {
                 hits.add(new Hit(start, end, rule));

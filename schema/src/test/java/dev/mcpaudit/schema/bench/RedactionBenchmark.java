@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,6 +51,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code redactCompleted100k}: {@link Redactor#redactPayload} of a {@code call.completed} payload
  *       whose {@code result} is an MCP {@code tools/call} result holding about 100 KB of
  *       {@code describe-instances} JSON as text (generated with a fixed seed; nothing to hide).
+ *   <li>{@code redactResult100k}: {@link Redactor#redactResult} of that result alone, as the proxy
+ *       redacts a result knowing its call, for {@code aws lambda list-functions}: an operation with
+ *       sensitive output members ({@code Functions[].Environment.Variables}), so the keys of every
+ *       object are looked up in the model rules (none matches the describe-instances output).
  *   <li>{@code appendRequested} / {@code appendCompleted100k}: the baseline,
  *       {@code log.appender().append(event)} of the same two payloads into a real SQLite log
  *       (synchronous=FULL), returning once durable. The append redacts, so this is the whole cost a
@@ -78,6 +83,8 @@ public class RedactionBenchmark {
         ObjectNode requested;
         ObjectNode requestedSecret;
         ObjectNode completed100k;
+        JsonNode result100k;
+        ObjectNode listFunctionsArgs;
 
         @Setup(Level.Trial)
         public void build() {
@@ -89,6 +96,9 @@ public class RedactionBenchmark {
             expectFindings(redactor.redactPayload(requested), 0, "describe-instances request");
             expectFindings(redactor.redactPayload(requestedSecret), 1, "create-secret request");
             expectFindings(redactor.redactPayload(completed100k), 0, "100 KB describe-instances result");
+            result100k = completed100k.get("result");
+            listFunctionsArgs = JSON.createObjectNode().put("cli_command", "aws lambda list-functions --region us-east-1");
+            expectFindings(redactor.redactResult("aws___call_aws", listFunctionsArgs, result100k), 0, "100 KB result, lambda list-functions");
         }
     }
 
@@ -127,6 +137,11 @@ public class RedactionBenchmark {
     @Benchmark
     public Redaction redactCompleted100k(Payloads p) {
         return p.redactor.redactPayload(p.completed100k);
+    }
+
+    @Benchmark
+    public Redaction redactResult100k(Payloads p) {
+        return p.redactor.redactResult("aws___call_aws", p.listFunctionsArgs, p.result100k);
     }
 
     @Benchmark

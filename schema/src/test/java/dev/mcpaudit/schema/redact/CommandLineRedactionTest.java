@@ -135,17 +135,18 @@ class CommandLineRedactionTest {
                         "aws rds create-db-instance --cli-input-json "
                                 + "'{\"DBInstanceIdentifier\":\"orders\",\"MasterUsername\":\"admin\",\"MasterUserPassword\":\""
                                 + m("password-field", "Sup3rS3cret") + "\"}'"),
-                arguments("lambda --environment as JSON",
+                arguments("lambda --environment as JSON (AWS's model marks every variable sensitive; the password keeps its rule)",
                         "aws lambda update-function-configuration --function-name api "
                                 + "--environment '{\"Variables\":{\"DB_PASSWORD\":\"hunter2\",\"LOG_LEVEL\":\"info\"}}'",
                         "aws lambda update-function-configuration --function-name api "
                                 + "--environment '{\"Variables\":{\"DB_PASSWORD\":\"" + m("password-field", "hunter2")
-                                + "\",\"LOG_LEVEL\":\"info\"}}'"),
-                arguments("cognito --auth-parameters in shorthand syntax",
+                                + "\",\"LOG_LEVEL\":\"" + m("aws-model", "info") + "\"}}'"),
+                arguments("cognito --auth-parameters in shorthand syntax (the model marks the map and the client id sensitive)",
                         "aws cognito-idp initiate-auth --client-id 3n4b5urk1ft4fl3mg5e62d9ado --auth-flow USER_PASSWORD_AUTH "
                                 + "--auth-parameters USERNAME=bob,PASSWORD=hunter2",
-                        "aws cognito-idp initiate-auth --client-id 3n4b5urk1ft4fl3mg5e62d9ado --auth-flow USER_PASSWORD_AUTH "
-                                + "--auth-parameters USERNAME=bob,PASSWORD=" + m("password-field", "hunter2")));
+                        "aws cognito-idp initiate-auth --client-id " + m("aws-model", "3n4b5urk1ft4fl3mg5e62d9ado")
+                                + " --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=" + m("aws-model", "bob")
+                                + ",PASSWORD=" + m("password-field", "hunter2")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -163,7 +164,7 @@ class CommandLineRedactionTest {
 
         assertThat(out).doesNotContain("hunter2")
                 .contains("DB_PASSWORD=" + m("password-field", "hunter2"))
-                .contains("LOG_LEVEL=info")
+                .contains("LOG_LEVEL=" + m("aws-model", "info"))
                 .startsWith("aws lambda update-function-configuration --function-name api --environment ");
     }
 
@@ -182,8 +183,6 @@ class CommandLineRedactionTest {
 
     static Stream<String> ordinaryCommands() {
         return Stream.of(
-                "aws ssm put-parameter --name /prod/app/log-level --value debug --type String",
-                "aws ssm put-parameter --type String --name /prod/app/url --value https://api.example.com/v1",
                 "aws ssm get-parameter --name /prod/db/password --with-decryption",
                 "aws secretsmanager create-secret --name prod/db --secret-string file://secret.json",
                 "aws secretsmanager create-secret --name prod/tls --secret-binary fileb://key.der",
@@ -304,6 +303,16 @@ class CommandLineRedactionTest {
                 arguments("PEM key pasted into a script, whatever the variable is called",
                         "ssh_key = \"\"\"" + PEM + "\"\"\"\nopen('id_rsa', 'w').write(ssh_key)",
                         "ssh_key = \"\"\"" + m("private-key-pem", PEM) + "\"\"\"\nopen('id_rsa', 'w').write(ssh_key)"),
+                arguments("libpq connection string in a literal",
+                        "conn = psycopg2.connect(\"host=db dbname=orders user=app password=hunter2\")",
+                        "conn = psycopg2.connect(\"host=db dbname=orders user=app password=" + m("password-field", "hunter2") + "\")"),
+                arguments("query string in a literal",
+                        "requests.get(\"https://api.example.com/v1/orders?stage=prod&api_key=k-0123456&limit=5\")",
+                        "requests.get(\"https://api.example.com/v1/orders?stage=prod&api_key=" + m("api-key-field", "k-0123456")
+                                + "&limit=5\")"),
+                arguments("an .env file written from a literal: the escape ends the value",
+                        "open('.env', 'w').write('DB_PASS=hunter2\\nREGION=eu-west-1\\n')",
+                        "open('.env', 'w').write('DB_PASS=" + m("password-field", "hunter2") + "\\nREGION=eu-west-1\\n')"),
                 arguments("boto3 client with an inline key pair: the access key id stays",
                         "s3 = boto3.client(\"s3\", aws_access_key_id=\"AKIAIOSFODNN7EXAMPLE\", "
                                 + "aws_secret_access_key=\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\")",
@@ -325,7 +334,9 @@ class CommandLineRedactionTest {
                 "resp = sm.list_secrets(MaxResults=10, NextToken=next_token)",
                 "if password == 'x':\n    print('default password in use')",
                 "if token != \"\":\n    print(f\"token length={len(token)}\")",
-                "usage = resp['usage']\nprint(usage['inputTokens'], usage['outputTokens'])");
+                "usage = resp['usage']\nprint(usage['inputTokens'], usage['outputTokens'])",
+                "dsn = f\"host={host} user=app password={password}\"",
+                "url = \"https://api.example.com/v1?api_key=%s\" % api_key");
     }
 
     @ParameterizedTest(name = "{0}")

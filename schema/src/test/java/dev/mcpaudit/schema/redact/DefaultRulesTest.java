@@ -123,6 +123,14 @@ class DefaultRulesTest {
                             + "\"PasswordReusePrevention\": 24, \"HardExpiry\": false}}"),
             Case.kept("password-field", Via.TEXT, "The password policy requires at least 14 characters and a symbol."),
             Case.kept("password-field", Via.TEXT, "FATAL: password authentication failed for user \"app\""),
+            // PASS and PW as the last word of a name (words, not letters: Passenger and PassThrough are kept)
+            Case.hidden("password-field", Via.JSON, // lambda get-function-configuration
+                    "{\"Environment\": {\"Variables\": {\"DB_HOST\": \"db.internal\", \"DB_PASS\": \"Pa55-lambda-env\"}}}",
+                    "Pa55-lambda-env"),
+            Case.hidden("password-field", Via.TEXT, "MYSQL_HOST=db.internal\nMYSQL_ROOT_PW=Pa55-root-pw\n", "Pa55-root-pw"),
+            Case.kept("password-field", Via.JSON, // apigateway get-integration
+                    "{\"type\": \"AWS_PROXY\", \"passthroughBehavior\": \"WHEN_NO_MATCH\", \"timeoutInMillis\": 29000}"),
+            Case.kept("password-field", Via.TEXT, "PassThrough=true PASS_COUNT=3 Passenger=ada"),
 
             // ---------------- secret-field (key) ----------------
             Case.hidden("secret-field", Via.JSON, "{\"SecretString\": \"x\"}", "x"),
@@ -232,6 +240,35 @@ class DefaultRulesTest {
                     "mF_9.B5f-4.1JqM.tYz8Q2"),
             Case.kept("authorization-field", Via.JSON, "{\"authorizationType\": \"COGNITO_USER_POOLS\", \"authorizerId\": \"abc123\"}"),
             Case.kept("authorization-field", Via.TEXT, "Send the credentials in an Authorization header on every request."),
+
+            // ---------------- auth-field (key, AUTH as a word) ----------------
+            Case.hidden("auth-field", Via.JSON,
+                    "{\"smtp\": {\"host\": \"smtp.example.com\", \"user\": \"mailer\", \"SMTP_AUTH\": \"m4il-Auth-0123\"}}",
+                    "m4il-Auth-0123"),
+            Case.hidden("auth-field", Via.JSON, "{\"headers\": {\"X-Auth\": \"xauth-0123456789\"}}", "xauth-0123456789"),
+            Case.hidden("auth-field", Via.TEXT, "REDIS_HOST=cache.internal\nREDIS_AUTH=r3dis-Auth-0123\n", "r3dis-Auth-0123"),
+            Case.kept("auth-field", Via.JSON, // cognito-idp describe-user-pool-client
+                    "{\"UserPoolClient\": {\"ClientName\": \"web\", \"ExplicitAuthFlows\": [\"ALLOW_USER_SRP_AUTH\", "
+                            + "\"ALLOW_REFRESH_TOKEN_AUTH\"], \"AllowedOAuthFlows\": [\"code\"], \"AllowedOAuthScopes\": [\"openid\"], "
+                            + "\"AuthSessionValidity\": 3}}"),
+            Case.kept("auth-field", Via.JSON, // codecommit get-commit
+                    "{\"commit\": {\"author\": {\"name\": \"Ada\", \"email\": \"ada@example.com\"}, \"message\": \"fix auth\"}}"),
+            Case.kept("auth-field", Via.TEXT, "AuthType=COGNITO AuthFlow=USER_SRP_AUTH Authority=https://login.example.com"),
+            Case.hidden("auth-field", Via.COMMAND, // a BGP MD5 key in shorthand
+                    "aws directconnect create-transit-virtual-interface --connection-id dxlag-fEXAMPLE --new-transit-virtual-interface "
+                            + "\"virtualInterfaceName=transit,vlan=126,asn=65110,authKey=0xzxgA9YoW9h58u8Sv,amazonAddress=192.168.1.1/30\"",
+                    "0xzxgA9YoW9h58u8Sv"),
+            Case.hidden("auth-field", Via.JSON, "{\"AuthCode\": \"rqeGF(z;a[8N<ZI\"}", "rqeGF(z;a[8N<ZI"), // route53domains
+            // An object below an AUTH name is settings, judged key by key (scalarsOnly).
+            Case.kept("auth-field", Via.COMMAND, // rds create-db-proxy
+                    "aws rds create-db-proxy --db-proxy-name p --engine-family MYSQL --auth Description=\"app\",AuthScheme=\"SECRETS\","
+                            + "SecretArn=\"" + SECRET_ARN + "\",IAMAuth=\"DISABLED\" --role-arn arn:aws:iam::123456789012:role/ProxyRole"),
+            Case.kept("auth-field", Via.JSON, // rds describe-db-proxies
+                    "{\"DBProxies\": [{\"DBProxyName\": \"p\", \"Auth\": [{\"AuthScheme\": \"SECRETS\", \"SecretArn\": \"" + SECRET_ARN
+                            + "\", \"IAMAuth\": \"DISABLED\"}]}]}"),
+            Case.kept("auth-field", Via.JSON, // cognito-idp describe-managed-login-branding, ds describe-trusts
+                    "{\"categories\": {\"auth\": {\"authMethodOrder\": [[{\"display\": \"BUTTON\", \"type\": \"FEDERATED\"}]]}}, "
+                            + "\"SelectiveAuth\": \"Disabled\"}"),
 
             // ---------------- aws-secret-access-key (value) ----------------
             Case.hidden("aws-secret-access-key", Via.TEXT, // ~/.aws/credentials
@@ -349,6 +386,24 @@ class DefaultRulesTest {
                     "Open https://console.aws.amazon.com:443/secretsmanager/home?region=us-east-1 to review it."),
             Case.kept("connection-string-password", Via.TEXT, "git@github.com:acme/app.git and https://deploy@example.com/repo"),
 
+            // ---------------- sql-password (value, near CREATE/ALTER USER, ROLE, LOGIN) ----------------
+            Case.hidden("sql-password", Via.COMMAND,
+                    "aws rds-data execute-statement --resource-arn arn:aws:rds:us-east-1:123456789012:cluster:orders "
+                            + "--secret-arn " + SECRET_ARN + " --sql \"CREATE USER report WITH PASSWORD 'R3port-Pa55'\"",
+                    "R3port-Pa55"),
+            Case.hidden("sql-password", Via.TEXT, "ALTER USER 'app'@'%' IDENTIFIED BY 'My-Pa55-0123';", "My-Pa55-0123"),
+            Case.kept("sql-password", Via.TEXT, "ALTER USER app WITH PASSWORD :new_password; -- bound by the driver"),
+            Case.kept("sql-password", Via.TEXT, "The instance identified by orders was stopped; its password was not changed."),
+
+            // ---------------- db-client-password (value, near mysql/mariadb) ----------------
+            Case.hidden("db-client-password", Via.COMMAND,
+                    // ECS's command is not sensitive in AWS's model (SSM's Parameters are, and are hidden whole)
+                    "aws ecs execute-command --cluster prod --task 0123456789abcdef --interactive "
+                            + "--command \"mysql -h db.internal -u admin -pMy-Cl13nt orders\"",
+                    "My-Cl13nt"),
+            Case.kept("db-client-password", Via.TEXT, "mysql -h db.internal -u admin -p orders"),
+            Case.kept("db-client-password", Via.TEXT, "mkdir -p /var/lib/mysql-files && chown mysql /var/lib/mysql-files"),
+
             // ---------------- secret-assignment (assignment; markers name the key rule) ----------------
             Case.hidden("secret-assignment", Via.TEXT, "DB_HOST=db.internal\nDB_PASSWORD=hunter2\n", "hunter2").namedBy("password-field"),
             Case.hidden("secret-assignment", Via.TEXT, "mysql -u app --password=hunter2 -h db.internal", "hunter2")
@@ -363,6 +418,28 @@ class DefaultRulesTest {
             Case.kept("secret-assignment", Via.TEXT, "SecretId=prod/db NextToken=" + NEXT_TOKEN),
             Case.kept("secret-assignment", Via.TEXT, "token_type=Bearer expires_in=3600 inputTokens=812"),
             Case.kept("secret-assignment", Via.TEXT, "ERROR: password authentication failed for user \"app\""),
+
+            // ---------------- name-value-pair (pair; the name is judged by the key rules) ----------------
+            Case.hidden("name-value-pair", Via.JSON, // ecs describe-task-definition
+                    "{\"containerDefinitions\": [{\"name\": \"api\", \"environment\": [{\"name\": \"DB_PASSWORD\", "
+                            + "\"value\": \"ecs-Pa55-0123\"}, {\"name\": \"STAGE\", \"value\": \"prod\"}]}]}",
+                    "ecs-Pa55-0123"),
+            Case.hidden("name-value-pair", Via.COMMAND,
+                    "aws cloudformation create-stack --stack-name db --template-body file://db.yaml "
+                            + "--parameters ParameterKey=DBPassword,ParameterValue=cfn-Pa55-0123 ParameterKey=Env,ParameterValue=prod",
+                    "cfn-Pa55-0123"),
+            Case.hidden("name-value-pair", Via.TEXT, // a Kubernetes manifest read back
+                    "env:\n  - name: DB_HOST\n    value: db.internal\n  - name: DB_PASSWORD\n    value: k8s-Pa55-0123\n",
+                    "k8s-Pa55-0123"),
+            Case.kept("name-value-pair", Via.JSON, // ec2 describe-tags
+                    "{\"Tags\": [{\"Key\": \"Name\", \"Value\": \"web-1\", \"ResourceId\": \"i-0123456789abcdef0\"}, "
+                            + "{\"Key\": \"PasswordPolicy\", \"Value\": \"strict\"}]}"),
+            Case.kept("name-value-pair", Via.JSON, // secretsmanager list-secrets: a tag AWS sets
+                    "{\"Tags\": [{\"Key\": \"aws:secretsmanager:owningService\", \"Value\": \"rds\"}]}"),
+            Case.kept("name-value-pair", Via.COMMAND,
+                    "aws cloudformation create-stack --stack-name web --template-body file://web.yaml "
+                            + "--parameters ParameterKey=Env,ParameterValue=prod ParameterKey=DBPasswordSecretArn,ParameterValue="
+                            + SECRET_ARN),
 
             // ---------------- user-data-flag (flag) ----------------
             Case.hidden("user-data-flag", Via.COMMAND,
@@ -383,8 +460,9 @@ class DefaultRulesTest {
             // ---------------- secure-string-parameter (flag) ----------------
             Case.hidden("secure-string-parameter", Via.COMMAND,
                     "aws ssm put-parameter --name /prod/db/password --value 'S3cure!Pass' --type SecureString", "S3cure!Pass"),
-            Case.kept("secure-string-parameter", Via.COMMAND,
-                    "aws ssm put-parameter --name /prod/app/log-level --value debug --type String"),
+            // AWS's model marks every parameter value sensitive, String ones too (see aws-model below).
+            Case.hidden("aws-model", Via.COMMAND,
+                    "aws ssm put-parameter --name /prod/app/log-level --value debug --type String", "debug"),
             Case.kept("secure-string-parameter", Via.COMMAND, "aws ssm get-parameter --name /prod/db/password --with-decryption"),
 
             // ---------------- secret-binary-flag (flag) ----------------
@@ -410,6 +488,16 @@ class DefaultRulesTest {
                     "aws rds modify-db-instance --db-instance-identifier orders --master-user-password Sup3rS3cret --apply-immediately",
                     "Sup3rS3cret"),
             Case.kept("secret-field", Via.COMMAND, "aws secretsmanager create-secret --cli-input-json file://create-secret.json"),
+
+            // ---------------- aws-model (model): members AWS's service models mark sensitive ----------------
+            Case.hidden("aws-model", Via.COMMAND,
+                    "aws lambda update-function-configuration --function-name api --environment Variables={DB_HOST=db1.internal}",
+                    "db1.internal"),
+            Case.hidden("aws-model", Via.COMMAND,
+                    "aws cognito-idp admin-create-user --user-pool-id eu-west-1_aBcDeF --username maria.garcia", "maria.garcia"),
+            Case.kept("aws-model", Via.COMMAND,
+                    "aws lambda update-function-configuration --function-name api --timeout 30 --memory-size 512"),
+            Case.kept("aws-model", Via.COMMAND, "aws cognito-idp list-users --user-pool-id eu-west-1_aBcDeF --limit 10"),
             Case.kept("secret-field", Via.COMMAND,
                     "aws secretsmanager describe-secret --cli-input-json '{\"SecretId\": \"prod/db\", \"ClientToken\": null}'"));
 
@@ -430,7 +518,9 @@ class DefaultRulesTest {
 
         assertThat(out.text()).contains("[REDACTED:" + c.markerRule() + ":").doesNotContain(c.secret());
         if (out.findings() != null) {
-            assertThat(out.findings()).extracting(Redaction.Finding::rule).contains(c.markerRule());
+            // A model finding adds the member to the rule's name: aws-model:lambda.create-function.Environment.Variables.
+            assertThat(out.findings()).extracting(Redaction.Finding::rule)
+                    .anyMatch(r -> r.equals(c.markerRule()) || r.startsWith(c.markerRule() + ":"));
             assertThat(out.findings().toString()).doesNotContain(c.secret());
         }
     }

@@ -151,7 +151,16 @@ class PlantedSecretsOnDiskTest {
         // Inline JSON flag values are redacted key by key; the rest of the JSON stays readable.
         String cmd10 = "aws ecs register-task-definition --cli-input-json '{\"family\":\"f\",\"secretOptions\":[{\"name\":\"N\",\"valueFrom\":\"v\"}],\"apiKey\":\""
                 + plant("api-key-field", "cij-" + chars(ALNUM, 18)) + "\"}'";
-        for (String cmd : List.of(cmd1, cmd2, cmd3, cmd4, cmd5, cmd6, cmd7, cmd8, cmd9, cmd10)) {
+        String cmd11 = "aws cloudformation create-stack --stack-name db --parameters ParameterKey=Env,ParameterValue=prod "
+                + "ParameterKey=DBPassword,ParameterValue=" + plant("name-value-pair", "cfn-" + chars(ALNUM, 16));
+        String cmd12 = "aws rds-data execute-statement --resource-arn arn:aws:rds:eu-west-1:123456789012:cluster:c --sql \"CREATE USER r WITH PASSWORD '"
+                + plant("sql-password", "sql-" + chars(ALNUM, 16)) + "'\"";
+        String cmd13 = "aws ecs execute-command --cluster prod --task 0123 --interactive --command \"mysql -u admin -p"
+                + plant("db-client-password", "my" + chars(ALNUM, 16)) + " orders\"";
+        // A member AWS's service model marks sensitive, with a name no key rule knows.
+        String cmd14 = "aws lambda update-function-configuration --function-name api --environment Variables={DB_HOST="
+                + plant("aws-model", "host-" + chars(ALNUM, 16)) + "}";
+        for (String cmd : List.of(cmd1, cmd2, cmd3, cmd4, cmd5, cmd6, cmd7, cmd8, cmd9, cmd10, cmd11, cmd12, cmd13, cmd14)) {
             events.add(requested("aws___call_aws", JSON.createObjectNode().put("cli_command", cmd).put("aws_profile", "prod")));
         }
 
@@ -165,7 +174,8 @@ class PlantedSecretsOnDiskTest {
         // Arguments: JSON objects with secret keys, any depth, any style.
         ObjectNode nested = JSON.createObjectNode();
         nested.putObject("connection").put("Private-Key", plant("private-key-field", "pk-" + chars(ALNUM, 20)));
-        nested.putObject("headers").put("Authorization", plant("authorization-field", "authz-" + chars(ALNUM, 20)));
+        nested.putObject("headers").put("Authorization", plant("authorization-field", "authz-" + chars(ALNUM, 20)))
+                .put("X-Auth", plant("auth-field", "xauth-" + chars(ALNUM, 20)));
         nested.put("x_api_key", plant("api-key-field", "apikey-" + chars(ALNUM, 20)));
         nested.put("notes", "rotate with password=" + plant("password-field", "free-" + chars(ALNUM, 12)) + " soon");
         events.add(requested("other___tool", nested));

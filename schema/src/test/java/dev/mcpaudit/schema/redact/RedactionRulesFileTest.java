@@ -67,6 +67,14 @@ class RedactionRulesFileTest {
     }
 
     @Test
+    void aUserKeyRuleCanAskForAWholeWord() throws IOException {
+        RedactionRules rules = RedactionRules.load(file("""
+                {"rules": [{"name": "pin-field", "type": "key", "words": "(^|_)pin$", "description": "PIN codes"}]}"""));
+
+        assertThat(redactText(rules, "CARD_PIN=4711 SPIN=fast")).startsWith("CARD_PIN=[REDACTED:pin-field:").endsWith("] SPIN=fast");
+    }
+
+    @Test
     void theEnvironmentVariableNamesTheFileWhenNoFlagIsGiven() throws IOException {
         Path f = file("{\"disable\": [\"jwt\"]}");
 
@@ -88,6 +96,8 @@ class RedactionRulesFileTest {
             bad regex             | {"rules": [{"name": "x", "type": "value", "pattern": "(unclosed"}]}      | rule #1 "x" has a "pattern" that is not a valid Java regular expression (Unclosed group
             group out of range    | {"rules": [{"name": "x", "type": "value", "pattern": "a(b)", "group": 2}]} | its pattern has 1 capturing group(s)
             field of another type | {"rules": [{"name": "x", "type": "key", "match": "a", "flags": ["--a"]}]} | has field "flags", which a key rule does not take
+            key rule without names | {"rules": [{"name": "x", "type": "key", "except": "a"}]}               | rule #1 "x" needs "match"
+            scalarsOnly not boolean | {"rules": [{"name": "x", "type": "key", "match": "a", "scalarsOnly": "yes"}]} | has "scalarsOnly": "yes"; use true or false
             duplicate of default  | {"rules": [{"name": "jwt", "type": "value", "pattern": "a"}]}            | rule #1 "jwt" has the name of an existing rule
             unknown disable       | {"disable": ["jwtt"]}                                                    | "disable" names rule "jwtt", which does not exist
             flag not a flag       | {"rules": [{"name": "x", "type": "flag", "flags": ["user-data"]}]}       | lists flag "user-data"
