@@ -530,18 +530,6 @@ final class HostileCorpus {
         return t.startsWith("\uFEFF") ? t.substring(1) : t;
     }
 
-    /** The first JSON value on a UTF-8 line (whatever follows it), or null when there is none. */
-    static JsonNode firstValue(byte[] line) {
-        if (!isUtf8(line)) {
-            return null;
-        }
-        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(text(line))) {
-            return JSON.readTree(p);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     /**
      * Reads the line as the README says the proxy does: UTF-8 only, one JSON value per line, at most
      * 32 MiB; a request with a string or integer id is owed an answer with that id; a tools/call of a
