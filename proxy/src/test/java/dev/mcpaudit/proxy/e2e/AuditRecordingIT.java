@@ -287,4 +287,71 @@ class AuditRecordingIT {
         assertThat(upstream.toolCalls()).hasSize(1);
         assertThat(calls()).hasSize(1);
     }
+
+    /** audit-cli, as this build made it (the reactor builds it before the proxy). */
+    private String auditCli(Path out, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProxyProcess.javaBinary(), "-jar",
+                Path.of("..", "audit-cli", "target", "audit-cli.jar").toString(), "--db", db.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return Files.readString(out);
+    }
+
+    /**
+     * Issue 13's shapes through the packaged proxy: a secret as the value of a name/value pair, in a
+     * Lambda environment map, in SQL and a database client's flag, and in a member AWS's model marks
+     * sensitive. None of them reaches the database, its WAL or SHM, stderr at DEBUG, or any listing,
+     * report or export audit-cli writes.
+     */
+    @Test
+    void secretsOfEveryShapeReachNoFileAndNoAuditCliOutput() throws Exception {
+        startProxy("--record-results", "--log-level", "DEBUG");
+        List<String> planted = List.of("Cfn-Pl4nted-9f1c", "Lambda-Pl4nted-77aa", "Sql-Pl4nted-31be", "Mysql-Pl4nted-c0de",
+                "Ecs-Env-Pl4nted-5e5e", "Model-Pl4nted-4b4b");
+        callAws("aws cloudformation create-stack --stack-name db --parameters ParameterKey=Env,ParameterValue=prod"
+                + " ParameterKey=DBPassword,ParameterValue=" + planted.get(0), "prod");
+        callAws("aws lambda update-function-configuration --function-name api --environment Variables={DB_PASS="
+                + planted.get(1) + ",STAGE=prod}", "prod");
+        callAws("aws rds-data execute-statement --resource-arn arn:aws:rds:eu-west-1:123456789012:cluster:c"
+                + " --sql \"CREATE USER app WITH PASSWORD '" + planted.get(2) + "'\"", null);
+        callAws("aws ecs execute-command --cluster prod --task 0123 --interactive --command \"mysql -u admin -p"
+                + planted.get(3) + " orders\"", "prod");
+        callAws("aws ecs register-task-definition --family api --container-definitions '[{\"name\":\"api\","
+                + "\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"" + planted.get(4) + "\"}]}]'", null);
+        callAws("aws iam create-login-profile --user-name ops --password " + planted.get(5), "prod");
+        Path wal = Path.of(db + "-wal");
+        assertAbsent(planted, Files.readAllBytes(wal), "the WAL");
+        assertAbsent(planted, Files.readAllBytes(Path.of(db + "-shm")), "the SHM");
+        assertThat(exit()).isZero();
+
+        assertAbsent(planted, Files.readAllBytes(db), "the database");
+        assertAbsent(planted, proxy.stderr().getBytes(StandardCharsets.UTF_8), "stderr at DEBUG");
+        Path outputs = dir.resolve("outputs");
+        Files.createDirectories(outputs);
+        List<String[]> commands = new ArrayList<>();
+        for (String format : List.of("table", "json", "jsonl", "csv")) {
+            commands.add(new String[] {"calls", "--limit", "0", "--format", format});
+            commands.add(new String[] {"sessions", "--format", format});
+        }
+        for (String format : List.of("jsonl", "csv")) {
+            commands.add(new String[] {"export", "--format", format});
+        }
+        for (String format : List.of("md", "html", "json", "csv")) {
+            commands.add(new String[] {"report", "--format", format});
+        }
+        int n = 0;
+        for (String[] args : commands) {
+            String output = auditCli(outputs.resolve("out-" + n++), args);
+            assertThat(output).as("audit-cli %s", String.join(" ", args)).isNotBlank();
+            assertAbsent(planted, output.getBytes(StandardCharsets.UTF_8), "audit-cli " + String.join(" ", args));
+        }
+        for (Map<String, Object> call : calls()) {
+            String shown = auditCli(outputs.resolve("show-" + n++), "show", (String) call.get("call_id"), "--format", "json");
+            assertAbsent(planted, shown.getBytes(StandardCharsets.UTF_8), "audit-cli show");
+        }
+        assertThat(calls()).hasSize(6);
+        String exported = Files.readString(outputs.resolve("out-8"));
+        assertThat(exported).contains("ParameterKey=Env").contains("[REDACTED:");
+    }
 }

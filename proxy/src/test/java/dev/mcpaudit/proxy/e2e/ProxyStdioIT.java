@@ -235,7 +235,7 @@ class ProxyStdioIT {
         proxy.send(INITIALIZE);
         proxy.readResponse(1, WAIT); // the grace period counts from end of input; a cold start is not part of it
         proxy.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"aws___call_aws\","
-                + "\"arguments\":{\"cli_command\":\"aws s3 ls slow:500\"}}}");
+                + "\"arguments\":{\"cli_command\":\"aws s3 ls slow:200\"}}}");
         proxy.closeStdin();
 
         assertThat(proxy.readResponse(2, WAIT).at("/result/isError").asBoolean()).isFalse();

@@ -29,16 +29,16 @@ import org.eclipse.jetty.servlet.ServletHolder;
  * until the session ends, which is what a proxy's shutdown must cope with. It checks no signature.
  *
  * <p>Tools: {@code aws___call_aws} (echoes its command) and {@code slow} (answers after
- * {@code ms} milliseconds).
+ * {@code ms} milliseconds). Also the upstream of the reliability suite's shutdown timings.
  */
-final class SdkStreamableUpstream implements AutoCloseable {
+public final class SdkStreamableUpstream implements AutoCloseable {
     private final Server jetty;
     private final McpSyncServer mcp;
     private final Set<String> liveSessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger deletes = new AtomicInteger();
     private final AtomicInteger slowCallsStarted = new AtomicInteger();
 
-    SdkStreamableUpstream() throws Exception {
+    public SdkStreamableUpstream() throws Exception {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(McpJsonDefaults.getMapper())
                 .mcpEndpoint("/mcp")
@@ -104,20 +104,20 @@ final class SdkStreamableUpstream implements AutoCloseable {
         }
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/mcp");
     }
 
     /** Sessions initialised and not yet ended by a DELETE. */
-    Set<String> liveSessions() {
+    public Set<String> liveSessions() {
         return Set.copyOf(liveSessions);
     }
 
-    int deletes() {
+    public int deletes() {
         return deletes.get();
     }
 
-    int slowCallsStarted() {
+    public int slowCallsStarted() {
         return slowCallsStarted.get();
     }
 

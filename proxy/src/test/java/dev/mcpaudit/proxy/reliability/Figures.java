@@ -77,11 +77,6 @@ final class Figures {
         return Boolean.getBoolean("reliability.full");
     }
 
-    /** True under -Preliability (or -Dreliability.knownBugs=true): run the tests that reproduce known product bugs. */
-    static boolean knownBugs() {
-        return Boolean.parseBoolean(System.getProperty("reliability.knownBugs", String.valueOf(full())));
-    }
-
     Figures equal(String figure, Object value, Object target) {
         figures.add(new Figure(figure, value, Cmp.EQ, target));
         return this;

@@ -3,6 +3,7 @@ package dev.mcpaudit.proxy.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpaudit.proxy.e2e.SdkStreamableUpstream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class ShutdownTimingIT {
     Path dir;
 
     Rig rig;
-    SdkUpstream upstream;
+    SdkStreamableUpstream upstream;
     int run;
     long needSigterm;
     long notCleanExit;
@@ -45,7 +46,7 @@ class ShutdownTimingIT {
     void start() throws Exception {
         rig = new Rig(dir);
         rig.env.put("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1"); // no STS: the account lookup falls back at once
-        upstream = new SdkUpstream();
+        upstream = new SdkStreamableUpstream();
     }
 
     @AfterEach

@@ -42,7 +42,8 @@ final class TextScanner {
         for (ValueRule rule : rules.valueRules()) {
             rule.find(text, lower, (start, end) -> hits.add(new Hit(start, end, rule.name())));
         }
-        if (rules.assignmentsEnabled() && (text.indexOf('=') >= 0 || text.indexOf(':') >= 0)) {
+        boolean separators = text.indexOf('=') >= 0 || text.indexOf(':') >= 0;
+        if (rules.assignmentsEnabled() && separators) {
             findAssignments(text, script ? SCRIPT_ASSIGNMENT : TEXT_ASSIGNMENT, hits);
             if (script) {
                 findAssignmentsInLiterals(text, hits);
@@ -54,7 +55,7 @@ final class TextScanner {
         if (rules.assignmentsEnabled() && script) {
             ArgumentLists.findInScript(text, rules, hits);
         }
-        if (rules.pairRule() != null && PairScanner.mayHold(lower)) {
+        if (rules.pairRule() != null && separators && PairScanner.mayHold(lower)) {
             PairScanner.find(text, script, rules, hits);
         }
         if (text.contains("[REDACTED:")) {
