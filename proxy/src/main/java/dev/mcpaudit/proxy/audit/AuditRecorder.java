@@ -14,11 +14,11 @@ import dev.mcpaudit.schema.redact.Redactor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,7 +87,7 @@ public final class AuditRecorder implements AutoCloseable {
      * Events that could not be written when they happened (the log was full, locked or unwritable),
      * oldest first. They are written, marked as recorded late, before the next event that gets in.
      */
-    private final Deque<Deferred> deferred = new ArrayDeque<>();
+    private final Deque<Deferred> deferred = new ConcurrentLinkedDeque<>();
     /**
      * Session events are written here, in order and off the agent's path (start-up must stay fast);
      * and from here the backlog is retried while the log refuses writes.
@@ -429,14 +429,26 @@ public final class AuditRecorder implements AutoCloseable {
         }
     }
 
-    /** Writes the backlog in order, each event marked as recorded late and why; stops at the first failure. */
+    /**
+     * Writes the backlog in order, each event marked as recorded late and why; stops at the first
+     * failure of the log. Every append passes here, so an empty backlog costs no lock.
+     */
     private void writeDeferred(AuditLog open) {
+        if (deferred.isEmpty()) {
+            return;
+        }
         synchronized (deferred) {
             for (Deferred d; (d = deferred.peek()) != null; deferred.poll()) {
-                ObjectNode payload = d.payload().apply(open.redactor());
-                payload.put("recorded_late", true);
-                payload.put("late_reason", d.why());
-                open.appender().append(NewEvent.now(d.type(), sessionId, d.callId(), payload));
+                ObjectNode payload;
+                try {
+                    payload = d.payload().apply(open.redactor());
+                    payload.put("recorded_late", true);
+                    payload.put("late_reason", d.why());
+                    open.appender().append(NewEvent.now(d.type(), sessionId, d.callId(), payload));
+                } catch (IllegalArgumentException e) { // canonical JSON refuses it: it would block the backlog for good
+                    LOG.error("could not record a {} event: {}", d.type().wireName(), e.getMessage());
+                    continue;
+                }
                 long late = recordedLate.incrementAndGet();
                 if (deferred.size() == 1) {
                     LOG.warn("recorded {} event(s) late, now that the audit log accepts writes again", late);

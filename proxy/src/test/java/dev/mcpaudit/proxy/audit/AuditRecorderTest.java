@@ -122,4 +122,24 @@ class AuditRecorderTest {
             assertThat(ChainVerifier.verify(log).intact()).isTrue();
         }
     }
+
+    @Test
+    void aRefusalTheLogCouldNotTakeAndCanonicalJsonCannotCarryDoesNotBlockLaterEvents() throws Exception {
+        Path blocker = dir.resolve("not-yet");
+        java.nio.file.Files.writeString(blocker, "a file where the log's directory belongs");
+        Path db = blocker.resolve("audit.db");
+        AuditRecorder recorder = new AuditRecorder(db, RedactionRules.defaults(), FailurePolicy.OPEN, -1);
+        CallStart infinite = new CallStart("tools/call", IntNode.valueOf(1), "admin", null, null, "aws-mcp", null,
+                "aws___call_aws", null, JSON.createObjectNode().put("n", Double.POSITIVE_INFINITY));
+        recorder.rejected(infinite, "not an allowed profile"); // deferred: the log cannot be opened yet
+
+        java.nio.file.Files.delete(blocker);
+        java.nio.file.Files.createDirectory(blocker);
+        RecordedCall next = recorder.requested(call(2, "next"));
+        recorder.completed(next, Outcome.OK, null, JSON.createObjectNode());
+        recorder.close();
+
+        assertThat(next.recorded()).isTrue();
+        assertThat(rows(db, "SELECT tool, outcome FROM calls")).containsExactly(Map.of("tool", "next", "outcome", "ok"));
+    }
 }
