@@ -439,16 +439,19 @@ final class ProxyServer {
 
     /**
      * Answers every request still being worked on with {@code sentence}, as a tool error for tool calls
-     * and a JSON-RPC error otherwise; whatever upstream answers later is dropped.
+     * and a JSON-RPC error otherwise; whatever upstream answers later is dropped. Returns how many.
      */
-    void answerInFlight(String sentence) {
+    int answerInFlight(String sentence) {
+        int answered = 0;
         for (AgentRequest request : inFlight.values()) {
             if (request.claimAnswer() && !request.handle().cancelled()) {
                 agent.send(request.method().equals("tools/call")
                         ? JsonRpc.result(request.id(), JsonRpc.toolError(sentence))
                         : JsonRpc.error(request.id(), JsonRpc.INTERNAL_ERROR, sentence));
+                answered++;
             }
         }
+        return answered;
     }
 
     /** Ends every upstream session (DELETE), waiting at most {@code timeout}. */

@@ -68,9 +68,11 @@ final class SessionShutdown {
                 String sentence = "The call was cancelled: mcp-audit-proxy shut down (" + describe(endedBy)
                         + ") while upstream was still working on it, and ended the upstream session. Its effect in"
                         + " AWS is unknown; check before retrying.";
-                int cancelled = recorder.cancelOpenCalls(sentence);
-                server.answerInFlight(sentence);
-                LOG.warn("{} call(s) still in flight were cancelled by the shutdown", cancelled);
+                int recorded = recorder.cancelOpenCalls(sentence);
+                int answered = server.answerInFlight(sentence);
+                // A request may be in flight before its call is recorded (connecting, or not a call at all).
+                LOG.warn("{} request(s) still in flight were answered as cancelled by the shutdown; {} recorded call(s)"
+                        + " completed as cancelled", answered, recorded);
             }
             server.closeUpstreams(UPSTREAM_CLOSE);
             recordSessionStart.run();
