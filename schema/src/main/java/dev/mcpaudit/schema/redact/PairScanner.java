@@ -138,9 +138,9 @@ final class PairScanner {
     }
 
     private static boolean sameStructure(Matcher gap, Member a, Member b) {
-        return b.start() >= a.end()
+        return b.start() >= a.afterValue()
                 && prefix(a.key()).equals(prefix(b.key()))
-                && gap.region(a.end(), b.start()).matches();
+                && gap.region(a.afterValue(), b.start()).matches();
     }
 
     private static String prefix(String key) {
@@ -157,11 +157,29 @@ final class PairScanner {
         if (m.start(4) >= 0) {
             return new Member(key, role, m.start(), m.start(4), m.end(4), m.end(), true, text);
         }
-        int end = m.end(5);
         if (m.group(2).equals(":")) {
-            end = restOfLine(text, end); // YAML: "value: two words"
+            int end = restOfLine(text, m.end(5)); // YAML: "value: two words"
+            return new Member(key, role, m.start(), m.start(5), end, end, false, text);
         }
-        return new Member(key, role, m.start(), m.start(5), end, end, false, text);
+        // The value is the whole word, so a secret holding ( ) ; < > or \, is hidden whole, never cut
+        // short where the pattern's plain value stops; scanning for the next member goes on from there.
+        return new Member(key, role, m.start(), m.start(5), endOfWord(text, m.end(5)), m.end(5), false, text);
+    }
+
+    /** Where an unquoted value ends: at white space, a quote, or what separates members ({@code , & } ]}); {@code \x} is one character. */
+    private static int endOfWord(String text, int from) {
+        int end = from;
+        while (end < text.length()) {
+            char c = text.charAt(end);
+            if (c == '\\' && end + 1 < text.length()) {
+                end += 2;
+            } else if (Character.isWhitespace(c) || "\"',&}]".indexOf(c) >= 0) {
+                break;
+            } else {
+                end++;
+            }
+        }
+        return end;
     }
 
     private static int restOfLine(String text, int from) {
@@ -180,6 +198,11 @@ final class PairScanner {
             boolean quoted, String text) {
         String value() {
             return text.substring(valueStart, valueEnd);
+        }
+
+        /** Where what separates it from the next member begins: after its quote, or after its whole word. */
+        int afterValue() {
+            return quoted ? end : Math.max(end, valueEnd);
         }
     }
 }

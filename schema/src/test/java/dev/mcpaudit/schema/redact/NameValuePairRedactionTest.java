@@ -164,6 +164,16 @@ class NameValuePairRedactionTest {
                         "aws ecs register-task-definition --family api --container-definitions "
                                 + "'[{\"name\":\"api\",\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"" + m("x1")
                                 + "\"},{\"name\":\"STAGE\",\"value\":\"prod\"}]}]'"),
+                arguments("a secret holding ( ) ; < and an escaped comma is hidden whole, not cut where a plain value stops",
+                        "aws cloudformation create-stack --stack-name db --parameters "
+                                + "'ParameterKey=DBPassword,ParameterValue=P@ss(w)rd;<x>\\,y' ParameterKey=Env,ParameterValue=prod",
+                        "aws cloudformation create-stack --stack-name db --parameters "
+                                + "'ParameterKey=DBPassword,ParameterValue=" + m("P@ss(w)rd;<x>\\,y")
+                                + "' ParameterKey=Env,ParameterValue=prod"),
+                arguments("such a secret before its name",
+                        "aws cloudformation update-stack --stack-name db --parameters ParameterValue=P(w);d,ParameterKey=DBPassword",
+                        "aws cloudformation update-stack --stack-name db --parameters ParameterValue=" + m("P(w);d")
+                                + ",ParameterKey=DBPassword"),
                 arguments("tags",
                         "aws ssm add-tags-to-resource --resource-type Parameter --resource-id p --tags Key=api_key,Value=k-0123 Key=team,Value=a",
                         "aws ssm add-tags-to-resource --resource-type Parameter --resource-id p --tags Key=api_key,Value=" + m("k-0123")
