@@ -272,18 +272,13 @@ public final class AuditLog implements AutoCloseable {
                 rs -> new ChainHead(rs.getLong(1), rs.getString(2)), "read its newest event");
     }
 
-    /** The chain rule of the events this handle appends (writable handles). */
-    int hashRule() {
-        return hashRule;
-    }
-
     /** Every column of {@code events}, in the order {@link #stored} reads them. */
     static final String COLUMNS = "seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash,"
             + " hash_rule, payload_salt, payload_sha256";
 
     static StoredEvent stored(ResultSet rs) throws SQLException {
         return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), hashRule(rs, 10), rs.getString(11),
                 rs.getString(12));
     }
 
@@ -303,11 +298,6 @@ public final class AuditLog implements AutoCloseable {
         } catch (SQLException e) {
             throw SqliteErrors.explain(path, "read its events", e);
         }
-    }
-
-    /** The event at {@code seq}, if there is one. */
-    public Optional<StoredEvent> event(long seq) {
-        return Optional.ofNullable(eventsAt(Set.of(seq)).get(seq));
     }
 
     /** The event at each of {@code seqs} that has a row (the first, should a rebuilt table repeat a seq). */

@@ -343,9 +343,11 @@ class PayloadPurgeTest {
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
             assertThatThrownBy(() -> exec(c, "UPDATE events SET payload = '{}', payload_salt = NULL WHERE seq = " + completed))
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            // In order after the head, so that only the rule-2 trigger can refuse it: no salt, no digest.
             assertThatThrownBy(() -> exec(c, "INSERT INTO events(seq, event_id, type, time, session_id, payload, prev_hash,"
-                    + " hash, hash_rule) VALUES (99, 'x', 't', 't', 's', '{}', 'p', 'h', 2)"))
-                    .isInstanceOf(SQLException.class);
+                    + " hash, hash_rule) SELECT seq + 1, 'x', 't', 't', 's', '{}', hash, 'h', 2 FROM events"
+                    + " ORDER BY seq DESC LIMIT 1"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("rule 2 with payload_salt and payload_sha256");
         }
     }
 
