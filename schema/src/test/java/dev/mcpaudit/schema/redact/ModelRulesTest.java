@@ -207,15 +207,16 @@ class ModelRulesTest {
                 "{\"response\":{\"status_code\":200,\"json\":\"{\\\"Parameters\\\":[{\\\"Name\\\":\\\"/app/url\\\","
                         + "\\\"Type\\\":\\\"String\\\",\\\"Value\\\":\\\"https://internal.example\\\"}]}\"}}");
         result.putObject("structuredContent").putArray("Parameters").addObject()
-                .put("Name", "/app/token").put("Type", "SecureString").put("Value", "tok-123");
+                .put("Name", "/app/stage").put("Type", "SecureString").put("Value", "stage-123"); // no name rule knows it
 
         Redaction r = REDACTOR.redactResult("aws___call_aws",
-                commandArgs("aws ssm get-parameters --names /app/url /app/token --with-decryption"), result);
+                commandArgs("aws ssm get-parameters --names /app/url /app/stage --with-decryption"), result);
 
         String out = r.value().toString();
-        assertThat(out).doesNotContain("https://internal.example").doesNotContain("tok-123")
-                .contains("/app/url").contains("/app/token").contains("SecureString");
-        assertThat(r.findings()).hasSize(2);
+        assertThat(out).doesNotContain("https://internal.example").doesNotContain("stage-123")
+                .contains("/app/url").contains("/app/stage").contains("SecureString");
+        assertThat(r.findings()).extracting(Redaction.Finding::rule)
+                .containsOnly("aws-model:ssm.get-parameters.Parameters[].Value").hasSize(2);
     }
 
     @Test
