@@ -73,7 +73,7 @@ final class NameValuePairs {
 
     /** True when the text of a pair's name says secret, by the key rules. */
     static boolean secretName(String name, RedactionRules rules) {
-        return !name.isEmpty() && name.length() <= 256 && !name.contains("[REDACTED:") && rules.keyRuleFor(name) != null;
+        return !name.isEmpty() && name.length() <= 256 && !name.contains("[REDACTED:") && rules.keyRuleForData(name) != null;
     }
 
     /**

@@ -52,7 +52,6 @@ public final class RedactionRules {
 
     /** Key names repeat endlessly in tool results; the cache stops growing past this many names. */
     private static final int KEY_CACHE_LIMIT = 10_000;
-    private static final Optional<KeyRule> NO_RULE = Optional.empty();
 
     private final List<Rule> rules;
     private final Map<String, String> descriptions;
@@ -127,19 +126,26 @@ public final class RedactionRules {
     KeyRule keyRuleFor(String name) {
         Optional<KeyRule> known = keyDecisions.get(name);
         if (known == null) {
-            known = NO_RULE;
-            String normalised = KeyRule.normalise(name);
-            for (KeyRule rule : keyRules) {
-                if (rule.matches(name, normalised)) {
-                    known = Optional.of(rule);
-                    break;
-                }
-            }
+            known = Optional.ofNullable(keyRuleForData(name));
             if (keyDecisions.size() < KEY_CACHE_LIMIT) {
                 keyDecisions.put(name, known);
             }
         }
         return known.orElse(null);
+    }
+
+    /**
+     * The same decision, not cached: for names that are data (a name/value pair's name: parameter
+     * paths, tag keys), which would otherwise fill the cache that the JSON keys of every call rely on.
+     */
+    KeyRule keyRuleForData(String name) {
+        String normalised = KeyRule.normalise(name);
+        for (KeyRule rule : keyRules) {
+            if (rule.matches(name, normalised)) {
+                return rule;
+            }
+        }
+        return null;
     }
 
     /**
