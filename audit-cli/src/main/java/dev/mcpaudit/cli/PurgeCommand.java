@@ -2,13 +2,8 @@ package dev.mcpaudit.cli;
 
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
-import dev.mcpaudit.schema.ChainProblem;
-import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.PayloadPurge;
 import dev.mcpaudit.schema.PurgeRefusedException;
-import dev.mcpaudit.schema.SchemaCheck;
-import dev.mcpaudit.schema.SchemaProblem;
-import dev.mcpaudit.schema.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -104,19 +99,10 @@ final class PurgeCommand implements Callable<Integer> {
             if (log.neverWritten()) {
                 throw AuditLog.neverWrittenRefusal(log.path());
             }
-            VerificationReport report = ChainVerifier.verify(log);
-            List<SchemaProblem> schema = SchemaCheck.check(log);
-            if (!report.intact() || !schema.isEmpty()) {
-                for (ChainProblem p : report.problems()) {
-                    err.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
-                }
-                for (SchemaProblem p : schema) {
-                    err.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
-                }
-                int problems = report.problems().size() + schema.size();
-                err.printf("audit-cli: audit log %s does not verify (%d problem%s, above), so nothing was purged:"
-                        + " a purge must not hide what happened to it. Find out with `audit-cli verify` first.%n",
-                        path, problems, problems == 1 ? "" : "s");
+            VerifyCommand.Verdict verdict = VerifyCommand.check(log, null, null);
+            if (!verdict.intact()) {
+                verdict.refuse(err, path, "so nothing was purged: a purge must not hide what happened to it. Find"
+                        + " out with `audit-cli verify` first.");
                 return ExitCode.FINDING;
             }
         }
