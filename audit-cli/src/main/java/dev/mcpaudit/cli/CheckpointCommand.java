@@ -60,10 +60,7 @@ final class CheckpointCommand implements Callable<Integer> {
         CheckpointKeys.SigningKey key = CheckpointKeys.loadSigningKey(keyFile);
         Path path = parent.dbPath();
         Checkpoint checkpoint;
-        try (AuditLog log = AuditLog.openReadOnly(path)) {
-            if (log.neverWritten()) {
-                throw AuditLog.neverWrittenRefusal(log.path());
-            }
+        try (AuditLog log = parent.openWrittenForReading()) {
             ChainHead head = log.head().orElseThrow(() -> new AuditLogException(AuditLogException.Reason.MISSING,
                     "audit log " + log.path() + " has no events yet; there is nothing to checkpoint."));
             checkpoint = Checkpoint.sign(log.logId(), head, EventTime.format(Instant.now()),
