@@ -310,11 +310,7 @@ final class ReportBuilder {
         Map<Long, CallRow> bySeq = new HashMap<>();
         for (Map<String, Object> r : rows) {
             String tool = str(r.get("tool"));
-            String rawArgs = str(r.get("args"));
-            JsonNode args = CallsDb.parse(rawArgs);
-            if (args == null && rawArgs != null) {
-                args = JSON.getNodeFactory().textNode(rawArgs); // not JSON: a purge marker, [PURGED:<seq>]
-            }
+            JsonNode args = CallsDb.parseArgs(str(r.get("args")));
             String operation = AwsOperation.ofCall(tool, args).map(AwsOperation::name).orElse("");
             bySeq.putIfAbsent(num(r.get("seq")), new CallRow(str(r.get("started_at")), str(r.get("profile")),
                     str(r.get("account_id")), str(r.get("region")), tool, operation, str(r.get("outcome")), args,
