@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
             "  audit-cli purge --seq 1234 --reason \"DB password in a command, INC-42\"",
             "  audit-cli purge --seq 1235 --pointer /result/content/0/text \\",
             "      --pointer /error --reason \"INC-42\"",
+            "  audit-cli purge --seq 1234 --reason \"INC-42\" --vacuum",
+            "      (finish a rebuild another process blocked; stop the proxy first)",
             "",
             "Pointers are RFC 6901 JSON pointers into the event's payload (see",
             "`audit-cli show CALL_ID --format json`); without --pointer, /args and",
