@@ -66,6 +66,19 @@ public final class AuditCli {
         return log;
     }
 
+    /**
+     * Opens the log read-only for a command that goes on to write it (checkpoint, upgrade): a file the
+     * proxy created but never wrote is refused, and left as it is, rather than made a log.
+     */
+    AuditLog openWrittenForReading() {
+        AuditLog log = AuditLog.openReadOnly(dbPath());
+        if (log.neverWritten()) {
+            log.close();
+            throw AuditLog.neverWrittenRefusal(log.path());
+        }
+        return log;
+    }
+
     public static void main(String[] args) {
         String logLevel = System.getenv("AUDIT_CLI_LOG_LEVEL");
         if (logLevel != null && !logLevel.isBlank()) { // read by slf4j-simple when the first logger is made

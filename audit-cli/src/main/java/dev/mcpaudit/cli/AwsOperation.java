@@ -1,6 +1,7 @@
 package dev.mcpaudit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpaudit.schema.Purges;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,6 @@ record AwsOperation(String service, String operation) {
     private static final Set<String> S3_READS = Set.of("ls", "presign");
     /** The operation of a call whose command (or whole arguments) a purge replaced by [PURGED:<seq>]. */
     static final AwsOperation PURGED = new AwsOperation("(purged)", "");
-    private static final java.util.regex.Pattern PURGE_MARKER = java.util.regex.Pattern.compile("\\[PURGED:[0-9]+]");
     private static final Set<String> VALUELESS_GLOBAL_FLAGS = Set.of("--debug", "--no-verify-ssl", "--no-paginate",
             "--no-sign-request", "--no-cli-pager", "--cli-auto-prompt", "--no-cli-auto-prompt");
 
@@ -47,7 +47,7 @@ record AwsOperation(String service, String operation) {
         if (cliCommand == null) {
             return Optional.empty();
         }
-        if (PURGE_MARKER.matcher(cliCommand.strip()).matches()) {
+        if (Purges.isMarker(cliCommand.strip())) {
             return Optional.of(PURGED);
         }
         String[] words = cliCommand.strip().split("\\s+");

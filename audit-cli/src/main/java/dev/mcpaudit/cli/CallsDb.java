@@ -29,11 +29,7 @@ final class CallsDb implements AutoCloseable {
         Function.create(connection, IS_WRITE, new Function() {
             @Override
             protected void xFunc() throws SQLException {
-                String args = value_text(1);
-                JsonNode parsed = parse(args);
-                // Not JSON: arguments a purge replaced, [PURGED:<seq>].
-                result(AwsOperation.isWrite(value_text(0), parsed == null && args != null
-                        ? JSON.getNodeFactory().textNode(args) : parsed) ? 1 : 0);
+                result(AwsOperation.isWrite(value_text(0), parseArgs(value_text(1))) ? 1 : 0);
             }
         }, 2, Function.FLAG_DETERMINISTIC);
     }
@@ -89,6 +85,15 @@ final class CallsDb implements AutoCloseable {
         } catch (java.io.IOException e) {
             return null;
         }
+    }
+
+    /**
+     * A call's recorded arguments: their JSON, or, when they are not JSON (arguments a purge replaced
+     * as a whole, [PURGED:<seq>]), their text as a text node; null when there are none.
+     */
+    static JsonNode parseArgs(String args) {
+        JsonNode parsed = parse(args);
+        return parsed == null && args != null ? JSON.getNodeFactory().textNode(args) : parsed;
     }
 
     @Override

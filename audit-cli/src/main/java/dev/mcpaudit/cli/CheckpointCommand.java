@@ -5,21 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.ChainHead;
-import dev.mcpaudit.schema.ChainProblem;
-import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
 import dev.mcpaudit.schema.CheckpointKeys;
 import dev.mcpaudit.schema.EventTime;
 import dev.mcpaudit.schema.EventType;
 import dev.mcpaudit.schema.NewEvent;
-import dev.mcpaudit.schema.SchemaCheck;
-import dev.mcpaudit.schema.SchemaProblem;
-import dev.mcpaudit.schema.VerificationReport;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,19 +60,16 @@ final class CheckpointCommand implements Callable<Integer> {
         CheckpointKeys.SigningKey key = CheckpointKeys.loadSigningKey(keyFile);
         Path path = parent.dbPath();
         Checkpoint checkpoint;
-        try (AuditLog log = AuditLog.openReadOnly(path)) {
-            if (log.neverWritten()) {
-                throw AuditLog.neverWrittenRefusal(log.path());
-            }
+        try (AuditLog log = parent.openWrittenForReading()) {
             ChainHead head = log.head().orElseThrow(() -> new AuditLogException(AuditLogException.Reason.MISSING,
                     "audit log " + log.path() + " has no events yet; there is nothing to checkpoint."));
             checkpoint = Checkpoint.sign(log.logId(), head, EventTime.format(Instant.now()),
                     key.privateKey(), key.publicKey());
             // Verified against the very checkpoint about to be written: the head signed is the head verified.
-            VerificationReport report = ChainVerifier.verify(log, checkpoint, key.publicKey());
-            List<SchemaProblem> schema = SchemaCheck.check(log);
-            if (!report.intact() || !schema.isEmpty()) {
-                refuse(log.path(), report, schema);
+            VerifyCommand.Verdict verdict = VerifyCommand.check(log, checkpoint, key.publicKey());
+            if (!verdict.intact()) {
+                verdict.refuse(spec.commandLine().getErr(), log.path(), "so it was not signed and nothing was written;"
+                        + " find out what happened with `audit-cli verify` before checkpointing it.");
                 return ExitCode.FINDING;
             }
         }
@@ -101,19 +91,5 @@ final class CheckpointCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("Checkpoint of log %s at seq %d (hash %s) written to %s, signed with key %s.%n",
                 checkpoint.logId(), checkpoint.seq(), checkpoint.hash(), out, checkpoint.keyId());
         return ExitCode.OK;
-    }
-
-    private void refuse(Path path, VerificationReport report, List<SchemaProblem> schema) {
-        PrintWriter err = spec.commandLine().getErr();
-        for (ChainProblem p : report.problems()) {
-            err.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
-        }
-        for (SchemaProblem p : schema) {
-            err.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
-        }
-        int problems = report.problems().size() + schema.size();
-        err.printf("audit-cli: audit log %s does not verify (%d problem%s, above), so it was not signed and nothing was"
-                + " written; find out what happened with `audit-cli verify` before checkpointing it.%n", path, problems,
-                problems == 1 ? "" : "s");
     }
 }

@@ -2,13 +2,8 @@ package dev.mcpaudit.cli;
 
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
-import dev.mcpaudit.schema.ChainProblem;
-import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.PayloadPurge;
 import dev.mcpaudit.schema.PurgeRefusedException;
-import dev.mcpaudit.schema.SchemaCheck;
-import dev.mcpaudit.schema.SchemaProblem;
-import dev.mcpaudit.schema.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,6 +45,8 @@ import picocli.CommandLine.Spec;
             "  audit-cli purge --seq 1234 --reason \"DB password in a command, INC-42\"",
             "  audit-cli purge --seq 1235 --pointer /result/content/0/text \\",
             "      --pointer /error --reason \"INC-42\"",
+            "  audit-cli purge --seq 1234 --reason \"INC-42\" --vacuum",
+            "      (finish a rebuild another process blocked; stop the proxy first)",
             "",
             "Pointers are RFC 6901 JSON pointers into the event's payload (see",
             "`audit-cli show CALL_ID --format json`); without --pointer, /args and",
@@ -100,23 +97,12 @@ final class PurgeCommand implements Callable<Integer> {
         requireOwner(path, user);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // A never-written file verifies as an empty log; opening it for the purge refuses it, unchanged.
         try (AuditLog log = AuditLog.openReadOnly(path)) {
-            if (log.neverWritten()) {
-                throw AuditLog.neverWrittenRefusal(log.path());
-            }
-            VerificationReport report = ChainVerifier.verify(log);
-            List<SchemaProblem> schema = SchemaCheck.check(log);
-            if (!report.intact() || !schema.isEmpty()) {
-                for (ChainProblem p : report.problems()) {
-                    err.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
-                }
-                for (SchemaProblem p : schema) {
-                    err.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
-                }
-                int problems = report.problems().size() + schema.size();
-                err.printf("audit-cli: audit log %s does not verify (%d problem%s, above), so nothing was purged:"
-                        + " a purge must not hide what happened to it. Find out with `audit-cli verify` first.%n",
-                        path, problems, problems == 1 ? "" : "s");
+            VerifyCommand.Verdict verdict = VerifyCommand.check(log, null, null);
+            if (!verdict.intact()) {
+                verdict.refuse(err, path, "so nothing was purged: a purge must not hide what happened to it. Find"
+                        + " out with `audit-cli verify` first.");
                 return ExitCode.FINDING;
             }
         }

@@ -19,6 +19,7 @@ import dev.mcpaudit.cli.Report.Timeline;
 import dev.mcpaudit.cli.Report.Verification;
 import dev.mcpaudit.schema.VerificationReport;
 import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.Purges;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -177,13 +178,11 @@ final class ReportBuilder {
                 + " WHERE p.type = 'payload.purged' AND (t.call_id IN (SELECT call_id FROM " + SCOPE_TABLE + ")"
                 + " OR (t.call_id IS NULL AND t.session_id IN (SELECT session_id FROM " + SCOPE_TABLE + ")))"
                 + " ORDER BY p.seq", List.of())) {
-            JsonNode p = CallsDb.parse(str(r.get("payload")));
-            List<String> pointers = new ArrayList<>();
-            if (p != null) {
-                p.path("pointers").forEach(ptr -> pointers.add(ptr.asText()));
-            }
+            // Null when the event holds no purge record: a problem `verify` reports; the row stays, without its details.
+            Purges.Record p = Purges.Record.parse(num(r.get("purge_seq")), str(r.get("time")), str(r.get("payload")));
             rows.add(new PurgeRow(str(r.get("time")), num(r.get("purge_seq")), num(r.get("seq")), str(r.get("type")),
-                    str(r.get("call_id")), pointers, p == null ? null : text(p, "reason"), p == null ? null : text(p, "os_user")));
+                    str(r.get("call_id")), p == null ? List.of() : p.pointers(), p == null ? null : p.reason(),
+                    p == null ? null : p.osUser()));
         }
         return new Listing<>(rows.size(), rows.size() > maxListed ? rows.subList(0, maxListed) : rows);
     }
@@ -310,11 +309,7 @@ final class ReportBuilder {
         Map<Long, CallRow> bySeq = new HashMap<>();
         for (Map<String, Object> r : rows) {
             String tool = str(r.get("tool"));
-            String rawArgs = str(r.get("args"));
-            JsonNode args = CallsDb.parse(rawArgs);
-            if (args == null && rawArgs != null) {
-                args = JSON.getNodeFactory().textNode(rawArgs); // not JSON: a purge marker, [PURGED:<seq>]
-            }
+            JsonNode args = CallsDb.parseArgs(str(r.get("args")));
             String operation = AwsOperation.ofCall(tool, args).map(AwsOperation::name).orElse("");
             bySeq.putIfAbsent(num(r.get("seq")), new CallRow(str(r.get("started_at")), str(r.get("profile")),
                     str(r.get("account_id")), str(r.get("region")), tool, operation, str(r.get("outcome")), args,

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventType;
+import dev.mcpaudit.schema.Purges;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -69,12 +72,14 @@ final class ShowCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, String id, List<Map<String, Object>> events) throws Exception {
         // The purges of this call's events: payload.purged events carry the call's id too.
-        Map<Long, List<JsonNode>> purges = new java.util.HashMap<>();
+        Map<Long, List<Purges.Record>> purges = new HashMap<>();
         for (Map<String, Object> e : events) {
             if (EventType.PAYLOAD_PURGED.wireName().equals(e.get("type"))) {
-                JsonNode p = JSON.readTree((String) e.get("payload"));
-                ((ObjectNode) p).put("purged_by_seq", ((Number) e.get("seq")).longValue()).put("time", (String) e.get("time"));
-                purges.computeIfAbsent(p.path("seq").asLong(), k -> new java.util.ArrayList<>()).add(p);
+                Purges.Record p = Purges.Record.parse(((Number) e.get("seq")).longValue(), (String) e.get("time"),
+                        (String) e.get("payload"));
+                if (p != null) { // an event that holds no purge record is a problem `verify` reports
+                    purges.computeIfAbsent(p.seq(), k -> new ArrayList<>()).add(p);
+                }
             }
         }
         if (format == Format.json) {
@@ -88,9 +93,9 @@ final class ShowCommand implements Callable<Integer> {
                 o.put("session_id", (String) e.get("session_id"));
                 o.set("payload", JSON.readTree((String) e.get("payload")));
                 o.put("hash", (String) e.get("hash"));
-                List<JsonNode> purged = purges.get(((Number) e.get("seq")).longValue());
+                List<Purges.Record> purged = purges.get(((Number) e.get("seq")).longValue());
                 if (purged != null) {
-                    purged.forEach(p -> o.withArray("purged_by").add(p.get("purged_by_seq").asLong()));
+                    purged.forEach(p -> o.withArray("purged_by").add(p.eventSeq()));
                 }
             }
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(call));
@@ -101,11 +106,9 @@ final class ShowCommand implements Callable<Integer> {
             JsonNode payload = JSON.readTree((String) e.get("payload"));
             out.println();
             out.println(e.get("time") + "  " + e.get("type") + "  (seq " + e.get("seq") + ")");
-            for (JsonNode p : purges.getOrDefault(((Number) e.get("seq")).longValue(), List.of())) {
-                List<String> pointers = new java.util.ArrayList<>();
-                p.path("pointers").forEach(ptr -> pointers.add(ptr.asText()));
-                out.println("  PURGED " + String.join(", ", pointers) + " at seq " + p.get("purged_by_seq").asLong() + ", "
-                        + p.get("time").asText() + ", by " + p.path("os_user").asText() + ": " + p.path("reason").asText());
+            for (Purges.Record p : purges.getOrDefault(((Number) e.get("seq")).longValue(), List.of())) {
+                out.println("  PURGED " + String.join(", ", p.pointers()) + " at seq " + p.eventSeq() + ", " + p.time()
+                        + ", by " + p.osUser() + ": " + p.reason());
             }
             for (var it = payload.fields(); it.hasNext(); ) {
                 var field = it.next();

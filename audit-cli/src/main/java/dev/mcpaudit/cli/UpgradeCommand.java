@@ -27,10 +27,7 @@ final class UpgradeCommand implements Callable<Integer> {
         Path path = parent.dbPath();
         // Read first: a log at the current schema, a never-written file or anything not ours is never
         // opened for writing.
-        try (AuditLog log = AuditLog.openReadOnly(path)) {
-            if (log.neverWritten()) {
-                throw AuditLog.neverWrittenRefusal(log.path());
-            }
+        try (AuditLog log = parent.openWrittenForReading()) {
             spec.commandLine().getOut().printf("Audit log %s (log %s) is at the current schema; nothing to do.%n",
                     log.path(), log.logId());
             return ExitCode.OK;

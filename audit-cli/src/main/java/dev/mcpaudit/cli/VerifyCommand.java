@@ -88,29 +88,68 @@ final class VerifyCommand implements Callable<Integer> {
         if (jsonl != null) {
             return ExportVerification.run(spec.commandLine().getOut(), jsonl, checkpoint, key, format == Format.json);
         }
-        VerificationReport report;
-        List<SchemaProblem> schema;
+        Verdict verdict;
         List<String> warnings;
         Path path;
         try (AuditLog log = parent.openForReading(spec)) {
             path = log.path();
             warnings = LogPermissions.warnings(path);
             warnings.forEach(w -> spec.commandLine().getErr().println("audit-cli: warning: " + w));
-            report = ChainVerifier.verify(log, checkpoint, key);
-            schema = SchemaCheck.check(log);
+            verdict = check(log, checkpoint, key);
         }
         PrintWriter out = spec.commandLine().getOut();
         String keyId = key == null ? null : CheckpointKeys.keyId(key);
         if (format == Format.json) {
-            ObjectNode json = toJson(path, report, schema, keyId, LOG_NOTE);
+            ObjectNode json = toJson(path, verdict.report(), verdict.schema(), keyId, LOG_NOTE);
             ArrayNode array = json.putArray("warnings");
             warnings.forEach(array::add);
             out.println(PRETTY.writeValueAsString(json));
         } else {
-            printText(out, path, report, schema, keyId);
+            printText(out, path, verdict.report(), verdict.schema(), keyId);
         }
         out.flush();
-        return report.intact() && schema.isEmpty() ? ExitCode.OK : ExitCode.FINDING;
+        return verdict.intact() ? ExitCode.OK : ExitCode.FINDING;
+    }
+
+    /** What verifying a log found: the chain's report and the schema's problems. */
+    record Verdict(VerificationReport report, List<SchemaProblem> schema) {
+        /** True when neither the chain nor the schema has a problem (purge notices are not problems). */
+        boolean intact() {
+            return report.intact() && schema.isEmpty();
+        }
+
+        int problems() {
+            return report.problems().size() + schema.size();
+        }
+
+        /**
+         * For a command that acts on the log only if it verifies: prints each problem to {@code err}, then
+         * "audit-cli: audit log PATH does not verify (N problems, above), " and {@code consequence}, which
+         * says what was not done and why.
+         */
+        void refuse(PrintWriter err, Path path, String consequence) {
+            printProblems(err, report, schema);
+            err.printf("audit-cli: audit log %s does not verify (%d problem%s, above), %s%n", path, problems(),
+                    problems() == 1 ? "" : "s", consequence);
+        }
+    }
+
+    /**
+     * Verifies the log's chain (against {@code checkpoint} and the checkpoint events signed with
+     * {@code key}; either may be null) and its schema, as `audit-cli verify` does.
+     */
+    static Verdict check(AuditLog log, Checkpoint checkpoint, PublicKey key) {
+        return new Verdict(ChainVerifier.verify(log, checkpoint, key), SchemaCheck.check(log));
+    }
+
+    /** One "INVALID" line for each problem of the chain, then of the schema. */
+    static void printProblems(PrintWriter out, VerificationReport r, List<SchemaProblem> schema) {
+        for (ChainProblem p : r.problems()) {
+            out.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
+        }
+        for (SchemaProblem p : schema) {
+            out.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
+        }
     }
 
     private static void printText(PrintWriter out, Path path, VerificationReport r, List<SchemaProblem> schema,
@@ -143,12 +182,7 @@ final class VerifyCommand implements Callable<Integer> {
             out.printf("The %s records %d checkpoint%s; pass --public-key to check %s.%n", what, recorded,
                     recorded == 1 ? "" : "s", recorded == 1 ? "it" : "them");
         }
-        for (ChainProblem p : r.problems()) {
-            out.printf("seq %d INVALID (%s): %s%n", p.seq(), p.kind().label(), p.detail());
-        }
-        for (SchemaProblem p : schema) {
-            out.printf("schema INVALID (%s): %s%n", p.kind().label(), p.detail());
-        }
+        printProblems(out, r, schema);
         for (PurgeNotice n : r.purges()) {
             out.printf("seq %d PURGED (notice): %s of this %s event replaced by `audit-cli purge` (payload.purged at"
                     + " seq %d, %s, by %s): %s%n", n.seq(), String.join(", ", n.pointers()), n.type(), n.purgedBySeq(),

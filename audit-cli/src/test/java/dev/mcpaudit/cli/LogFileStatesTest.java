@@ -35,6 +35,7 @@ class LogFileStatesTest {
             case "show" -> args.addAll(List.of("show", "c1"));
             case "checkpoint" -> args.addAll(List.of("checkpoint", "--key", key.toString(), "--out",
                     dir.resolve("made.checkpoint").toString()));
+            case "purge" -> args.addAll(List.of("purge", "--seq", "1", "--reason", "test"));
             default -> args.add(command);
         }
         return args.toArray(String[]::new);
@@ -102,7 +103,7 @@ class LogFileStatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"checkpoint", "upgrade"})
+    @ValueSource(strings = {"checkpoint", "upgrade", "purge"})
     void zeroByteFileIsNotTurnedIntoALogByAWriteCommand(String command) throws Exception {
         Path db = Files.createFile(dir.resolve("audit.db"));
 

@@ -38,7 +38,12 @@ public final class Purges {
 
     /** Whether a value is a purge marker, i.e. was purged already. */
     public static boolean isMarker(JsonNode value) {
-        return value != null && value.isTextual() && MARKER.matcher(value.textValue()).matches();
+        return value != null && value.isTextual() && isMarker(value.textValue());
+    }
+
+    /** Whether {@code text} is a purge marker, exactly (no whitespace around it); false for null. */
+    public static boolean isMarker(String text) {
+        return text != null && MARKER.matcher(text).matches();
     }
 
     /**
