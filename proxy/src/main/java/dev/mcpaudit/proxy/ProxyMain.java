@@ -8,18 +8,29 @@ import dev.mcpaudit.proxy.config.ProxyConfig;
 import dev.mcpaudit.proxy.config.ProxyOptions;
 import dev.mcpaudit.proxy.downstream.StdioChannel;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import dev.mcpaudit.proxy.pipeline.CallDescriber;
+import dev.mcpaudit.proxy.pipeline.CallPipeline;
+import dev.mcpaudit.proxy.pipeline.CallRecorder;
+import dev.mcpaudit.proxy.pipeline.CallStep;
+import dev.mcpaudit.proxy.pipeline.ConnectUpstream;
+import dev.mcpaudit.proxy.pipeline.LogRedaction;
 import dev.mcpaudit.proxy.pipeline.ProfileRouter;
+import dev.mcpaudit.proxy.pipeline.ReadOnlyGuard;
+import dev.mcpaudit.proxy.pipeline.UpstreamForwarder;
 import dev.mcpaudit.proxy.pipeline.ToolCatalog;
 import dev.mcpaudit.proxy.upstream.ProfileCredentials;
 import dev.mcpaudit.proxy.upstream.SigV4Signer;
 import dev.mcpaudit.proxy.upstream.UpstreamHttp;
+import dev.mcpaudit.proxy.upstream.UpstreamSessions;
 import dev.mcpaudit.schema.ProductVersion;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -119,10 +130,21 @@ public final class ProxyMain implements Callable<Integer> {
                 config.retries(),
                 config.skipAuth());
         StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
+        ServerRequestRelay relay = new ServerRequestRelay(agent, workers);
+        UpstreamSessions upstreams = new UpstreamSessions(http, relay::fromUpstream, upstreamIo);
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
+        ToolCatalog catalog = new ToolCatalog(router, config.readOnly());
+        LogRedaction logRedaction = new LogRedaction(config.redactionRules());
+        CallDescriber describer = new CallDescriber(router, accounts, regionByProfile, config.service());
+        CallPipeline pipeline = new CallPipeline(callSteps(config, router, catalog, upstreams, recorder, logRedaction,
+                describer), recorder, describer, logRedaction);
+        AgentRequests requests = new AgentRequests(agent);
+        String defaultProfile = config.profiles().defaultProfile();
+        InitializeHandler initializer = new InitializeHandler(upstreams, http, recorder, defaultProfile,
+                config.requestTimeout(), config.lazyConnect(), !config.disableTelemetry());
         Supplier<ObjectNode> sessionInfo = () -> sessionInfo(config, regionByProfile);
-        ProxyServer server = new ProxyServer(config, agent, http, router, new ToolCatalog(router, config.readOnly()),
-                recorder, accounts, regionByProfile, workers, upstreamIo, () -> {
+        ProxyServer server = new ProxyServer(requests, relay, initializer, pipeline, upstreams, catalog, logRedaction,
+                defaultProfile, config.toolTimeout(), config.requestTimeout(), workers, () -> {
                     // Once the agent has its first answer, not at launch: opening SQLite and the first STS
                     // lookup (a thousand AWS SDK classes) would otherwise compete for the CPU with
                     // answering initialize (start-up target: 1 s). A call arriving before they are done
@@ -134,7 +156,7 @@ public final class ProxyMain implements Callable<Integer> {
         log.info("mcp-audit-proxy {} for {} (service {}, region {}, profiles {}), recording to {}", ProductVersion.get(),
                 config.endpoint().uri(), config.service(), config.signingRegion(), config.profiles().allowed(),
                 config.auditDb());
-        SessionShutdown shutdown = new SessionShutdown(server, recorder, () -> recorder.start(sessionInfo));
+        SessionShutdown shutdown = new SessionShutdown(requests, upstreams, recorder, () -> recorder.start(sessionInfo));
         endOnSignals(shutdown);
         agent.readLoop(server::onAgentMessage);
         log.info("stdin closed; finishing requests in flight, then ending upstream sessions");
@@ -160,6 +182,23 @@ public final class ProxyMain implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown.run("jvm_exit", Duration.ZERO),
                 "session-shutdown"));
+    }
+
+    /**
+     * The steps every call goes through, in order. A new step (approval of writes) is one more line here.
+     */
+    private static List<CallStep> callSteps(ProxyConfig config, ProfileRouter router, ToolCatalog catalog,
+            UpstreamSessions upstreams, AuditRecorder recorder, LogRedaction logRedaction, CallDescriber describer) {
+        List<CallStep> steps = new ArrayList<>();
+        if (config.readOnly()) {
+            steps.add(new ReadOnlyGuard(catalog, () -> upstreams.get(config.profiles().defaultProfile()),
+                    config.requestTimeout()));
+        }
+        steps.add(router);
+        steps.add(new ConnectUpstream(upstreams, config.requestTimeout()));
+        steps.add(new CallRecorder(recorder, describer));
+        steps.add(new UpstreamForwarder(upstreams, logRedaction));
+        return steps;
     }
 
     /** Each profile's region: its own setting, else AWS_REGION, the endpoint's, the signing region. */

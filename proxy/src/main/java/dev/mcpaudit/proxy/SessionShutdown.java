@@ -1,6 +1,7 @@
 package dev.mcpaudit.proxy;
 
 import dev.mcpaudit.proxy.audit.AuditRecorder;
+import dev.mcpaudit.proxy.upstream.UpstreamSessions;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,8 @@ final class SessionShutdown {
     /** How long a second trigger waits for the shutdown already under way. */
     private static final Duration WAIT_FOR_RUNNING = Duration.ofSeconds(3);
 
-    private final ProxyServer server;
+    private final AgentRequests requests;
+    private final UpstreamSessions upstreams;
     private final AuditRecorder recorder;
     private final Runnable recordSessionStart;
     private final AtomicBoolean begun = new AtomicBoolean();
@@ -43,8 +45,9 @@ final class SessionShutdown {
      * @param recordSessionStart records {@code session.started} if no request ever did (it is written
      *     once the first request is answered)
      */
-    SessionShutdown(ProxyServer server, AuditRecorder recorder, Runnable recordSessionStart) {
-        this.server = server;
+    SessionShutdown(AgentRequests requests, UpstreamSessions upstreams, AuditRecorder recorder, Runnable recordSessionStart) {
+        this.requests = requests;
+        this.upstreams = upstreams;
         this.recorder = recorder;
         this.recordSessionStart = recordSessionStart;
     }
@@ -63,18 +66,18 @@ final class SessionShutdown {
         }
         long t0 = System.nanoTime();
         try {
-            server.stopAccepting();
-            if (!server.awaitIdle(grace, hurry::get)) {
+            requests.stopAccepting();
+            if (!requests.awaitIdle(grace, hurry::get)) {
                 String sentence = "The call was cancelled: mcp-audit-proxy shut down (" + describe(endedBy)
                         + ") while upstream was still working on it, and ended the upstream session. Its effect in"
                         + " AWS is unknown; check before retrying.";
                 int recorded = recorder.cancelOpenCalls(sentence);
-                int answered = server.answerInFlight(sentence);
+                int answered = requests.answerAll(sentence);
                 // A request may be in flight before its call is recorded (connecting, or not a call at all).
                 LOG.warn("{} request(s) still in flight were answered as cancelled by the shutdown; {} recorded call(s)"
                         + " completed as cancelled", answered, recorded);
             }
-            server.closeUpstreams(UPSTREAM_CLOSE);
+            upstreams.closeAll(UPSTREAM_CLOSE);
             recordSessionStart.run();
             recorder.close(endedBy, LOG_PATIENCE);
             LOG.info("session ended ({}) in {} ms", describe(endedBy), (System.nanoTime() - t0) / 1_000_000);

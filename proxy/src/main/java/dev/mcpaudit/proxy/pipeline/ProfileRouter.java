@@ -1,7 +1,6 @@
 package dev.mcpaudit.proxy.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.proxy.config.ProfileSet;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -9,12 +8,11 @@ import java.nio.file.PathMatcher;
 import java.util.List;
 
 /**
- * Decides which profile signs a tools/call: strips {@code aws_profile} from the arguments, always,
- * and checks it against the allowlist fixed at start-up (also with a single profile, where MCP Proxy
- * for AWS forwarded it unchecked). A refused value never reaches upstream.
+ * The step that decides which profile signs a call: the {@code aws_profile} a tools/call named
+ * ({@link Call#fromRequest} took it out of the arguments), checked against the allowlist fixed at
+ * start-up (also with a single profile, where MCP Proxy for AWS forwarded it unchecked).
  */
-public final class ProfileRouter {
-    public static final String ARGUMENT = "aws_profile";
+public final class ProfileRouter implements CallStep {
 
     private final ProfileSet profiles;
     private final List<PathMatcher> profileTools;
@@ -42,37 +40,49 @@ public final class ProfileRouter {
         return profiles;
     }
 
-    /** The route of one call: the profile to sign with and the arguments to forward, or a refusal. */
-    public sealed interface Route permits Allowed, Refused {}
+    /** Where a call goes: the profile that signs it, or a refusal. */
+    public sealed interface Route permits Allowed, Refused {
+        /** The profile the call named, as the log records it: the allowed one, or the refused value as text. */
+        String namedProfile();
+    }
 
-    public record Allowed(String profile, JsonNode arguments) implements Route {}
-
-    /**
-     * @param requestedValue the refused aws_profile (its text, or its JSON when it is not a string)
-     * @param arguments the call's arguments without aws_profile, for the audit log
-     */
-    public record Refused(String requestedValue, String message, JsonNode arguments) implements Route {}
-
-    public Route route(String toolName, JsonNode arguments) {
-        if (arguments == null || !arguments.isObject() || !arguments.has(ARGUMENT)) {
-            return new Allowed(profiles.defaultProfile(), arguments);
+    public record Allowed(String profile) implements Route {
+        @Override
+        public String namedProfile() {
+            return profile;
         }
-        // Shallow: the argument values are shared with the agent's request, which nothing changes.
-        ObjectNode forwarded = ((ObjectNode) arguments).objectNode();
-        forwarded.setAll((ObjectNode) arguments);
-        JsonNode requested = forwarded.remove(ARGUMENT);
-        if (!isProfileTool(toolName)) {
-            return new Allowed(profiles.defaultProfile(), forwarded); // ignored on tools that do not call AWS
+    }
+
+    /** @param requestedValue the refused aws_profile (its text, or its JSON when it is not a string) */
+    public record Refused(String requestedValue, String message) implements Route {
+        @Override
+        public String namedProfile() {
+            return requestedValue;
         }
-        if (requested.isNull()) {
-            return new Allowed(profiles.defaultProfile(), forwarded);
+    }
+
+    /** Decides; changes nothing. Calls other than tools/call, and tools that do not call AWS, use the default. */
+    public Route route(Call call) {
+        JsonNode requested = call.requestedProfile();
+        if (requested == null || requested.isNull() || !call.isToolCall() || !isProfileTool(call.tool())) {
+            return new Allowed(profiles.defaultProfile()); // ignored on tools that do not call AWS
         }
         if (requested.isTextual() && profiles.allows(requested.asText())) {
-            return new Allowed(requested.asText(), forwarded);
+            return new Allowed(requested.asText());
         }
         String shown = requested.isTextual() ? "'" + requested.asText() + "'" : requested.toString();
-        return new Refused(requested.isTextual() ? requested.asText() : requested.toString(), "Tool call '" + toolName + "' was refused: aws_profile " + shown
-                + " is not an allowed profile. Allowed profiles: " + String.join(", ", profiles.allowed())
-                + ". Retry with one of them, or leave aws_profile out to use " + profiles.defaultProfile() + ".", forwarded);
+        return new Refused(requested.isTextual() ? requested.asText() : requested.toString(), "Tool call '"
+                + call.tool() + "' was refused: aws_profile " + shown + " is not an allowed profile. Allowed profiles: "
+                + String.join(", ", profiles.allowed()) + ". Retry with one of them, or leave aws_profile out to use "
+                + profiles.defaultProfile() + ".");
+    }
+
+    @Override
+    public CallResult handle(Call call, Chain next) {
+        Route route = route(call);
+        if (route instanceof Refused refused) {
+            return new CallResult.Refused(call, "its aws_profile is not an allowed profile", refused.message());
+        }
+        return next.proceed(call.routedTo(((Allowed) route).profile()));
     }
 }

@@ -51,10 +51,6 @@ public final class ToolCatalog {
         return readOnlyHints.get(toolName);
     }
 
-    public boolean readOnlyMode() {
-        return readOnly;
-    }
-
     private JsonNode withProfileArgument(JsonNode tool) {
         JsonNode schema = tool.get("inputSchema");
         if (schema == null || !schema.isObject() || !"object".equals(schema.path("type").asText("object"))) {
@@ -64,12 +60,12 @@ public final class ToolCatalog {
         ObjectNode inputSchema = (ObjectNode) copy.get("inputSchema");
         JsonNode props = inputSchema.get("properties");
         ObjectNode properties = props != null && props.isObject() ? (ObjectNode) props : inputSchema.putObject("properties");
-        if (properties.has(ProfileRouter.ARGUMENT)) {
+        if (properties.has(Call.PROFILE_ARGUMENT)) {
             LOG.warn("tool '{}' already defines an aws_profile argument; the proxy's definition replaces it",
                     tool.path("name").asText());
         }
         ProfileSet profiles = router.profiles();
-        ObjectNode property = properties.putObject(ProfileRouter.ARGUMENT);
+        ObjectNode property = properties.putObject(Call.PROFILE_ARGUMENT);
         property.put("type", "string");
         property.put("description", "AWS CLI profile to sign this request with. Default: " + profiles.defaultProfile()
                 + ". Available profiles: " + String.join(", ", profiles.allowed()) + ".");

@@ -14,7 +14,6 @@ import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -108,7 +107,7 @@ public final class UpstreamHttp {
             try {
                 response = exchange("POST", headers, body, profile, left);
             } catch (IOException e) {
-                UpstreamException ue = UpstreamSession.classify(e, method);
+                UpstreamException ue = UpstreamFailures.fromIo(e, method);
                 if (ue.kind() == Kind.CONNECT_FAILED && attempt < retries) {
                     backoff(attempt, null, method, ue.getMessage());
                     continue;
@@ -188,37 +187,6 @@ public final class UpstreamHttp {
 
     private static int clampMillis(Duration d) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
-    }
-
-    /** The error for a non-2xx answer that was not retried. */
-    static UpstreamException statusError(UpstreamResponse response, boolean hadSession, String method) {
-        int status = response.statusCode();
-        String body;
-        try (InputStream in = response.body()) {
-            body = UpstreamSession.snippet(new String(in.readNBytes(4096), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            body = "";
-        }
-        String said = body.isEmpty() ? "" : ": " + body;
-        if (status == 401 || status == 403) {
-            return new UpstreamException(Kind.AUTH_REJECTED, "upstream refused the AWS credentials (HTTP "
-                    + status + ") even after they were re-read" + said);
-        }
-        if ((status == 404 || status == 400) && hadSession) {
-            return new UpstreamException(Kind.SESSION_EXPIRED, "upstream no longer knows this MCP session"
-                    + " (HTTP " + status + ")");
-        }
-        if (status >= 300 && status < 400) {
-            String location = response.header("location").orElse("(no Location header)");
-            return new UpstreamException(Kind.REDIRECT, "upstream answered with a redirect (HTTP " + status
-                    + " to " + location + "), which the proxy does not follow so that credentials never go to another"
-                    + " host; use the final URL as ENDPOINT", null);
-        }
-        if (status == 429 || status == 503) {
-            return new UpstreamException(Kind.THROTTLED, "upstream is throttling requests (HTTP " + status + ")" + said);
-        }
-        return new UpstreamException(Kind.HTTP_STATUS, "upstream answered " + method + " with HTTP "
-                + status + said);
     }
 
     private Map<String, String> signatureHeaders(String method, Map<String, String> headers, byte[] body, String profile)

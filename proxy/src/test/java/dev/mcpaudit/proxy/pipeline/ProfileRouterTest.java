@@ -1,41 +1,40 @@
 package dev.mcpaudit.proxy.pipeline;
 
+import static dev.mcpaudit.proxy.pipeline.CallSteps.json;
+import static dev.mcpaudit.proxy.pipeline.CallSteps.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpaudit.proxy.config.ProfileSet;
 import dev.mcpaudit.proxy.config.ProxyOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProfileRouterTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final ProfileRouter router = new ProfileRouter(new ProfileSet(List.of("dev", "prod")),
             ProxyOptions.DEFAULT_PROFILE_TOOLS);
 
-    private static JsonNode args(String json) throws Exception {
-        return JSON.readTree(json);
+    @Test
+    void allowedProfileIsStrippedAndChosen() {
+        Call call = toolCall("aws___call_aws", "{\"cli_command\":\"aws s3 ls\",\"aws_profile\":\"prod\"}");
+
+        assertThat(router.route(call)).isEqualTo(new ProfileRouter.Allowed("prod"));
+        assertThat(call.arguments()).isEqualTo(json("{\"cli_command\":\"aws s3 ls\"}"));
+        assertThat(call.forwardedParams().path("arguments")).isEqualTo(json("{\"cli_command\":\"aws s3 ls\"}"));
     }
 
     @Test
-    void allowedProfileIsStrippedAndChosen() throws Exception {
-        ProfileRouter.Route r = router.route("aws___call_aws", args("{\"cli_command\":\"aws s3 ls\",\"aws_profile\":\"prod\"}"));
+    void noProfileMeansTheDefault() {
+        Call call = toolCall("aws___call_aws", "{\"cli_command\":\"x\"}");
 
-        assertThat(r).isEqualTo(new ProfileRouter.Allowed("prod", args("{\"cli_command\":\"aws s3 ls\"}")));
+        assertThat(router.route(call)).isEqualTo(new ProfileRouter.Allowed("dev"));
+        assertThat(call.arguments()).isEqualTo(json("{\"cli_command\":\"x\"}"));
+        assertThat(router.route(toolCall("aws___call_aws", null))).isEqualTo(new ProfileRouter.Allowed("dev"));
     }
 
     @Test
-    void noProfileMeansTheDefault() throws Exception {
-        assertThat(router.route("aws___call_aws", args("{\"cli_command\":\"x\"}")))
-                .isEqualTo(new ProfileRouter.Allowed("dev", args("{\"cli_command\":\"x\"}")));
-        assertThat(router.route("aws___call_aws", null)).isEqualTo(new ProfileRouter.Allowed("dev", null));
-    }
-
-    @Test
-    void anyValueOutsideTheAllowlistIsRefusedWithTheAllowedOnesNamed() throws Exception {
+    void anyValueOutsideTheAllowlistIsRefusedWithTheAllowedOnesNamed() {
         for (String bad : List.of("\"evil\"", "\"PROD\"", "5", "true", "[\"prod\"]", "{\"p\":1}")) {
-            ProfileRouter.Route r = router.route("aws___call_aws", args("{\"aws_profile\":" + bad + "}"));
+            ProfileRouter.Route r = router.route(toolCall("aws___call_aws", "{\"aws_profile\":" + bad + "}"));
 
             assertThat(r).isInstanceOf(ProfileRouter.Refused.class);
             assertThat(((ProfileRouter.Refused) r).message())
@@ -44,18 +43,22 @@ class ProfileRouterTest {
     }
 
     @Test
-    void onOtherToolsItIsStrippedAndIgnored() throws Exception {
-        assertThat(router.route("search_documentation", args("{\"query\":\"s3\",\"aws_profile\":\"evil\"}")))
-                .isEqualTo(new ProfileRouter.Allowed("dev", args("{\"query\":\"s3\"}")));
+    void onOtherToolsItIsStrippedAndIgnored() {
+        Call call = toolCall("search_documentation", "{\"query\":\"s3\",\"aws_profile\":\"evil\"}");
+
+        assertThat(router.route(call)).isEqualTo(new ProfileRouter.Allowed("dev"));
+        assertThat(call.arguments()).isEqualTo(json("{\"query\":\"s3\"}"));
     }
 
     @Test
-    void withOneProfileTheValueIsStillValidated() throws Exception {
+    void withOneProfileTheValueIsStillValidated() {
         ProfileRouter single = new ProfileRouter(new ProfileSet(List.of("dev")), ProxyOptions.DEFAULT_PROFILE_TOOLS);
 
-        assertThat(single.route("aws___call_aws", args("{\"aws_profile\":\"zzz\"}"))).isInstanceOf(ProfileRouter.Refused.class);
-        assertThat(single.route("aws___call_aws", args("{\"aws_profile\":\"dev\"}")))
-                .isEqualTo(new ProfileRouter.Allowed("dev", args("{}")));
+        assertThat(single.route(toolCall("aws___call_aws", "{\"aws_profile\":\"zzz\"}")))
+                .isInstanceOf(ProfileRouter.Refused.class);
+        Call call = toolCall("aws___call_aws", "{\"aws_profile\":\"dev\"}");
+        assertThat(single.route(call)).isEqualTo(new ProfileRouter.Allowed("dev"));
+        assertThat(call.arguments()).isEqualTo(json("{}"));
     }
 
     @Test
@@ -68,11 +71,35 @@ class ProfileRouterTest {
     }
 
     @Test
-    void aToolNameWithANulOrControlCharacterIsNoProfileToolAndItsProfileGoesNowhere() throws Exception {
+    void aToolNameWithANulOrControlCharacterIsNoProfileToolAndItsProfileGoesNowhere() {
         for (String name : List.of("aws___call_aws\u0000", "aws\u0000___call_aws", "aws___call_aws\n")) {
             assertThat(router.isProfileTool(name)).as(name).isFalse();
-            assertThat(router.route(name, args("{\"cli_command\":\"x\",\"aws_profile\":\"admin\"}")))
-                    .isEqualTo(new ProfileRouter.Allowed("dev", args("{\"cli_command\":\"x\"}")));
+            Call call = toolCall(name, "{\"cli_command\":\"x\",\"aws_profile\":\"admin\"}");
+            assertThat(router.route(call)).isEqualTo(new ProfileRouter.Allowed("dev"));
+            assertThat(call.arguments()).isEqualTo(json("{\"cli_command\":\"x\"}"));
         }
+    }
+
+    @Test
+    void asAStepItPassesTheCallOnRoutedOrRefusesItWithoutPassingItOn() {
+        CallSteps.End end = new CallSteps.End();
+
+        router.handle(toolCall("aws___call_aws", "{\"aws_profile\":\"prod\"}"), end);
+        CallResult refused = router.handle(toolCall("aws___call_aws", "{\"aws_profile\":\"prod \"}"), end);
+
+        assertThat(end.reached).singleElement().extracting(Call::profile).isEqualTo("prod");
+        assertThat(refused).isInstanceOfSatisfying(CallResult.Refused.class, r -> {
+            assertThat(r.sentence()).contains("aws_profile 'prod ' is not an allowed profile");
+            assertThat(r.why()).doesNotContain("prod");
+        });
+    }
+
+    @Test
+    void callsOtherThanToolsGoToTheDefaultProfile() {
+        CallSteps.End end = new CallSteps.End();
+
+        router.handle(CallSteps.request("resources/read", json("{\"uri\":\"aws://x\"}")), end);
+
+        assertThat(end.reached).singleElement().extracting(Call::profile).isEqualTo("dev");
     }
 }

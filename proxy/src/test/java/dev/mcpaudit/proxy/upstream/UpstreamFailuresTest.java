@@ -1,16 +1,15 @@
-package dev.mcpaudit.proxy.pipeline;
+package dev.mcpaudit.proxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpaudit.proxy.upstream.UpstreamException;
 import dev.mcpaudit.proxy.upstream.UpstreamException.Kind;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class AgentMessagesTest {
+class UpstreamFailuresTest {
 
     private static String tool(Kind kind, String cause) {
-        return AgentMessages.toolFailure("aws___call_aws", "prod", new UpstreamException(kind, cause), Duration.ofSeconds(300));
+        return UpstreamFailures.toolSentence("aws___call_aws", "prod", new UpstreamException(kind, cause), Duration.ofSeconds(300));
     }
 
     @Test
@@ -25,7 +24,7 @@ class AgentMessagesTest {
 
     @Test
     void aTimeoutSaysWhichToolAfterHowLongAndWhatToDo() {
-        assertThat(AgentMessages.toolFailure("aws___run_script", "dev", new UpstreamException(Kind.TIMEOUT, "x"),
+        assertThat(UpstreamFailures.toolSentence("aws___run_script", "dev", new UpstreamException(Kind.TIMEOUT, "x"),
                 Duration.ofMillis(1500)))
                 .isEqualTo("Tool 'aws___run_script' timed out after 1500 ms; upstream was asked to cancel it."
                         + " Retry, or start the proxy with a larger --tool-timeout.");
@@ -44,7 +43,7 @@ class AgentMessagesTest {
 
     @Test
     void nonToolRequestsNameTheMethod() {
-        assertThat(AgentMessages.requestFailure("tools/list", "dev", new UpstreamException(Kind.CONNECT_FAILED,
+        assertThat(UpstreamFailures.requestSentence("tools/list", "dev", new UpstreamException(Kind.CONNECT_FAILED,
                 "could not connect to upstream"))).startsWith("tools/list failed: could not connect to upstream.");
     }
 }

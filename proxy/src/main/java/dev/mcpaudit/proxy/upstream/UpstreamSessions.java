@@ -1,13 +1,10 @@
-package dev.mcpaudit.proxy;
+package dev.mcpaudit.proxy.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
-import dev.mcpaudit.proxy.upstream.UpstreamHttp;
-import dev.mcpaudit.proxy.upstream.UpstreamSession;
 import dev.mcpaudit.schema.ProductVersion;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,16 +15,20 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One upstream MCP session per profile: the default's made at initialize, the others on first use. */
-final class Upstreams {
-    private static final Logger LOG = LoggerFactory.getLogger(Upstreams.class);
+/**
+ * One upstream MCP session per profile, each opened on first use (initialize), re-opened when upstream
+ * forgets it and ended with a DELETE by {@link #closeAll}. The proxy's whole view of upstream; replay
+ * uses it the same way, without a proxy around it.
+ */
+public final class UpstreamSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamSessions.class);
     private final UpstreamHttp http;
     private final UpstreamSession.ServerMessages serverMessages;
     private final ExecutorService background;
     private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
     private volatile ObjectNode initializeParams;
 
-    Upstreams(UpstreamHttp http, UpstreamSession.ServerMessages serverMessages, ExecutorService background) {
+    public UpstreamSessions(UpstreamHttp http, UpstreamSession.ServerMessages serverMessages, ExecutorService background) {
         this.http = http;
         this.serverMessages = serverMessages;
         this.background = background;
@@ -37,7 +38,7 @@ final class Upstreams {
      * Upstream sees the proxy as its client, with the agent's protocol version and capabilities, so it
      * only asks for what the agent can do (sampling, elicitation, roots).
      */
-    void setAgentInitialize(JsonNode agentParams) {
+    public void setClientInitialize(JsonNode agentParams) {
         ObjectNode params = JsonRpc.MAPPER.createObjectNode();
         params.put("protocolVersion", agentParams.path("protocolVersion").asText("2025-06-18"));
         params.set("capabilities", agentParams.path("capabilities").isObject()
@@ -47,7 +48,8 @@ final class Upstreams {
         sessions.values().forEach(s -> s.setInitializeParams(params));
     }
 
-    UpstreamSession get(String profile) {
+    /** The profile's session, created (not yet initialised) on first use. */
+    public UpstreamSession get(String profile) {
         return sessions.computeIfAbsent(profile, p -> {
             UpstreamSession s = new UpstreamSession(p, http, serverMessages, background);
             s.setInitializeParams(initializeParams);
@@ -55,12 +57,8 @@ final class Upstreams {
         });
     }
 
-    Collection<UpstreamSession> all() {
-        return sessions.values();
-    }
-
     /** Ends every session at once (DELETE), waiting at most {@code timeout} for upstream's answers. */
-    void closeAll(Duration timeout) {
+    public void closeAll(Duration timeout) {
         CompletableFuture<?>[] closing = sessions.values().stream()
                 .map(s -> CompletableFuture.runAsync(() -> s.close(timeout), background))
                 .toArray(CompletableFuture[]::new);
