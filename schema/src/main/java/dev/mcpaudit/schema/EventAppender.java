@@ -235,7 +235,19 @@ public final class EventAppender implements AutoCloseable {
         private static final HexFormat HEX = HexFormat.of();
 
         static Prepared of(NewEvent e, Redactor redactor, int hashRule) {
-            String eventId = EventIds.next();
+            byte[] salt = null;
+            if (hashRule == ChainHash.RULE_PAYLOAD_DIGEST) {
+                salt = new byte[ChainHash.SALT_BYTES];
+                SALTS.nextBytes(salt);
+            }
+            return of(e, redactor, hashRule, EventIds.next(), salt);
+        }
+
+        /**
+         * The same with the event id and (rule 2) salt given instead of made: FormatExampleTest shows
+         * what the writer makes of the worked example in schema/FORMAT.md, whose ids and salts are fixed.
+         */
+        static Prepared of(NewEvent e, Redactor redactor, int hashRule, String eventId, byte[] salt) {
             String time = EventTime.format(e.time());
             String type = e.type().wireName();
             String payload = CanonicalJson.canonicalize(redactor.redactPayload(e.payload()).value());
@@ -244,8 +256,6 @@ public final class EventAppender implements AutoCloseable {
                 return new Prepared(eventId, type, time, e.sessionId(), e.callId(), payload, null, null,
                         canonical.getBytes(StandardCharsets.UTF_8));
             }
-            byte[] salt = new byte[ChainHash.SALT_BYTES];
-            SALTS.nextBytes(salt);
             String payloadSha256 = ChainHash.payloadSha256(SHA256.get(), salt, payload.getBytes(StandardCharsets.UTF_8));
             String canonical = ChainHash.canonicalEventV2(eventId, type, time, e.sessionId(), e.callId(), payloadSha256);
             return new Prepared(eventId, type, time, e.sessionId(), e.callId(), payload, HEX.formatHex(salt),

@@ -37,12 +37,20 @@ final class SchemaMigrations {
                 st.execute("PRAGMA application_id = " + APPLICATION_ID);
             }
             for (int version = from + 1; version <= to; version++) {
-                for (String sql : statements(load(FILES.get(version - 1)))) {
+                for (String sql : statements(version)) {
                     st.execute(sql);
                 }
                 st.execute("PRAGMA user_version = " + version);
             }
         }
+    }
+
+    /**
+     * The statements migration {@code version} (1 to {@link #LATEST}) runs, in order. schema/FORMAT.md
+     * shows each migration's SQL; FormatSqlTest keeps the two equal.
+     */
+    static List<String> statements(int version) {
+        return statements(load(FILES.get(version - 1)));
     }
 
     private static String load(String file) {
