@@ -50,6 +50,11 @@ public final class ProxyLatencyBench {
      * event (one GC pause delays all 16 calls in flight at once).
      */
     private static final int DELAYED_CALLS = Integer.getInteger("bench.delayedCalls", 1200);
+    /**
+     * Another build of the proxy (e.g. the previous commit's jar) measured as a fifth path, audit on,
+     * interleaved with the others: a change's effect on latency, free of the hour-to-hour drift.
+     */
+    private static final String BASELINE_JAR = System.getProperty("bench.baselineJar", "");
     /** The fake's answer delay for the calls being made now: none while saturating, and in warm-up. */
     private static volatile int delayMs;
 
@@ -91,11 +96,21 @@ public final class ProxyLatencyBench {
             List<String> forwarderCmd = proxyCommand("forwarder", List.of("-cp", System.getProperty("java.class.path"),
                     MinimalForwarder.class.getName(), upstream.endpoint().toString(), session, DEV.accessKeyId(),
                     DEV.secretKey(), "us-east-1", "aws-mcp"));
+            Map<String, String> baselineEnv = new HashMap<>(env);
+            baselineEnv.put("MCP_AUDIT_DB", dir.resolve("baseline-audit.db").toString()); // its own log, as each proxy has
+            List<String> baselineCmd = proxyCommand("baseline", List.of("-jar", BASELINE_JAR.isEmpty() ? jar.toString()
+                    : BASELINE_JAR, upstream.endpoint().toString(), "--service", "aws-mcp", "--region", "us-east-1",
+                    "--profile", "dev"));
             try (Stdio proxy = new Stdio(cmd, env); Stdio unaudited = new Stdio(auditOff, env);
-                    Stdio forwarder = new Stdio(forwarderCmd, env)) {
+                    Stdio forwarder = new Stdio(forwarderCmd, env);
+                    Stdio baseline = BASELINE_JAR.isEmpty() ? null : new Stdio(baselineCmd, baselineEnv)) {
                 proxy.initialize();
                 unaudited.initialize();
-                List<Call> paths = List.of(directCall, forwarder::call, unaudited::call, proxy::call);
+                List<Call> paths = new ArrayList<>(List.of(directCall, forwarder::call, unaudited::call, proxy::call));
+                if (baseline != null) {
+                    baseline.initialize();
+                    paths.add(baseline::call);
+                }
                 for (Call path : paths) {
                     measure("warm-up", path, 1, WARMUP);
                     measure("warm-up", path, CONCURRENCY, WARMUP / 2);
@@ -132,6 +147,17 @@ public final class ProxyLatencyBench {
                 if (seqDelayed != null) {
                     row(out, "sequential, upstream " + UPSTREAM_DELAY_MS + " ms", seqDelayed);
                     row(out, CONCURRENCY + " concurrent, upstream " + UPSTREAM_DELAY_MS + " ms", parDelayed);
+                }
+                if (baseline != null) {
+                    out.append("\n| run | percentile | baseline jar, audit on | this jar, audit on | ratio (this / baseline) |\n");
+                    out.append("|---|---|---|---|---|\n");
+                    baselineRow(out, "sequential", seq);
+                    baselineRow(out, CONCURRENCY + " concurrent", par);
+                    if (seqDelayed != null) {
+                        baselineRow(out, "sequential, upstream " + UPSTREAM_DELAY_MS + " ms", seqDelayed);
+                        baselineRow(out, CONCURRENCY + " concurrent, upstream " + UPSTREAM_DELAY_MS + " ms", parDelayed);
+                    }
+                    out.append("baseline jar: ").append(BASELINE_JAR).append('\n');
                 }
                 out.append(String.format("%nfloor for the audit cost: two durable single-row SQLite commits back to back"
                         + " (plain sqlite-jdbc, same disk), %d pairs: p50 %.2f ms, p99 %.2f ms%n", floor.length,
@@ -265,6 +291,15 @@ public final class ProxyLatencyBench {
             double on = percentile(paths[3], p);
             out.append(String.format("| %s | %d | p%d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n",
                     run, paths[0].length, p, direct, forwarder, off, on, forwarder - direct, off - direct, on - off));
+        }
+    }
+
+    /** The audit-on path of this jar against the baseline jar's (the fifth path). */
+    private static void baselineRow(StringBuilder out, String run, long[][] paths) {
+        for (int p : new int[] {50, 99}) {
+            double on = percentile(paths[3], p);
+            double baseline = percentile(paths[4], p);
+            out.append(String.format("| %s | p%d | %.2f ms | %.2f ms | %.2f |%n", run, p, baseline, on, on / baseline));
         }
     }
 
