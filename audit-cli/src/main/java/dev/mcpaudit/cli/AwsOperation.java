@@ -2,6 +2,8 @@ package dev.mcpaudit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpaudit.schema.Purges;
+import dev.mcpaudit.schema.query.AwsTools;
+import dev.mcpaudit.schema.query.WriteClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +19,10 @@ import java.util.Set;
  * only a read.
  */
 record AwsOperation(String service, String operation) {
-    static final String CALL_AWS = "aws___call_aws";
-    static final String RUN_SCRIPT = "aws___run_script";
+    static final String CALL_AWS = AwsTools.CALL_AWS;
+    static final String RUN_SCRIPT = AwsTools.RUN_SCRIPT;
+    /** {@link #isWrite(String, JsonNode)} over arguments as stored, for the queries' {@code writes} filter. */
+    static final WriteClassifier RECORDED_CALLS = (tool, args) -> isWrite(tool, JsonText.parseArgs(args));
 
     private static final List<String> READ_PREFIXES = List.of("describe", "list", "get", "head", "lookup", "search",
             "scan", "query", "select", "batch-get", "check", "estimate", "preview", "filter", "view", "simulate",

@@ -1,7 +1,12 @@
 package dev.mcpaudit.cli;
 
 import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.query.CallFilter;
+import dev.mcpaudit.schema.query.CallOutcome;
+import dev.mcpaudit.schema.query.CallQueries;
+import dev.mcpaudit.schema.query.CallRecord;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -81,8 +86,9 @@ final class CallsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
         }
         CallFilter filter = filter(profile, account, tool, session, outcome, since, until, writes);
-        try (AuditLog log = parent.openForReading(spec); CallsDb db = new CallsDb(log)) {
-            List<Map<String, Object>> rows = db.calls(filter, limit);
+        try (AuditLog log = parent.openForReading(spec)) {
+            List<Map<String, Object>> rows = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit)
+                    .stream().map(CallsCommand::row).toList();
             if (rows.isEmpty() && format == RowWriter.Format.table) {
                 spec.commandLine().getOut().println("No calls match (" + filter.describe() + ") in " + log.path() + ".");
                 return ExitCode.OK;
@@ -101,10 +107,33 @@ final class CallsCommand implements Callable<Integer> {
     /** The same, with {@code --since}/{@code --until} already parsed (against the caller's "now"). */
     static CallFilter filter(String profile, String account, String tool, String session, String outcome,
             TimeArgs.Period period, boolean writes) {
-        if (outcome != null && !List.of("ok", "tool_error", "error", "timeout", "cancelled", "denied", "incomplete").contains(outcome)) {
+        if (outcome != null && CallOutcome.ofWireName(outcome).isEmpty()) {
             throw new IllegalArgumentException("--outcome " + outcome + " is not an outcome; use ok, tool_error, error,"
                     + " timeout, cancelled, denied or incomplete.");
         }
         return new CallFilter(profile, account, tool, session, outcome, period.since(), period.until(), writes);
+    }
+
+    /** A call as a row named by the calls view's columns, the names of every format's fields. */
+    static Map<String, Object> row(CallRecord c) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("call_id", c.callId());
+        row.put("session_id", c.sessionId());
+        row.put("started_at", c.startedAt());
+        row.put("ended_at", c.endedAt());
+        row.put("duration_ms", c.durationMs());
+        row.put("profile", c.profile());
+        row.put("account_id", c.accountId());
+        row.put("account_source", c.accountSource());
+        row.put("region", c.region());
+        row.put("service", c.service());
+        row.put("tool", c.tool());
+        row.put("args", c.args());
+        row.put("args_fingerprint", c.argsFingerprint());
+        row.put("outcome", c.outcome());
+        row.put("error", c.error());
+        row.put("result_sha256", c.resultSha256());
+        row.put("result", c.result());
+        return row;
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventTime;
+import dev.mcpaudit.schema.StoredEvent;
+import dev.mcpaudit.schema.query.EventRange;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -13,14 +15,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -164,40 +161,90 @@ final class ExportCommand implements Callable<Integer> {
      */
     static Exported export(AuditLog log, Format format, String from, String to, Instant now, Writer w)
             throws IOException, SQLException {
-        try (Connection c = log.openReader()) {
-            c.setAutoCommit(false); // one snapshot for the range and the rows, whatever is appended meanwhile
-            try {
-                long first = bound(c, from == null ? "SELECT min(seq) FROM events"
-                        : "SELECT min(seq) FROM events WHERE time >= ?", from);
-                long last = bound(c, to == null ? "SELECT max(seq) FROM events"
-                        : "SELECT max(seq) FROM events WHERE time < ?", to);
-                boolean empty = first == 0 || last == 0 || first > last;
-                JsonGenerator json = format == Format.jsonl ? JSON.createGenerator(w) : null;
-                if (json != null) {
-                    writeHeader(json, log.logId(), empty ? 0 : first, empty ? 0 : last, from, to, now);
-                } else {
-                    w.write(String.join(",", COLUMNS) + ",purged_by_seq");
-                    w.write("\r\n");
-                }
-                Exported done = empty ? new Exported(0, 0, 0, null, null) : rows(c, first, last, json, w);
-                if (json != null) {
-                    json.flush();
-                }
-                return done;
-            } finally {
-                c.rollback();
-            }
+        EventWriter writer = new EventWriter(format == Format.jsonl ? JSON.createGenerator(w) : null, w, log.logId(),
+                from, to, now);
+        EventRange.read(log, from, to, writer);
+        if (writer.json != null) {
+            writer.json.flush();
         }
+        return writer.exported();
     }
 
-    private static long bound(Connection c, String sql, String time) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (time != null) {
-                ps.setString(1, time);
+    /** Writes the header, then each event as one JSON line or CSV row. */
+    private static final class EventWriter implements EventRange.Reader {
+        private final JsonGenerator json;
+        private final Writer w;
+        private final String logId;
+        private final String from;
+        private final String to;
+        private final Instant now;
+        private long first;
+        private long last;
+        private long count;
+        private String firstTime;
+        private String lastTime;
+
+        EventWriter(JsonGenerator json, Writer w, String logId, String from, String to, Instant now) {
+            this.json = json;
+            this.w = w;
+            this.logId = logId;
+            this.from = from;
+            this.to = to;
+            this.now = now;
+        }
+
+        @Override
+        public void range(long firstSeq, long lastSeq) throws IOException {
+            first = firstSeq;
+            last = lastSeq;
+            if (json != null) {
+                writeHeader(json, logId, firstSeq, lastSeq, from, to, now);
+            } else {
+                w.write(String.join(",", COLUMNS) + ",purged_by_seq");
+                w.write("\r\n");
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0; // NULL (no such event) reads as 0
+        }
+
+        @Override
+        public void event(StoredEvent e, Long purgedBySeq) throws IOException {
+            if (count++ == 0) {
+                firstTime = e.time();
             }
+            lastTime = e.time();
+            if (json != null) {
+                json.writeStartObject();
+                json.writeNumberField("seq", e.seq());
+                json.writeStringField("event_id", e.eventId());
+                json.writeStringField("type", e.type());
+                json.writeStringField("time", e.time());
+                json.writeStringField("session_id", e.sessionId());
+                json.writeStringField("call_id", e.callId());
+                json.writeStringField("payload", e.payload());
+                json.writeStringField("prev_hash", e.prevHash());
+                json.writeStringField("hash", e.hash());
+                json.writeNumberField("hash_rule", e.hashRule());
+                json.writeStringField("payload_salt", e.payloadSalt());
+                json.writeStringField("payload_sha256", e.payloadSha256());
+                if (purgedBySeq != null) {
+                    json.writeNumberField("purged_by_seq", purgedBySeq);
+                }
+                json.writeEndObject();
+                json.writeRaw('\n');
+            } else {
+                w.write(Long.toString(e.seq()));
+                for (String v : new String[] {e.eventId(), e.type(), e.time(), e.sessionId(), e.callId(), e.payload(),
+                        e.prevHash(), e.hash(), Integer.toString(e.hashRule()), e.payloadSalt(), e.payloadSha256()}) {
+                    w.write(',');
+                    w.write(v == null ? "" : RowWriter.csv(v));
+                }
+                w.write(',');
+                w.write(purgedBySeq == null ? "" : purgedBySeq.toString());
+                w.write("\r\n");
+            }
+        }
+
+        Exported exported() {
+            return first == 0 ? new Exported(0, 0, 0, null, null) : new Exported(first, last, count, firstTime, lastTime);
         }
     }
 
@@ -219,81 +266,6 @@ final class ExportCommand implements Callable<Integer> {
         g.writeStringField("exported_at", EventTime.format(now));
         g.writeEndObject();
         g.writeRaw('\n');
-    }
-
-    /**
-     * Writes the events of seq {@code first} to {@code last}: both are seq of events read in the same
-     * snapshot ({@link #bound}), so the rows start at the one and end at the other.
-     */
-    private static Exported rows(Connection c, long first, long last, JsonGenerator json, Writer w)
-            throws SQLException, IOException {
-        long count = 0;
-        String firstTime = null;
-        String lastTime = null;
-        Map<Long, Long> purgedBy = purges(c);
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id, payload,"
-                + " prev_hash, hash, hash_rule, payload_salt, payload_sha256 FROM events WHERE seq BETWEEN ? AND ?"
-                + " ORDER BY seq")) {
-            ps.setLong(1, first);
-            ps.setLong(2, last);
-            ps.setFetchSize(1000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long seq = rs.getLong(1);
-                    String time = rs.getString(4);
-                    if (count++ == 0) {
-                        firstTime = time;
-                    }
-                    lastTime = time;
-                    if (json != null) {
-                        json.writeStartObject();
-                        json.writeNumberField("seq", seq);
-                        json.writeStringField("event_id", rs.getString(2));
-                        json.writeStringField("type", rs.getString(3));
-                        json.writeStringField("time", time);
-                        json.writeStringField("session_id", rs.getString(5));
-                        json.writeStringField("call_id", rs.getString(6));
-                        json.writeStringField("payload", rs.getString(7));
-                        json.writeStringField("prev_hash", rs.getString(8));
-                        json.writeStringField("hash", rs.getString(9));
-                        json.writeNumberField("hash_rule", rs.getInt(10));
-                        json.writeStringField("payload_salt", rs.getString(11));
-                        json.writeStringField("payload_sha256", rs.getString(12));
-                        Long purge = purgedBy.get(seq);
-                        if (purge != null) {
-                            json.writeNumberField("purged_by_seq", purge);
-                        }
-                        json.writeEndObject();
-                        json.writeRaw('\n');
-                    } else {
-                        w.write(Long.toString(seq));
-                        for (int col = 2; col <= 12; col++) {
-                            w.write(',');
-                            String v = rs.getString(col);
-                            w.write(v == null ? "" : RowWriter.csv(v));
-                        }
-                        w.write(',');
-                        Long purge = purgedBy.get(seq);
-                        w.write(purge == null ? "" : purge.toString());
-                        w.write("\r\n");
-                    }
-                }
-            }
-        }
-        return new Exported(first, last, count, firstTime, lastTime);
-    }
-
-    /** For each purged event, the seq of the newest payload.purged event naming it (few rows, by index). */
-    private static Map<Long, Long> purges(Connection c) throws SQLException {
-        Map<Long, Long> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT json_extract(payload, '$.seq'), max(seq) FROM events"
-                + " WHERE type = 'payload.purged' GROUP BY 1");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getLong(1), rs.getLong(2));
-            }
-        }
-        return out;
     }
 
     private static String range(String from, String to) {

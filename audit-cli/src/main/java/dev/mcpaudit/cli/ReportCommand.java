@@ -4,6 +4,7 @@ import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
 import dev.mcpaudit.schema.VerificationReport;
+import dev.mcpaudit.schema.query.CallFilter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

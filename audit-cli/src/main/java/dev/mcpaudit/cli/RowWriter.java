@@ -53,7 +53,7 @@ final class RowWriter {
             } else if (v instanceof Number n) {
                 o.set(c, JSON.valueToTree(n));
             } else if (JSON_COLUMNS.contains(c)) {
-                JsonNode parsed = CallsDb.parse(v.toString());
+                JsonNode parsed = JsonText.parse(v.toString());
                 o.set(c, parsed == null ? JSON.getNodeFactory().textNode(v.toString()) : parsed);
             } else {
                 o.put(c, v.toString());

@@ -1,6 +1,10 @@
 package dev.mcpaudit.cli;
 
 import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.query.SessionQueries;
+import dev.mcpaudit.schema.query.SessionSummary;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,33 +46,10 @@ final class SessionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CallFilter window = CallsCommand.filter(null, null, null, null, null, since, until, false);
-        String sql = """
-                WITH s AS (
-                  SELECT session_id, min(time) AS started_at, max(time) AS ended_at,
-                         max(CASE WHEN type = 'session.ended' THEN 1 ELSE 0 END) AS clean_end
-                  FROM events GROUP BY session_id),
-                c AS (
-                  SELECT session_id, count(*) AS calls,
-                         sum(outcome IN ('error', 'tool_error', 'timeout')) AS errors,
-                         sum(outcome = 'denied') AS denied, sum(outcome = 'incomplete') AS incomplete,
-                         group_concat(DISTINCT profile) AS profiles_used
-                  FROM calls GROUP BY session_id)
-                SELECT s.session_id, s.started_at, s.ended_at,
-                       (SELECT json_extract(payload, '$.client_info.name') || ' ' || coalesce(json_extract(payload, '$.client_info.version'), '')
-                          FROM events WHERE session_id = s.session_id AND type = 'client.initialized' LIMIT 1) AS client,
-                       (SELECT json_extract(payload, '$.host') FROM events WHERE session_id = s.session_id AND type = 'session.started' LIMIT 1) AS host,
-                       (SELECT json_extract(payload, '$.os_user') FROM events WHERE session_id = s.session_id AND type = 'session.started' LIMIT 1) AS os_user,
-                       c.profiles_used, coalesce(c.calls, 0) AS calls, coalesce(c.errors, 0) AS errors,
-                       coalesce(c.denied, 0) AS denied, coalesce(c.incomplete, 0) AS incomplete, s.clean_end
-                FROM s LEFT JOIN c ON c.session_id = s.session_id
-                WHERE (?1 IS NULL OR s.ended_at >= ?1) AND (?2 IS NULL OR s.started_at < ?2)
-                ORDER BY s.started_at DESC""" + (limit > 0 ? " LIMIT " + limit : "");
-        try (AuditLog log = parent.openForReading(spec); CallsDb db = new CallsDb(log)) {
-            java.util.ArrayList<Object> params = new java.util.ArrayList<>();
-            params.add(window.since() == null ? null : TimeArgs.stored(window.since()));
-            params.add(window.until() == null ? null : TimeArgs.stored(window.until()));
-            List<Map<String, Object>> rows = db.query(sql, params);
+        TimeArgs.Period window = TimeArgs.period(since, until, Instant.now());
+        try (AuditLog log = parent.openForReading(spec)) {
+            List<Map<String, Object>> rows = SessionQueries.sessions(log, window.since(), window.until(), limit).stream()
+                    .map(SessionsCommand::row).toList();
             if (rows.isEmpty() && format == RowWriter.Format.table) {
                 spec.commandLine().getOut().println("No sessions in " + log.path() + (since != null || until != null ? " in that time range." : "."));
                 return ExitCode.OK;
@@ -76,5 +57,22 @@ final class SessionsCommand implements Callable<Integer> {
             RowWriter.write(spec.commandLine().getOut(), format, format == RowWriter.Format.table ? TABLE : FIELDS, rows);
         }
         return ExitCode.OK;
+    }
+
+    private static Map<String, Object> row(SessionSummary s) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("session_id", s.sessionId());
+        row.put("started_at", s.startedAt());
+        row.put("ended_at", s.endedAt());
+        row.put("client", s.client());
+        row.put("host", s.host());
+        row.put("os_user", s.osUser());
+        row.put("profiles_used", s.profilesUsed());
+        row.put("calls", s.calls());
+        row.put("errors", s.errors());
+        row.put("denied", s.denied());
+        row.put("incomplete", s.incomplete());
+        row.put("clean_end", s.cleanEnd() ? 1 : 0);
+        return row;
     }
 }

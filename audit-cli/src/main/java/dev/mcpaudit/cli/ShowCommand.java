@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventType;
 import dev.mcpaudit.schema.Purges;
+import dev.mcpaudit.schema.StoredEvent;
+import dev.mcpaudit.schema.query.CallQueries;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,9 +52,9 @@ final class ShowCommand implements Callable<Integer> {
         if (callId.isBlank()) {
             throw new IllegalArgumentException("CALL_ID is empty; take one from `audit-cli calls`.");
         }
-        try (AuditLog log = parent.openForReading(spec); CallsDb db = new CallsDb(log)) {
-            List<Map<String, Object>> ids = db.query("SELECT DISTINCT call_id FROM events WHERE call_id >= ? AND call_id < ?"
-                    + " LIMIT 2", callId, callId + "\uffff");
+        try (AuditLog log = parent.openForReading(spec)) {
+            CallQueries queries = new CallQueries(log, AwsOperation.RECORDED_CALLS);
+            List<String> ids = queries.callIdsStartingWith(callId, 2);
             PrintWriter err = spec.commandLine().getErr();
             if (ids.isEmpty()) {
                 err.println("audit-cli: no call " + callId + " in " + log.path() + "; list calls with `audit-cli calls`.");
@@ -62,21 +64,18 @@ final class ShowCommand implements Callable<Integer> {
                 err.println("audit-cli: " + callId + " is the start of more than one call id; give more of it.");
                 return ExitCode.USAGE;
             }
-            String id = (String) ids.get(0).get("call_id");
-            List<Map<String, Object>> events = db.query(
-                    "SELECT seq, time, type, session_id, payload, hash FROM events WHERE call_id = ? ORDER BY seq", id);
-            print(spec.commandLine().getOut(), id, events);
+            String id = ids.get(0);
+            print(spec.commandLine().getOut(), id, queries.eventsOf(id));
         }
         return ExitCode.OK;
     }
 
-    private void print(PrintWriter out, String id, List<Map<String, Object>> events) throws Exception {
+    private void print(PrintWriter out, String id, List<StoredEvent> events) throws Exception {
         // The purges of this call's events: payload.purged events carry the call's id too.
         Map<Long, List<Purges.Record>> purges = new HashMap<>();
-        for (Map<String, Object> e : events) {
-            if (EventType.PAYLOAD_PURGED.wireName().equals(e.get("type"))) {
-                Purges.Record p = Purges.Record.parse(((Number) e.get("seq")).longValue(), (String) e.get("time"),
-                        (String) e.get("payload"));
+        for (StoredEvent e : events) {
+            if (EventType.PAYLOAD_PURGED.wireName().equals(e.type())) {
+                Purges.Record p = Purges.Record.parse(e.seq(), e.time(), e.payload());
                 if (p != null) { // an event that holds no purge record is a problem `verify` reports
                     purges.computeIfAbsent(p.seq(), k -> new ArrayList<>()).add(p);
                 }
@@ -85,15 +84,15 @@ final class ShowCommand implements Callable<Integer> {
         if (format == Format.json) {
             ObjectNode call = JSON.createObjectNode().put("call_id", id);
             ArrayNode array = call.putArray("events");
-            for (Map<String, Object> e : events) {
+            for (StoredEvent e : events) {
                 ObjectNode o = array.addObject();
-                o.put("seq", ((Number) e.get("seq")).longValue());
-                o.put("time", (String) e.get("time"));
-                o.put("type", (String) e.get("type"));
-                o.put("session_id", (String) e.get("session_id"));
-                o.set("payload", JSON.readTree((String) e.get("payload")));
-                o.put("hash", (String) e.get("hash"));
-                List<Purges.Record> purged = purges.get(((Number) e.get("seq")).longValue());
+                o.put("seq", e.seq());
+                o.put("time", e.time());
+                o.put("type", e.type());
+                o.put("session_id", e.sessionId());
+                o.set("payload", JSON.readTree(e.payload()));
+                o.put("hash", e.hash());
+                List<Purges.Record> purged = purges.get(e.seq());
                 if (purged != null) {
                     purged.forEach(p -> o.withArray("purged_by").add(p.eventSeq()));
                 }
@@ -101,12 +100,12 @@ final class ShowCommand implements Callable<Integer> {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(call));
             return;
         }
-        out.println("call " + id + " (session " + events.get(0).get("session_id") + ")");
-        for (Map<String, Object> e : events) {
-            JsonNode payload = JSON.readTree((String) e.get("payload"));
+        out.println("call " + id + " (session " + events.get(0).sessionId() + ")");
+        for (StoredEvent e : events) {
+            JsonNode payload = JSON.readTree(e.payload());
             out.println();
-            out.println(e.get("time") + "  " + e.get("type") + "  (seq " + e.get("seq") + ")");
-            for (Purges.Record p : purges.getOrDefault(((Number) e.get("seq")).longValue(), List.of())) {
+            out.println(e.time() + "  " + e.type() + "  (seq " + e.seq() + ")");
+            for (Purges.Record p : purges.getOrDefault(e.seq(), List.of())) {
                 out.println("  PURGED " + String.join(", ", p.pointers()) + " at seq " + p.eventSeq() + ", " + p.time()
                         + ", by " + p.osUser() + ": " + p.reason());
             }
@@ -117,7 +116,7 @@ final class ShowCommand implements Callable<Integer> {
                 out.println("  " + field.getKey() + ": " + text.replace("\n", "\n    "));
             }
         }
-        if (events.stream().noneMatch(e -> "call.completed".equals(e.get("type")) || "call.rejected".equals(e.get("type")))) {
+        if (events.stream().noneMatch(e -> "call.completed".equals(e.type()) || "call.rejected".equals(e.type()))) {
             out.println();
             out.println("No completion recorded: the proxy stopped (or was killed) before the answer (outcome incomplete).");
         }

@@ -9,6 +9,9 @@ import dev.mcpaudit.fixtures.SyntheticCalls;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventType;
 import dev.mcpaudit.schema.NewEvent;
+import dev.mcpaudit.schema.query.CallFilter;
+import dev.mcpaudit.schema.query.CallQueries;
+import dev.mcpaudit.schema.query.CallRecord;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -543,30 +546,35 @@ class ReportCommandTest {
         JsonNode prod = JSON.readTree(CliRun.of("--db", synthetic.toString(), "report", "--profile", "prod",
                 "--since", "2026-11-01T09:30:00Z", "--format", "json").out());
 
-        try (AuditLog log = AuditLog.openReadOnly(synthetic); CallsDb calls = new CallsDb(log)) {
+        try (AuditLog log = AuditLog.openReadOnly(synthetic)) {
+            CallQueries calls = new CallQueries(log, AwsOperation.RECORDED_CALLS);
             for (JsonNode a : r.path("accounts")) {
-                Map<String, Object> expected = calls.query("SELECT count(*) AS calls,"
-                        + " sum(outcome = 'ok') AS ok, sum(outcome IN ('tool_error', 'error', 'timeout', 'cancelled')) AS errors,"
-                        + " sum(outcome = 'denied') AS denied, sum(outcome = 'incomplete') AS incomplete,"
-                        + " sum(outcome <> 'denied' AND mcp_is_write(tool, args)) AS mutating"
-                        + " FROM calls WHERE profile = ? AND account_id = ?",
-                        a.path("profile").asText(), a.path("account_id").asText()).get(0);
+                List<CallRecord> ofAccount = calls.calls(new CallFilter(a.path("profile").asText(),
+                        a.path("account_id").asText(), null, null, null, null, null, false), 0);
+                Map<String, Long> expected = Map.of(
+                        "calls", (long) ofAccount.size(),
+                        "ok", ofAccount.stream().filter(c -> c.outcome().equals("ok")).count(),
+                        "errors", ofAccount.stream().filter(c -> List.of("tool_error", "error", "timeout", "cancelled")
+                                .contains(c.outcome())).count(),
+                        "denied", ofAccount.stream().filter(c -> c.outcome().equals("denied")).count(),
+                        "incomplete", ofAccount.stream().filter(c -> c.outcome().equals("incomplete")).count(),
+                        "mutating", ofAccount.stream().filter(c -> !c.outcome().equals("denied")
+                                && AwsOperation.RECORDED_CALLS.isWrite(c.tool(), c.args())).count());
                 JsonNode c = a.path("counts");
                 for (String k : List.of("calls", "ok", "errors", "denied", "incomplete", "mutating")) {
-                    assertThat(c.path(k).asLong()).as(a.path("profile").asText() + " " + k)
-                            .isEqualTo(((Number) expected.get(k)).longValue());
+                    assertThat(c.path(k).asLong()).as(a.path("profile").asText() + " " + k).isEqualTo(expected.get(k));
                 }
             }
-            long viewTotal = ((Number) calls.query("SELECT count(*) AS n FROM calls").get(0).get("n")).longValue();
+            long viewTotal = calls.calls(CallFilter.ALL, 0).size();
             assertThat(r.path("totals").path("calls").asLong()).isEqualTo(viewTotal).isEqualTo(900);
             CallFilter prodWrites = new CallFilter("prod", null, null, null, null,
                     Instant.parse("2026-11-01T09:30:00Z"), null, true);
-            List<Map<String, Object>> writes = calls.calls(prodWrites, 0);
-            writes.removeIf(w -> "denied".equals(w.get("outcome")));
+            List<CallRecord> writes = new ArrayList<>(calls.calls(prodWrites, 0));
+            writes.removeIf(w -> "denied".equals(w.outcome()));
             assertThat(prod.path("totals").path("mutating").asLong()).isEqualTo(writes.size());
             List<String> listed = new ArrayList<>();
             prod.path("mutating_calls").path("rows").forEach(c -> listed.add(c.path("call_id").asText()));
-            assertThat(listed).containsExactlyInAnyOrderElementsOf(writes.stream().map(w -> (String) w.get("call_id")).toList());
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(writes.stream().map(CallRecord::callId).toList());
         }
         long hourly = 0;
         for (JsonNode b : r.path("timeline").path("buckets")) {
