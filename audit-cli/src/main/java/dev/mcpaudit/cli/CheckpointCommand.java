@@ -2,6 +2,7 @@ package dev.mcpaudit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.ChainHead;
@@ -75,7 +76,7 @@ final class CheckpointCommand implements Callable<Integer> {
         }
         // The file is complete before the log is written, and in place only once the log holds the
         // event: a failure at any step leaves neither a checkpoint file nor a half-written one.
-        try (OwnerOnlyFile file = OwnerOnlyFile.beside(out)) {
+        try (AtomicFile file = AtomicFile.beside(out)) {
             Files.writeString(file.path(), checkpoint.toText());
             try (AuditLog log = AuditLog.openExistingForAppend(path)) {
                 ObjectNode payload = new ObjectMapper().createObjectNode()

@@ -3,6 +3,7 @@ package dev.mcpaudit.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventTime;
 import dev.mcpaudit.schema.StoredEvent;
@@ -144,7 +145,7 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private Exported exportToFile(AuditLog log, String from, String to, Instant now) throws IOException, SQLException {
-        try (OwnerOnlyFile file = OwnerOnlyFile.beside(out)) {
+        try (AtomicFile file = AtomicFile.beside(out)) {
             Exported done;
             try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file.path()),
                     StandardCharsets.UTF_8), 1 << 16)) {

@@ -1,13 +1,12 @@
 package dev.mcpaudit.cli;
 
+import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
 import dev.mcpaudit.schema.VerificationReport;
 import dev.mcpaudit.schema.query.CallFilter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -157,10 +156,7 @@ final class ReportCommand implements Callable<Integer> {
             default -> ReportMarkdown.render(report);
         };
         if (out != null) {
-            try (OwnerOnlyFile file = OwnerOnlyFile.beside(out)) {
-                Files.writeString(file.path(), text, StandardCharsets.UTF_8);
-                file.commit();
-            }
+            AtomicFile.write(out, text);
         } else {
             PrintWriter w = spec.commandLine().getOut();
             w.print(text);
