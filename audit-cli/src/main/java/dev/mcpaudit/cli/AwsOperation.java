@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpaudit.schema.Purges;
 import dev.mcpaudit.schema.query.AwsTools;
 import dev.mcpaudit.schema.query.WriteClassifier;
+import dev.mcpaudit.schema.redact.ShellWords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,11 +55,12 @@ record AwsOperation(String service, String operation) {
         if (Purges.isMarker(cliCommand.strip())) {
             return Optional.of(PURGED);
         }
-        String[] words = cliCommand.strip().split("\\s+");
+        // Quotes as a shell reads them: a quoted value with spaces (--query 'a b') is one word.
+        List<String> words = ShellWords.split(cliCommand).stream().map(ShellWords.Word::text).toList();
         List<String> found = new ArrayList<>(2);
-        int i = words.length > 0 && words[0].equals("aws") ? 1 : 0;
-        while (i < words.length && found.size() < 2) {
-            String w = words[i];
+        int i = !words.isEmpty() && words.get(0).equals("aws") ? 1 : 0;
+        while (i < words.size() && found.size() < 2) {
+            String w = words.get(i);
             if (w.startsWith("-")) {
                 i += VALUELESS_GLOBAL_FLAGS.contains(w) || w.contains("=") ? 1 : 2;
                 continue;
