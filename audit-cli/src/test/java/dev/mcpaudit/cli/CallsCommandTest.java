@@ -67,6 +67,14 @@ class CallsCommandTest {
         }
     }
 
+    @Test
+    void formatNamesAreReadInAnyCase() {
+        // picocli's case-insensitive enum values, set once on the root command, serve every subcommand.
+        assertThat(cli("calls", "--format", "JSON").out()).isEqualTo(cli("calls", "--format", "json").out());
+        assertThat(cli("sessions", "--format", "Csv").out()).isEqualTo(cli("sessions", "--format", "csv").out());
+        assertThat(cli("report", "--format", "JSON", "--no-verify").exitCode()).isZero();
+    }
+
     private CliRun cli(String... args) {
         List<String> all = new ArrayList<>(List.of("--db", db.toString()));
         all.addAll(List.of(args));
