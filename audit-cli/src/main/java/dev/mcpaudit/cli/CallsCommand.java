@@ -2,7 +2,6 @@ package dev.mcpaudit.cli;
 
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.CallFilter;
-import dev.mcpaudit.schema.query.CallOutcome;
 import dev.mcpaudit.schema.query.CallQueries;
 import dev.mcpaudit.schema.query.CallRecord;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -49,27 +49,15 @@ final class CallsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", description = "Only calls signed with this AWS profile.")
-    String profile;
-
-    @Option(names = "--account", paramLabel = "ID", description = "Only calls in this AWS account.")
-    String account;
+    @Mixin
+    CallScopeOptions scope;
 
     @Option(names = "--tool", paramLabel = "NAME|GLOB", description = "Only calls to this tool, e.g. aws___call_aws or 'aws___*'.")
     String tool;
 
-    @Option(names = "--session", paramLabel = "ID", description = "Only calls of this proxy session (see `audit-cli sessions`).")
-    String session;
-
     @Option(names = "--outcome", paramLabel = "OUTCOME",
             description = "Only calls with this outcome: ok, tool_error, error, timeout, cancelled, denied, incomplete.")
     String outcome;
-
-    @Option(names = "--since", paramLabel = "TIME", description = "From this time: ISO-8601 (2026-11-26, 2026-11-26T14:00Z) or relative (30m, 24h, 7d).")
-    String since;
-
-    @Option(names = "--until", paramLabel = "TIME", description = "Before this time, same forms as --since.")
-    String until;
 
     @Option(names = "--writes", description = "Only mutating calls: AWS CLI operations that are not reads (describe, list, get, …) and every run_script.")
     boolean writes;
@@ -85,7 +73,7 @@ final class CallsCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
         }
-        CallFilter filter = filter(profile, account, tool, session, outcome, since, until, writes);
+        CallFilter filter = scope.filter(scope.time.period(Instant.now()), tool, outcome, writes);
         try (AuditLog log = parent.openForReading(spec)) {
             List<Map<String, Object>> rows = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit)
                     .stream().map(CallsCommand::row).toList();
@@ -96,22 +84,6 @@ final class CallsCommand implements Callable<Integer> {
             RowWriter.write(spec.commandLine().getOut(), format, format == RowWriter.Format.table ? TABLE : FIELDS, rows);
         }
         return ExitCode.OK;
-    }
-
-    /** The shared filter options of calls/report/export, validated. */
-    static CallFilter filter(String profile, String account, String tool, String session, String outcome,
-            String since, String until, boolean writes) {
-        return filter(profile, account, tool, session, outcome, TimeArgs.period(since, until, Instant.now()), writes);
-    }
-
-    /** The same, with {@code --since}/{@code --until} already parsed (against the caller's "now"). */
-    static CallFilter filter(String profile, String account, String tool, String session, String outcome,
-            TimeArgs.Period period, boolean writes) {
-        if (outcome != null && CallOutcome.ofWireName(outcome).isEmpty()) {
-            throw new IllegalArgumentException("--outcome " + outcome + " is not an outcome; use ok, tool_error, error,"
-                    + " timeout, cancelled, denied or incomplete.");
-        }
-        return new CallFilter(profile, account, tool, session, outcome, period.since(), period.until(), writes);
     }
 
     /** A call as a row named by the calls view's columns, the names of every format's fields. */

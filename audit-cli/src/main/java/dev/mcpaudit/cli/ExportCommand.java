@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -104,12 +105,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT", description = "jsonl (default) or csv.")
     Format format;
 
-    @Option(names = "--since", paramLabel = "TIME",
-            description = "From the first event at or after this time: ISO-8601 (2026-11-26, 2026-11-26T14:00Z) or relative (30m, 24h, 7d).")
-    String since;
-
-    @Option(names = "--until", paramLabel = "TIME", description = "To the last event before this time, same forms as --since.")
-    String until;
+    @Mixin
+    TimeRangeOptions time;
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Write to FILE (created 0600, replaced only once the export is complete) instead of stdout.")
@@ -121,7 +118,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Instant now = Instant.now();
-        TimeArgs.Period period = TimeArgs.period(since, until, now);
+        TimeArgs.Period period = time.period(now);
         String from = period.storedSince();
         String to = period.storedUntil();
         try (AuditLog log = parent.openForReading(spec)) {

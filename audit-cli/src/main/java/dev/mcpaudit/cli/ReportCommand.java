@@ -72,20 +72,8 @@ final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "Only calls made with this AWS profile.")
-    String profile;
-
-    @Option(names = "--account", paramLabel = "ID", description = "Only calls to this AWS account.")
-    String account;
-
-    @Option(names = "--session", paramLabel = "ID", description = "Only calls of this proxy session.")
-    String session;
-
-    @Option(names = "--since", paramLabel = "TIME", description = "Only calls started at or after TIME.")
-    String since;
-
-    @Option(names = "--until", paramLabel = "TIME", description = "Only calls started before TIME.")
-    String until;
+    @Mixin
+    CallScopeOptions scope;
 
     @Option(names = "--format", defaultValue = "md", paramLabel = "FORMAT",
             description = "md (default), html, json or csv; see below.")
@@ -119,16 +107,16 @@ final class ReportCommand implements Callable<Integer> {
         Instant now = Instant.now();
         TimeArgs.Period period;
         try {
-            period = TimeArgs.period(since, until, now);
+            period = scope.time.period(now);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Checkpoint checkpoint = checkpointOptions.checkpoint();
         PublicKey key = checkpointOptions.publicKey();
 
-        CallFilter filter = CallsCommand.filter(profile, account, null, session, null, period, false);
-        Report.Scope scope = new Report.Scope(profile, account, session, period.storedSince(), period.storedUntil(),
-                filter.describe());
+        CallFilter filter = scope.filter(period, null, null, false);
+        Report.Scope reportScope = new Report.Scope(scope.profile, scope.account, scope.session, period.storedSince(),
+                period.storedUntil(), filter.describe());
         Report report;
         try (AuditLog log = parent.openForReading(spec)) {
             // The chain is checked on its own connection while the queries run.
@@ -136,7 +124,7 @@ final class ReportCommand implements Callable<Integer> {
                     : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key));
             Report built;
             try {
-                built = new ReportBuilder(log, filter, maxListed).build(scope, TimeArgs.stored(now));
+                built = new ReportBuilder(log, filter, maxListed).build(reportScope, TimeArgs.stored(now));
             } catch (Exception e) {
                 // Does not interrupt a verification under way, but keeps one not yet started from running.
                 if (verification != null) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "sessions",
         mixinStandardHelpOptions = true,
-        description = "Lists proxy sessions, newest first: time span, the agent (clientInfo), host and user, profiles used, and call counts.",
+        description = {"Lists proxy sessions, newest first: time span, the agent (clientInfo), host and user, profiles used, and call counts.",
+            "With --since/--until, the sessions active at some time in that range."},
         footer = {"", "Examples:", "  audit-cli sessions", "  audit-cli sessions --since 7d --format json",
             "  audit-cli calls --session <session_id>   (the calls of one session)"})
 final class SessionsCommand implements Callable<Integer> {
@@ -32,11 +34,8 @@ final class SessionsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Sessions active from this time (ISO-8601 or relative such as 7d).")
-    String since;
-
-    @Option(names = "--until", paramLabel = "TIME", description = "Sessions active before this time.")
-    String until;
+    @Mixin
+    TimeRangeOptions time;
 
     @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N sessions (default ${DEFAULT-VALUE}; 0 for all).")
     int limit;
@@ -46,12 +45,12 @@ final class SessionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TimeArgs.Period window = TimeArgs.period(since, until, Instant.now());
+        TimeArgs.Period window = time.period(Instant.now());
         try (AuditLog log = parent.openForReading(spec)) {
             List<Map<String, Object>> rows = SessionQueries.sessions(log, window.since(), window.until(), limit).stream()
                     .map(SessionsCommand::row).toList();
             if (rows.isEmpty() && format == RowWriter.Format.table) {
-                spec.commandLine().getOut().println("No sessions in " + log.path() + (since != null || until != null ? " in that time range." : "."));
+                spec.commandLine().getOut().println("No sessions in " + log.path() + (time.given() ? " in that time range." : "."));
                 return ExitCode.OK;
             }
             RowWriter.write(spec.commandLine().getOut(), format, format == RowWriter.Format.table ? TABLE : FIELDS, rows);
