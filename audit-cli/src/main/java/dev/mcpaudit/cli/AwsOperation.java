@@ -19,27 +19,27 @@ import java.util.Set;
  * So does a command removed by {@code audit-cli purge} ({@link #PURGED}): nothing left shows it was
  * only a read.
  */
-record AwsOperation(String service, String operation) {
-    static final String CALL_AWS = AwsTools.CALL_AWS;
-    static final String RUN_SCRIPT = AwsTools.RUN_SCRIPT;
+public record AwsOperation(String service, String operation) {
+    public static final String CALL_AWS = AwsTools.CALL_AWS;
+    public static final String RUN_SCRIPT = AwsTools.RUN_SCRIPT;
     /** {@link #isWrite(String, JsonNode)} over arguments as stored, for the queries' {@code writes} filter. */
-    static final WriteClassifier RECORDED_CALLS = (tool, args) -> isWrite(tool, JsonText.parseArgs(args));
+    public static final WriteClassifier RECORDED_CALLS = (tool, args) -> isWrite(tool, JsonText.parseArgs(args));
 
     private static final List<String> READ_PREFIXES = List.of("describe", "list", "get", "head", "lookup", "search",
             "scan", "query", "select", "batch-get", "check", "estimate", "preview", "filter", "view", "simulate",
             "validate", "detect", "test", "generate-presigned", "presign", "wait", "help");
     private static final Set<String> S3_READS = Set.of("ls", "presign");
     /** The operation of a call whose command (or whole arguments) a purge replaced by [PURGED:<seq>]. */
-    static final AwsOperation PURGED = new AwsOperation("(purged)", "");
+    public static final AwsOperation PURGED = new AwsOperation("(purged)", "");
     private static final Set<String> VALUELESS_GLOBAL_FLAGS = Set.of("--debug", "--no-verify-ssl", "--no-paginate",
             "--no-sign-request", "--no-cli-pager", "--cli-auto-prompt", "--no-cli-auto-prompt");
 
     /** "service operation", e.g. "s3api put-bucket-policy". */
-    String name() {
+    public String name() {
         return operation.isEmpty() ? service : service + " " + operation;
     }
 
-    boolean isWrite() {
+    public boolean isWrite() {
         if (service.equals("s3")) {
             return !S3_READS.contains(operation);
         }
@@ -48,7 +48,7 @@ record AwsOperation(String service, String operation) {
     }
 
     /** The operation of a {@code cli_command}, if it names one. */
-    static Optional<AwsOperation> ofCommand(String cliCommand) {
+    public static Optional<AwsOperation> ofCommand(String cliCommand) {
         if (cliCommand == null) {
             return Optional.empty();
         }
@@ -75,7 +75,7 @@ record AwsOperation(String service, String operation) {
     }
 
     /** A call's operation from its tool and (redacted) arguments. */
-    static Optional<AwsOperation> ofCall(String tool, JsonNode args) {
+    public static Optional<AwsOperation> ofCall(String tool, JsonNode args) {
         if (CALL_AWS.equals(tool) && args != null) {
             // Arguments a purge replaced as a whole are the marker's text.
             return ofCommand(args.isTextual() ? args.asText() : args.path("cli_command").asText(null));
@@ -84,12 +84,12 @@ record AwsOperation(String service, String operation) {
     }
 
     /** Whether a recorded call changes anything in AWS, as far as the log can tell. */
-    static boolean isWrite(String tool, JsonNode args) {
+    public static boolean isWrite(String tool, JsonNode args) {
         return isWrite(tool, ofCall(tool, args));
     }
 
     /** The same, for a call of {@code tool} whose operation is {@code op} (as {@link #ofCall} gives it). */
-    static boolean isWrite(String tool, Optional<AwsOperation> op) {
+    public static boolean isWrite(String tool, Optional<AwsOperation> op) {
         return RUN_SCRIPT.equals(tool) || op.map(AwsOperation::isWrite).orElse(false);
     }
 }

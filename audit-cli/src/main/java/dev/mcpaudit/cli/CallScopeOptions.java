@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * The options that pick calls by where and when they ran, shared by {@code calls} and {@code report}:
  * {@code --profile}, {@code --account}, {@code --session} and the time range.
  */
-final class CallScopeOptions {
+public final class CallScopeOptions {
     @Option(names = "--profile", paramLabel = "PROFILE", description = "Only calls made with this AWS profile.")
     String profile;
 
@@ -22,11 +22,27 @@ final class CallScopeOptions {
     @Mixin
     TimeRangeOptions time;
 
+    public String profile() {
+        return profile;
+    }
+
+    public String account() {
+        return account;
+    }
+
+    public String session() {
+        return session;
+    }
+
+    public TimeRangeOptions time() {
+        return time;
+    }
+
     /**
      * The filter of these options, with {@code --since}/{@code --until} as {@code period} (parsed by the
      * caller against its "now") and a command's own {@code tool}, {@code outcome} and {@code writes}.
      */
-    CallFilter filter(TimeArgs.Period period, String tool, String outcome, boolean writes) {
+    public CallFilter filter(TimeArgs.Period period, String tool, String outcome, boolean writes) {
         if (outcome != null && CallOutcome.ofWireName(outcome).isEmpty()) {
             throw new IllegalArgumentException("--outcome " + outcome + " is not an outcome; use ok, tool_error, error,"
                     + " timeout, cancelled, denied or incomplete.");

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             "started_at, ended_at, duration_ms, profile, account_id, account_source, region, service, tool, args,",
             "args_fingerprint, outcome, error, result_sha256, result."
         })
-final class CallsCommand implements Callable<Integer> {
+public final class CallsCommand implements Callable<Integer> {
     static final List<String> FIELDS = List.of("call_id", "session_id", "started_at", "ended_at", "duration_ms", "profile",
             "account_id", "account_source", "region", "service", "tool", "args", "args_fingerprint", "outcome", "error",
             "result_sha256", "result");
@@ -73,7 +73,7 @@ final class CallsCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
         }
-        CallFilter filter = scope.filter(scope.time.period(Instant.now()), tool, outcome, writes);
+        CallFilter filter = scope.filter(scope.time().period(Instant.now()), tool, outcome, writes);
         try (AuditLog log = parent.openForReading(spec)) {
             List<Map<String, Object>> rows = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit)
                     .stream().map(CallsCommand::row).toList();

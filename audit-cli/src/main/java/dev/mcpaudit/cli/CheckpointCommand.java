@@ -41,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Exit codes: 0 signed and written, 1 the log does not verify (nothing signed or written),",
             "2 usage error, 3 log missing, never written, locked or read-only, key unreadable, FILE not writable."
         })
-final class CheckpointCommand implements Callable<Integer> {
+public final class CheckpointCommand implements Callable<Integer> {
 
     @ParentCommand
     AuditCli parent;

@@ -82,7 +82,7 @@ import picocli.CommandLine.Spec;
             "",
             "Exit codes: 0 ok, 2 usage error, 3 log missing or unreadable, or FILE cannot be written."
         })
-final class ExportCommand implements Callable<Integer> {
+public final class ExportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 
     static final String MARK = "mcp-audit-proxy events";

@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Keep the private key away from the machine's audit log (that is the point); give reviewers the public key."
         },
         footer = {"", "Example:", "  audit-cli keygen --key ~/secure/audit-checkpoint.key"})
-final class KeygenCommand implements Callable<Integer> {
+public final class KeygenCommand implements Callable<Integer> {
 
     @Option(names = "--key", required = true, paramLabel = "FILE",
             description = "Private key file to create (0600; also holds the public key). Never overwritten.")

@@ -66,7 +66,7 @@ import picocli.CommandLine.Spec;
             "pointer, empty reason), 3 log missing, locked, busy or not yours, or the",
             "old bytes could not be overwritten yet (run the same command again)."
         })
-final class PurgeCommand implements Callable<Integer> {
+public final class PurgeCommand implements Callable<Integer> {
     /** Who runs this; a test seam, the OS user otherwise. */
     static Supplier<String> currentUser = PurgeCommand::osUser;
 

@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
             "  audit-cli redact --rules my-rules.json --explain 'deploy with acme_0123456789ab'",
             "  audit-cli redact --list-rules"
         })
-final class RedactCommand implements Callable<Integer> {
+public final class RedactCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CALL_AWS = "aws___call_aws";
 

@@ -63,7 +63,7 @@ import picocli.CommandLine.Spec;
             "verify, 2 usage error (bad time, bad option), 3 log missing, locked, not an audit log, newer schema,",
             "or a file that cannot be read or written."
         })
-final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand implements Callable<Integer> {
     enum Format { md, html, json, csv }
 
     @ParentCommand
@@ -107,7 +107,7 @@ final class ReportCommand implements Callable<Integer> {
         Instant now = Instant.now();
         TimeArgs.Period period;
         try {
-            period = scope.time.period(now);
+            period = scope.time().period(now);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -115,7 +115,7 @@ final class ReportCommand implements Callable<Integer> {
         PublicKey key = checkpointOptions.publicKey();
 
         CallFilter filter = scope.filter(period, null, null, false);
-        Report.Scope reportScope = new Report.Scope(scope.profile, scope.account, scope.session, period.storedSince(),
+        Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), scope.session(), period.storedSince(),
                 period.storedUntil(), filter.describe());
         Report report;
         try (AuditLog log = parent.openForReading(spec)) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             "With --since/--until, the sessions active at some time in that range."},
         footer = {"", "Examples:", "  audit-cli sessions", "  audit-cli sessions --since 7d --format json",
             "  audit-cli calls --session <session_id>   (the calls of one session)"})
-final class SessionsCommand implements Callable<Integer> {
+public final class SessionsCommand implements Callable<Integer> {
     private static final List<String> FIELDS = List.of("session_id", "started_at", "ended_at", "client", "host", "os_user",
             "profiles_used", "calls", "errors", "denied", "incomplete", "clean_end");
     private static final List<String> TABLE = List.of("started_at", "ended_at", "client", "profiles_used", "calls",

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "event at that seq, listed with the call, says who removed it, when and why."},
         footer = {"", "Examples:", "  audit-cli show 01a21a38-93c0-762c-a5b5-e177999770d8",
             "  audit-cli show 01a21a38-93c0 --format json   (a unique prefix of the id is enough)"})
-final class ShowCommand implements Callable<Integer> {
+public final class ShowCommand implements Callable<Integer> {
     enum Format { text, json }
 
     private static final ObjectMapper JSON = new ObjectMapper();

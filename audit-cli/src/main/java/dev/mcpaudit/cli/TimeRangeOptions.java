@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  * ({@code calls}, {@code sessions}, {@code report}, {@code export}); each command's help says what
  * the range selects.
  */
-final class TimeRangeOptions {
+public final class TimeRangeOptions {
     @Option(names = "--since", paramLabel = "TIME",
             description = "From this time on (inclusive): ISO-8601 (2026-11-26, 2026-11-26T14:00Z; UTC unless an offset is"
                     + " given) or relative to now (30m, 24h, 7d, 2w).")
@@ -18,12 +18,12 @@ final class TimeRangeOptions {
     String until;
 
     /** Both parsed against {@code now} and checked against each other; a bad value is an IllegalArgumentException naming its option. */
-    TimeArgs.Period period(Instant now) {
+    public TimeArgs.Period period(Instant now) {
         return TimeArgs.period(since, until, now);
     }
 
     /** Whether either end was given. */
-    boolean given() {
+    public boolean given() {
         return since != null || until != null;
     }
 }

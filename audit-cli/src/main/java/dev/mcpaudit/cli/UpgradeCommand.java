@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         description = "Upgrades a log written by an older version to this version's schema, in place; events are kept.",
         footer = {"", "Example:", "  audit-cli --db ~/old-audit.db upgrade"})
-final class UpgradeCommand implements Callable<Integer> {
+public final class UpgradeCommand implements Callable<Integer> {
 
     @ParentCommand
     AuditCli parent;

@@ -52,7 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Exit codes: 0 intact, 1 problems found, 2 usage error, 3 log, export or key unavailable."
         })
-final class VerifyCommand implements Callable<Integer> {
+public final class VerifyCommand implements Callable<Integer> {
     enum Format { text, json }
 
     /** What a chain cannot show by itself; said whenever no checkpoint was given. */
