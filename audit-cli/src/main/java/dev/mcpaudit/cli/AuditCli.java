@@ -1,5 +1,16 @@
 package dev.mcpaudit.cli;
 
+import dev.mcpaudit.cli.query.CallsCommand;
+import dev.mcpaudit.cli.query.SessionsCommand;
+import dev.mcpaudit.cli.query.ShowCommand;
+import dev.mcpaudit.cli.redact.RedactCommand;
+import dev.mcpaudit.cli.report.ReportCommand;
+import dev.mcpaudit.cli.verify.CheckpointCommand;
+import dev.mcpaudit.cli.verify.ExportCommand;
+import dev.mcpaudit.cli.verify.KeygenCommand;
+import dev.mcpaudit.cli.verify.PurgeCommand;
+import dev.mcpaudit.cli.verify.UpgradeCommand;
+import dev.mcpaudit.cli.verify.VerifyCommand;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.AuditLogLocation;

@@ -1,4 +1,4 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
+import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.CheckpointKeys;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

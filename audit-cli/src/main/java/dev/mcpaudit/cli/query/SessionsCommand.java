@@ -1,5 +1,10 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.query;
 
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.RowWriter;
+import dev.mcpaudit.cli.TimeArgs;
+import dev.mcpaudit.cli.TimeRangeOptions;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.SessionQueries;
 import dev.mcpaudit.schema.query.SessionSummary;

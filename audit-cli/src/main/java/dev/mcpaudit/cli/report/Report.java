@@ -1,4 +1,4 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;

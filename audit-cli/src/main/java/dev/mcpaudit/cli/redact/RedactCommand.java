@@ -1,8 +1,10 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.redact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.redact.FingerprintKey;
 import dev.mcpaudit.schema.redact.Redaction;
 import dev.mcpaudit.schema.redact.RedactionRules;

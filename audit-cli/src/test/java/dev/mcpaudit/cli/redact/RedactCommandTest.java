@@ -1,9 +1,11 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.cli.CliRun;
+import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventType;
 import dev.mcpaudit.schema.NewEvent;

@@ -1,6 +1,7 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainProblem.Kind;
 import dev.mcpaudit.schema.ChainVerifier;

@@ -1,9 +1,12 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.CheckpointOptions;
+import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainVerifier;

@@ -1,20 +1,20 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.report;
 
-import static dev.mcpaudit.cli.ReportText.n;
-import static dev.mcpaudit.cli.ReportText.orDash;
+import static dev.mcpaudit.cli.report.ReportText.n;
+import static dev.mcpaudit.cli.report.ReportText.orDash;
 
-import dev.mcpaudit.cli.Report.AccountRow;
-import dev.mcpaudit.cli.Report.Bucket;
-import dev.mcpaudit.cli.Report.CallRow;
-import dev.mcpaudit.cli.Report.Counts;
-import dev.mcpaudit.cli.Report.Listing;
-import dev.mcpaudit.cli.Report.OperationRow;
-import dev.mcpaudit.cli.Report.Problem;
-import dev.mcpaudit.cli.Report.PurgeRow;
-import dev.mcpaudit.cli.Report.ServiceRow;
-import dev.mcpaudit.cli.Report.SessionRow;
-import dev.mcpaudit.cli.Report.Timeline;
-import dev.mcpaudit.cli.Report.Verification;
+import dev.mcpaudit.cli.report.Report.AccountRow;
+import dev.mcpaudit.cli.report.Report.Bucket;
+import dev.mcpaudit.cli.report.Report.CallRow;
+import dev.mcpaudit.cli.report.Report.Counts;
+import dev.mcpaudit.cli.report.Report.Listing;
+import dev.mcpaudit.cli.report.Report.OperationRow;
+import dev.mcpaudit.cli.report.Report.Problem;
+import dev.mcpaudit.cli.report.Report.PurgeRow;
+import dev.mcpaudit.cli.report.Report.ServiceRow;
+import dev.mcpaudit.cli.report.Report.SessionRow;
+import dev.mcpaudit.cli.report.Report.Timeline;
+import dev.mcpaudit.cli.report.Report.Verification;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,5 +1,7 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.PayloadPurge;

@@ -1,7 +1,9 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;

@@ -1,5 +1,10 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.report;
 
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.CallScopeOptions;
+import dev.mcpaudit.cli.CheckpointOptions;
+import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainVerifier;

@@ -1,4 +1,4 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,7 +1,8 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.report;
 
-import dev.mcpaudit.cli.Report.ActivityRow;
-import dev.mcpaudit.cli.Report.Counts;
+import dev.mcpaudit.cli.RowWriter;
+import dev.mcpaudit.cli.report.Report.ActivityRow;
+import dev.mcpaudit.cli.report.Report.Counts;
 import java.util.List;
 
 /**

@@ -1,8 +1,13 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.RowWriter;
+import dev.mcpaudit.cli.TimeArgs;
+import dev.mcpaudit.cli.TimeRangeOptions;
 import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventTime;

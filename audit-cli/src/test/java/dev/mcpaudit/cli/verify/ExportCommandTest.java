@@ -1,10 +1,12 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.cli.CliRun;
+import dev.mcpaudit.cli.Csv;
 import dev.mcpaudit.fixtures.SyntheticCalls;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.StoredEvent;

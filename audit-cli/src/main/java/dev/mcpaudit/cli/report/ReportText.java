@@ -1,8 +1,8 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpaudit.cli.Report.CallRow;
-import dev.mcpaudit.cli.Report.Verification;
+import dev.mcpaudit.cli.report.Report.CallRow;
+import dev.mcpaudit.cli.report.Report.Verification;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;

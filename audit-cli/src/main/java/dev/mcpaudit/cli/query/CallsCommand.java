@@ -1,5 +1,10 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.cli.query;
 
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.cli.CallScopeOptions;
+import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.RowWriter;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.CallFilter;
 import dev.mcpaudit.schema.query.CallQueries;
