@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.schema.query.AwsTools;
 import dev.mcpaudit.schema.redact.FingerprintKey;
 import dev.mcpaudit.schema.redact.Redaction;
 import dev.mcpaudit.schema.redact.RedactionRules;
@@ -46,7 +47,7 @@ import picocli.CommandLine.Spec;
         })
 public final class RedactCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CALL_AWS = "aws___call_aws";
+    private static final String CALL_AWS = AwsTools.CALL_AWS;
 
     @ParentCommand
     AuditCli parent;
