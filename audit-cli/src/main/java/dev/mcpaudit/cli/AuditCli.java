@@ -1,5 +1,16 @@
 package dev.mcpaudit.cli;
 
+import dev.mcpaudit.cli.query.CallsCommand;
+import dev.mcpaudit.cli.query.SessionsCommand;
+import dev.mcpaudit.cli.query.ShowCommand;
+import dev.mcpaudit.cli.redact.RedactCommand;
+import dev.mcpaudit.cli.report.ReportCommand;
+import dev.mcpaudit.cli.verify.CheckpointCommand;
+import dev.mcpaudit.cli.verify.ExportCommand;
+import dev.mcpaudit.cli.verify.KeygenCommand;
+import dev.mcpaudit.cli.verify.PurgeCommand;
+import dev.mcpaudit.cli.verify.UpgradeCommand;
+import dev.mcpaudit.cli.verify.VerifyCommand;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.AuditLogLocation;
@@ -49,7 +60,7 @@ public final class AuditCli {
             description = "Audit log to use (default: $MCP_AUDIT_DB, else the XDG state directory).")
     Path db;
 
-    Path dbPath() {
+    public Path dbPath() {
         return db != null ? db : AuditLogLocation.defaultPath();
     }
 
@@ -57,7 +68,7 @@ public final class AuditCli {
      * Opens the log for a command that only reads it. A file the proxy created but never wrote reads
      * as an empty log, and a note on stderr says so (it is not corrupt, and it is not an error).
      */
-    AuditLog openForReading(CommandSpec command) {
+    public AuditLog openForReading(CommandSpec command) {
         AuditLog log = AuditLog.openReadOnly(dbPath());
         if (log.neverWritten()) {
             command.commandLine().getErr().println("audit-cli: note: " + log.path() + " was created but never written"
@@ -70,7 +81,7 @@ public final class AuditCli {
      * Opens the log read-only for a command that goes on to write it (checkpoint, upgrade): a file the
      * proxy created but never wrote is refused, and left as it is, rather than made a log.
      */
-    AuditLog openWrittenForReading() {
+    public AuditLog openWrittenForReading() {
         AuditLog log = AuditLog.openReadOnly(dbPath());
         if (log.neverWritten()) {
             log.close();

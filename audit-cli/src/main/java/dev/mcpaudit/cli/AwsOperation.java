@@ -2,6 +2,9 @@ package dev.mcpaudit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpaudit.schema.Purges;
+import dev.mcpaudit.schema.query.AwsTools;
+import dev.mcpaudit.schema.query.WriteClassifier;
+import dev.mcpaudit.schema.redact.ShellWords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,25 +19,27 @@ import java.util.Set;
  * So does a command removed by {@code audit-cli purge} ({@link #PURGED}): nothing left shows it was
  * only a read.
  */
-record AwsOperation(String service, String operation) {
-    static final String CALL_AWS = "aws___call_aws";
-    static final String RUN_SCRIPT = "aws___run_script";
+public record AwsOperation(String service, String operation) {
+    public static final String CALL_AWS = AwsTools.CALL_AWS;
+    public static final String RUN_SCRIPT = AwsTools.RUN_SCRIPT;
+    /** {@link #isWrite(String, JsonNode)} over arguments as stored, for the queries' {@code writes} filter. */
+    public static final WriteClassifier RECORDED_CALLS = (tool, args) -> isWrite(tool, JsonText.parseArgs(args));
 
     private static final List<String> READ_PREFIXES = List.of("describe", "list", "get", "head", "lookup", "search",
             "scan", "query", "select", "batch-get", "check", "estimate", "preview", "filter", "view", "simulate",
             "validate", "detect", "test", "generate-presigned", "presign", "wait", "help");
     private static final Set<String> S3_READS = Set.of("ls", "presign");
     /** The operation of a call whose command (or whole arguments) a purge replaced by [PURGED:<seq>]. */
-    static final AwsOperation PURGED = new AwsOperation("(purged)", "");
+    public static final AwsOperation PURGED = new AwsOperation("(purged)", "");
     private static final Set<String> VALUELESS_GLOBAL_FLAGS = Set.of("--debug", "--no-verify-ssl", "--no-paginate",
             "--no-sign-request", "--no-cli-pager", "--cli-auto-prompt", "--no-cli-auto-prompt");
 
     /** "service operation", e.g. "s3api put-bucket-policy". */
-    String name() {
+    public String name() {
         return operation.isEmpty() ? service : service + " " + operation;
     }
 
-    boolean isWrite() {
+    public boolean isWrite() {
         if (service.equals("s3")) {
             return !S3_READS.contains(operation);
         }
@@ -43,18 +48,19 @@ record AwsOperation(String service, String operation) {
     }
 
     /** The operation of a {@code cli_command}, if it names one. */
-    static Optional<AwsOperation> ofCommand(String cliCommand) {
+    public static Optional<AwsOperation> ofCommand(String cliCommand) {
         if (cliCommand == null) {
             return Optional.empty();
         }
         if (Purges.isMarker(cliCommand.strip())) {
             return Optional.of(PURGED);
         }
-        String[] words = cliCommand.strip().split("\\s+");
+        // Quotes as a shell reads them: a quoted value with spaces (--query 'a b') is one word.
+        List<String> words = ShellWords.split(cliCommand).stream().map(ShellWords.Word::text).toList();
         List<String> found = new ArrayList<>(2);
-        int i = words.length > 0 && words[0].equals("aws") ? 1 : 0;
-        while (i < words.length && found.size() < 2) {
-            String w = words[i];
+        int i = !words.isEmpty() && words.get(0).equals("aws") ? 1 : 0;
+        while (i < words.size() && found.size() < 2) {
+            String w = words.get(i);
             if (w.startsWith("-")) {
                 i += VALUELESS_GLOBAL_FLAGS.contains(w) || w.contains("=") ? 1 : 2;
                 continue;
@@ -69,7 +75,7 @@ record AwsOperation(String service, String operation) {
     }
 
     /** A call's operation from its tool and (redacted) arguments. */
-    static Optional<AwsOperation> ofCall(String tool, JsonNode args) {
+    public static Optional<AwsOperation> ofCall(String tool, JsonNode args) {
         if (CALL_AWS.equals(tool) && args != null) {
             // Arguments a purge replaced as a whole are the marker's text.
             return ofCommand(args.isTextual() ? args.asText() : args.path("cli_command").asText(null));
@@ -78,12 +84,12 @@ record AwsOperation(String service, String operation) {
     }
 
     /** Whether a recorded call changes anything in AWS, as far as the log can tell. */
-    static boolean isWrite(String tool, JsonNode args) {
+    public static boolean isWrite(String tool, JsonNode args) {
         return isWrite(tool, ofCall(tool, args));
     }
 
     /** The same, for a call of {@code tool} whose operation is {@code op} (as {@link #ofCall} gives it). */
-    static boolean isWrite(String tool, Optional<AwsOperation> op) {
+    public static boolean isWrite(String tool, Optional<AwsOperation> op) {
         return RUN_SCRIPT.equals(tool) || op.map(AwsOperation::isWrite).orElse(false);
     }
 }

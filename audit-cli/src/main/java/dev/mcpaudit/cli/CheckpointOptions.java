@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code --checkpoint FILE --public-key FILE}, for the commands that verify the chain. */
-final class CheckpointOptions {
+public final class CheckpointOptions {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Signed checkpoint to verify the log against.")
     Path checkpointFile;
 
@@ -19,12 +19,12 @@ final class CheckpointOptions {
     Path publicKeyFile;
 
     /** Whether either was given: both ask for a verification. */
-    boolean given() {
+    public boolean given() {
         return checkpointFile != null || publicKeyFile != null;
     }
 
     /** A checkpoint proves nothing without the key that signed it; a key alone checks the recorded checkpoints. */
-    void check(CommandLine commandLine) {
+    public void check(CommandLine commandLine) {
         if (checkpointFile != null && publicKeyFile == null) {
             throw new ParameterException(commandLine,
                     "--checkpoint needs --public-key: a checkpoint proves nothing without the key that signed it.");
@@ -32,7 +32,7 @@ final class CheckpointOptions {
     }
 
     /** The checkpoint, or null when none was given. */
-    Checkpoint checkpoint() throws java.io.IOException {
+    public Checkpoint checkpoint() throws java.io.IOException {
         if (checkpointFile == null) {
             return null;
         }
@@ -44,7 +44,7 @@ final class CheckpointOptions {
     }
 
     /** The public key, or null when none was given. */
-    PublicKey publicKey() throws java.io.IOException {
+    public PublicKey publicKey() throws java.io.IOException {
         return publicKeyFile == null ? null : CheckpointKeys.loadPublicKey(publicKeyFile);
     }
 }

@@ -15,8 +15,8 @@ import java.util.Set;
  * JSON (one array), JSON Lines and CSV (RFC 4180) for tools. Columns holding JSON text (args,
  * result) are embedded as JSON, not as strings, in json/jsonl.
  */
-final class RowWriter {
-    enum Format { table, json, jsonl, csv }
+public final class RowWriter {
+    public enum Format { table, json, jsonl, csv }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> JSON_COLUMNS = Set.of("args", "result", "payload", "client_info", "profiles");
@@ -24,7 +24,7 @@ final class RowWriter {
 
     private RowWriter() {}
 
-    static void write(PrintWriter out, Format format, List<String> columns, List<Map<String, Object>> rows)
+    public static void write(PrintWriter out, Format format, List<String> columns, List<Map<String, Object>> rows)
             throws java.io.IOException {
         switch (format) {
             case json -> {
@@ -44,7 +44,7 @@ final class RowWriter {
         out.flush();
     }
 
-    static ObjectNode toJson(List<String> columns, Map<String, Object> row) {
+    public static ObjectNode toJson(List<String> columns, Map<String, Object> row) {
         ObjectNode o = JSON.createObjectNode();
         for (String c : columns) {
             Object v = row.get(c);
@@ -53,7 +53,7 @@ final class RowWriter {
             } else if (v instanceof Number n) {
                 o.set(c, JSON.valueToTree(n));
             } else if (JSON_COLUMNS.contains(c)) {
-                JsonNode parsed = CallsDb.parse(v.toString());
+                JsonNode parsed = JsonText.parse(v.toString());
                 o.set(c, parsed == null ? JSON.getNodeFactory().textNode(v.toString()) : parsed);
             } else {
                 o.put(c, v.toString());
@@ -83,7 +83,7 @@ final class RowWriter {
         }
     }
 
-    static String text(Object v) {
+    public static String text(Object v) {
         if (v == null) {
             return "";
         }
@@ -98,7 +98,7 @@ final class RowWriter {
         return one.length() <= MAX_CELL ? one : one.substring(0, MAX_CELL - 1) + "…";
     }
 
-    static String csv(String s) {
+    public static String csv(String s) {
         if (s.isEmpty() || s.chars().noneMatch(ch -> ch == ',' || ch == '"' || ch == '\n' || ch == '\r')) {
             return s;
         }

@@ -11,24 +11,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code --since}/{@code --until} values: ISO-8601 (instant, date-time, date; UTC unless given) or relative ({@code 24h}). */
-final class TimeArgs {
+public final class TimeArgs {
     private static final Pattern RELATIVE = Pattern.compile("(\\d+)([smhdw])");
 
     private TimeArgs() {}
 
     /** A {@code --since}/{@code --until} pair; either end may be open (null). */
-    record Period(Instant since, Instant until) {
-        String storedSince() {
+    public record Period(Instant since, Instant until) {
+        public String storedSince() {
             return since == null ? null : stored(since);
         }
 
-        String storedUntil() {
+        public String storedUntil() {
             return until == null ? null : stored(until);
         }
     }
 
     /** Both options parsed and checked against each other; a bad value is a usage error naming the option. */
-    static Period period(String since, String until, Instant now) {
+    public static Period period(String since, String until, Instant now) {
         Instant from = option("--since", since, now);
         Instant to = option("--until", until, now);
         if (from != null && to != null && !from.isBefore(to)) {
@@ -49,7 +49,7 @@ final class TimeArgs {
         }
     }
 
-    static Instant parse(String value, Instant now) {
+    public static Instant parse(String value, Instant now) {
         String v = value.strip();
         Matcher m = RELATIVE.matcher(v);
         if (m.matches()) {
@@ -87,7 +87,7 @@ final class TimeArgs {
     }
 
     /** The stored form of event times, so that string comparison in SQL orders correctly. */
-    static String stored(Instant t) {
+    public static String stored(Instant t) {
         return dev.mcpaudit.schema.EventTime.format(t);
     }
 }

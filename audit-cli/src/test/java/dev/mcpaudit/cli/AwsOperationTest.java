@@ -23,4 +23,23 @@ class AwsOperationTest {
         assertThat(AwsOperation.ofCommand("aws s3api list-buckets [PURGED:4]").map(AwsOperation::name))
                 .contains("s3api list-buckets");
     }
+
+    @Test
+    void aQuotedGlobalOptionValueIsOneWord() {
+        // Split on blanks, the --query value's second half was read as the service and the service as the operation.
+        assertThat(AwsOperation.ofCommand("aws --query 'Reservations[].Instances[].{Id: InstanceId}' ec2 describe-instances")
+                .map(AwsOperation::name)).contains("ec2 describe-instances");
+        assertThat(AwsOperation.isWrite(AwsOperation.CALL_AWS, JsonNodeFactory.instance.objectNode().put("cli_command",
+                "aws --query \"Buckets[].Name\" --output text s3api list-buckets"))).isFalse();
+        assertThat(AwsOperation.ofCommand("aws --profile \"my profile\" \"s3\" ls s3://b").map(AwsOperation::isWrite))
+                .contains(false);
+    }
+
+    @Test
+    void aQuotedArgumentDoesNotChangeTheOperation() {
+        assertThat(AwsOperation.ofCommand("aws s3 cp \"s3://b/my file\" .").map(AwsOperation::name)).contains("s3 cp");
+        assertThat(AwsOperation.ofCommand("aws s3 cp \"s3://b/my file\" .").map(AwsOperation::isWrite)).contains(true);
+        assertThat(AwsOperation.ofCommand("aws ec2 describe-instances --query 'Reservations[].Instances[]'")
+                .map(AwsOperation::isWrite)).contains(false);
+    }
 }

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads CSV back in tests, independently of the writer under test. */
-final class Csv {
+public final class Csv {
     private Csv() {}
 
     /** RFC 4180: fields separated by commas, optionally quoted, "" inside quotes, records end at a newline. */
-    static List<List<String>> parse(String text) {
+    public static List<List<String>> parse(String text) {
         List<List<String>> rows = new ArrayList<>();
         List<String> row = new ArrayList<>();
         StringBuilder field = new StringBuilder();

@@ -10,11 +10,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -457,21 +454,14 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private static void createPrivately(Path p) {
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         try {
             Path dir = p.getParent();
             if (dir != null && !Files.isDirectory(dir)) {
-                FileAttribute<?>[] dirAttrs = posix
-                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
-                        : new FileAttribute<?>[0];
-                Files.createDirectories(dir, dirAttrs);
+                OwnerOnlyFiles.createDirectories(dir);
             }
             if (!Files.exists(p)) {
-                FileAttribute<?>[] fileAttrs = posix
-                        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                        : new FileAttribute<?>[0];
                 try {
-                    Files.createFile(p, fileAttrs);
+                    OwnerOnlyFiles.createFile(p);
                 } catch (FileAlreadyExistsException raced) {
                     // Another process created it first; the schema step below copes with that.
                 }

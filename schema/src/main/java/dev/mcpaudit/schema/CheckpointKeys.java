@@ -110,17 +110,23 @@ public final class CheckpointKeys {
     }
 
     private static void writeNew(Path file, String content, boolean secret) throws IOException {
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] attrs = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"))}
-                : new FileAttribute<?>[0];
         try {
-            Files.createFile(file, attrs);
+            if (secret) {
+                OwnerOnlyFiles.createFile(file);
+            } else {
+                Files.createFile(file, readableByAll());
+            }
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(file.toString(), null,
                     "already exists; keys are never overwritten, choose another path");
         }
         Files.writeString(file, content, StandardCharsets.US_ASCII);
+    }
+
+    /** rw-r--r-- where POSIX permissions exist: a public key is meant to be handed out. */
+    private static FileAttribute<?>[] readableByAll() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"))}
+                : new FileAttribute<?>[0];
     }
 }

@@ -40,7 +40,7 @@ public final class LargeLogBench {
     private static final Duration CHUNK_SPAN = Duration.ofSeconds(31_000);
     private static final Instant START = Instant.parse("2026-09-01T00:00:00Z");
 
-    /** Exactly what CallsDb.calls(new CallFilter("prod", …), 100) runs (calls --profile prod --limit 100). */
+    /** Exactly what schema's CallQueries.calls(new CallFilter("prod", …), 100) runs (calls --profile prod --limit 100). */
     static final String CALLS_PROD_SQL =
             "SELECT * FROM calls WHERE profile = ? ORDER BY started_at DESC, call_id DESC LIMIT 100";
 

@@ -2,14 +2,13 @@ package dev.mcpaudit.schema.redact;
 
 import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.AuditLogException.Reason;
+import dev.mcpaudit.schema.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -55,7 +54,7 @@ public final class FingerprintKey {
         new SecureRandom().nextBytes(fresh);
         Path temp = null;
         try {
-            temp = Files.createTempFile(file.getParent(), ".fingerprint-key", ".tmp", ownerOnly());
+            temp = OwnerOnlyFiles.createTempFile(file.getParent(), ".fingerprint-key", ".tmp");
             Files.writeString(temp, Base64.getEncoder().encodeToString(fresh) + "\n");
             // A hard link fails if the name exists, so two processes creating a log at once agree on one key.
             Files.createLink(file, temp);
@@ -119,13 +118,6 @@ public final class FingerprintKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
         }
-    }
-
-    private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly() {
-        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                ? new java.nio.file.attribute.FileAttribute<?>[] {
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new java.nio.file.attribute.FileAttribute<?>[0];
     }
 
     private static AuditLogException unreadable(Path file, String why) {

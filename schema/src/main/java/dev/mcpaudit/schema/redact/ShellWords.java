@@ -6,16 +6,17 @@ import java.util.List;
 /**
  * Splits a command line into words the way a POSIX shell would (whitespace, single and double
  * quotes, backslash escapes), keeping each word's span in the original text so that one value can
- * be replaced while the rest of the command stays exactly as the agent wrote it.
+ * be replaced while the rest of the command stays exactly as the agent wrote it. Redaction and
+ * audit-cli's read/write classifier read command lines through it alike.
  */
-final class ShellWords {
+public final class ShellWords {
 
     /** One word: its text after quote removal and the [start, end) span of its raw form. */
-    record Word(String text, int start, int end) {}
+    public record Word(String text, int start, int end) {}
 
     private ShellWords() {}
 
-    static List<Word> split(String line) {
+    public static List<Word> split(String line) {
         List<Word> words = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         int start = -1;

@@ -1,0 +1,116 @@
+package dev.mcpaudit.cli.query;
+
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.cli.CallScopeOptions;
+import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.RowWriter;
+import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.query.CallFilter;
+import dev.mcpaudit.schema.query.CallQueries;
+import dev.mcpaudit.schema.query.CallRecord;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "calls",
+        aliases = "ls",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists recorded calls, newest first: one row per call from the calls read model, with its outcome",
+            "(ok, tool_error, error, timeout, cancelled, denied, or incomplete when the proxy stopped before the answer)."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  audit-cli calls --profile prod --since 24h",
+            "  audit-cli ls --writes --account 777788889999 --limit 20",
+            "  audit-cli calls --outcome denied --format json | jq '.[].args'",
+            "  audit-cli calls --tool 'aws___*' --since 2026-11-01 --until 2026-12-01 --format csv > november.csv",
+            "",
+            "JSON, JSON Lines and CSV fields are the calls read model's names (see README): call_id, session_id,",
+            "started_at, ended_at, duration_ms, profile, account_id, account_source, region, service, tool, args,",
+            "args_fingerprint, outcome, error, result_sha256, result."
+        })
+public final class CallsCommand implements Callable<Integer> {
+    static final List<String> FIELDS = List.of("call_id", "session_id", "started_at", "ended_at", "duration_ms", "profile",
+            "account_id", "account_source", "region", "service", "tool", "args", "args_fingerprint", "outcome", "error",
+            "result_sha256", "result");
+    private static final List<String> TABLE = List.of("started_at", "profile", "account_id", "tool", "outcome",
+            "duration_ms", "args", "call_id");
+
+    @ParentCommand
+    AuditCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CallScopeOptions scope;
+
+    @Option(names = "--tool", paramLabel = "NAME|GLOB", description = "Only calls to this tool, e.g. aws___call_aws or 'aws___*'.")
+    String tool;
+
+    @Option(names = "--outcome", paramLabel = "OUTCOME",
+            description = "Only calls with this outcome: ok, tool_error, error, timeout, cancelled, denied, incomplete.")
+    String outcome;
+
+    @Option(names = "--writes", description = "Only mutating calls: AWS CLI operations that are not reads (describe, list, get, …) and every run_script.")
+    boolean writes;
+
+    @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N calls, newest first (default ${DEFAULT-VALUE}; 0 for all).")
+    int limit;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table (default), json, jsonl or csv.")
+    RowWriter.Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
+        }
+        CallFilter filter = scope.filter(scope.time().period(Instant.now()), tool, outcome, writes);
+        try (AuditLog log = parent.openForReading(spec)) {
+            List<Map<String, Object>> rows = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit)
+                    .stream().map(CallsCommand::row).toList();
+            if (rows.isEmpty() && format == RowWriter.Format.table) {
+                spec.commandLine().getOut().println("No calls match (" + filter.describe() + ") in " + log.path() + ".");
+                return ExitCode.OK;
+            }
+            RowWriter.write(spec.commandLine().getOut(), format, format == RowWriter.Format.table ? TABLE : FIELDS, rows);
+        }
+        return ExitCode.OK;
+    }
+
+    /** A call as a row named by the calls view's columns, the names of every format's fields. */
+    static Map<String, Object> row(CallRecord c) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("call_id", c.callId());
+        row.put("session_id", c.sessionId());
+        row.put("started_at", c.startedAt());
+        row.put("ended_at", c.endedAt());
+        row.put("duration_ms", c.durationMs());
+        row.put("profile", c.profile());
+        row.put("account_id", c.accountId());
+        row.put("account_source", c.accountSource());
+        row.put("region", c.region());
+        row.put("service", c.service());
+        row.put("tool", c.tool());
+        row.put("args", c.args());
+        row.put("args_fingerprint", c.argsFingerprint());
+        row.put("outcome", c.outcome());
+        row.put("error", c.error());
+        row.put("result_sha256", c.resultSha256());
+        row.put("result", c.result());
+        return row;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mcpaudit.cli.query;
+
+import dev.mcpaudit.cli.AuditCli;
+import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.RowWriter;
+import dev.mcpaudit.cli.TimeArgs;
+import dev.mcpaudit.cli.TimeRangeOptions;
+import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.query.SessionQueries;
+import dev.mcpaudit.schema.query.SessionSummary;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "sessions",
+        mixinStandardHelpOptions = true,
+        description = {"Lists proxy sessions, newest first: time span, the agent (clientInfo), host and user, profiles used, and call counts.",
+            "With --since/--until, the sessions active at some time in that range."},
+        footer = {"", "Examples:", "  audit-cli sessions", "  audit-cli sessions --since 7d --format json",
+            "  audit-cli calls --session <session_id>   (the calls of one session)"})
+public final class SessionsCommand implements Callable<Integer> {
+    private static final List<String> FIELDS = List.of("session_id", "started_at", "ended_at", "client", "host", "os_user",
+            "profiles_used", "calls", "errors", "denied", "incomplete", "clean_end");
+    private static final List<String> TABLE = List.of("started_at", "ended_at", "client", "profiles_used", "calls",
+            "errors", "denied", "incomplete", "session_id");
+
+    @ParentCommand
+    AuditCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TimeRangeOptions time;
+
+    @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N sessions (default ${DEFAULT-VALUE}; 0 for all).")
+    int limit;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table (default), json, jsonl or csv.")
+    RowWriter.Format format;
+
+    @Override
+    public Integer call() throws Exception {
+        TimeArgs.Period window = time.period(Instant.now());
+        try (AuditLog log = parent.openForReading(spec)) {
+            List<Map<String, Object>> rows = SessionQueries.sessions(log, window.since(), window.until(), limit).stream()
+                    .map(SessionsCommand::row).toList();
+            if (rows.isEmpty() && format == RowWriter.Format.table) {
+                spec.commandLine().getOut().println("No sessions in " + log.path() + (time.given() ? " in that time range." : "."));
+                return ExitCode.OK;
+            }
+            RowWriter.write(spec.commandLine().getOut(), format, format == RowWriter.Format.table ? TABLE : FIELDS, rows);
+        }
+        return ExitCode.OK;
+    }
+
+    private static Map<String, Object> row(SessionSummary s) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("session_id", s.sessionId());
+        row.put("started_at", s.startedAt());
+        row.put("ended_at", s.endedAt());
+        row.put("client", s.client());
+        row.put("host", s.host());
+        row.put("os_user", s.osUser());
+        row.put("profiles_used", s.profilesUsed());
+        row.put("calls", s.calls());
+        row.put("errors", s.errors());
+        row.put("denied", s.denied());
+        row.put("incomplete", s.incomplete());
+        row.put("clean_end", s.cleanEnd() ? 1 : 0);
+        return row;
+    }
+}
