@@ -42,8 +42,19 @@ public final class Redactor {
      * events' fields, see the {@code calls} view) is redacted as that tool's arguments.
      */
     public Redaction redactPayload(JsonNode payload) {
+        return redactPayload(payload, null, null);
+    }
+
+    /**
+     * An event payload whose {@code result} is the result of the call of {@code resultTool} with
+     * {@code resultArguments} (a {@code call.completed}): as {@link #redactPayload(JsonNode)}, and the
+     * {@code result} as {@link #redactResult} would, in the same single pass. With a null tool, as
+     * {@link #redactPayload(JsonNode)}.
+     */
+    public Redaction redactPayload(JsonNode payload, String resultTool, JsonNode resultArguments) {
         String tool = payload.path("tool").isTextual() ? payload.get("tool").asText() : null;
         Walk walk = new Walk(tool);
+        walk.resultOf = resultTool == null ? null : ModelRules.operation(rules, awsOperation(resultTool, resultArguments));
         return walk.done(walk.node(payload.deepCopy(), JsonPath.ROOT));
     }
 
@@ -99,6 +110,8 @@ public final class Redactor {
         private final String payloadTool;
         /** In a result: the operation whose sensitive output members are hidden, or null. */
         private SensitiveMembers.Operation outputOf;
+        /** In a payload: the operation of the call whose result is its {@code $.result}, or null. */
+        private SensitiveMembers.Operation resultOf;
 
         Walk(String payloadTool) {
             this.payloadTool = payloadTool;
@@ -141,6 +154,14 @@ public final class Redactor {
             }
             if (payloadTool != null && path.isTopLevelField("args") && value instanceof ObjectNode arguments) {
                 return arguments(payloadTool, arguments, path);
+            }
+            if (resultOf != null && path.isTopLevelField("result")) {
+                outputOf = resultOf;
+                try {
+                    return node(value, path);
+                } finally {
+                    outputOf = null;
+                }
             }
             return node(value, path);
         }
