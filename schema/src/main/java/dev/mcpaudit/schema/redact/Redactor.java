@@ -23,6 +23,10 @@ import java.util.Set;
  * assignment rules, and the command and script arguments of the configured tools get their own
  * command-line and script handling. Already redacted text is left as it is, so redacting twice
  * changes nothing.
+ *
+ * <p>An event payload goes through a redactor once, in {@link dev.mcpaudit.schema.EventAppender}
+ * ({@link #redactPayload(JsonNode, String, JsonNode)}); the other methods serve what is not stored as
+ * an event: {@code audit-cli redact}'s samples, and the proxy's debug log lines ({@link #redactText}).
  */
 public final class Redactor {
     private static final ObjectMapper JSON = new ObjectMapper();
