@@ -240,8 +240,11 @@ public final class AuditLog implements AutoCloseable {
         return connect(path, true, busyTimeout);
     }
 
-    /** The redactor every appended payload goes through (writable logs only). */
-    public Redactor redactor() {
+    /**
+     * The redactor every appended payload goes through, once, in the appender (writable logs only).
+     * Not public: a caller that redacted with it would only make the appender redact twice.
+     */
+    Redactor redactor() {
         if (!writable) {
             throw new IllegalStateException("audit log " + path + " was opened read-only");
         }

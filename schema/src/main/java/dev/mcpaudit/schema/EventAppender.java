@@ -1,5 +1,7 @@
 package dev.mcpaudit.schema;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLogException.Reason;
 import dev.mcpaudit.schema.redact.Redactor;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +29,15 @@ import org.slf4j.LoggerFactory;
  * first reads the head (so several processes sharing the file stay on one linear chain). An append
  * returns only once its transaction is committed with synchronous=FULL, i.e. durable.
  *
- * <p>Every payload is redacted on the caller's thread before it is canonicalised and hashed, so no
- * writer can put a secret on disk by forgetting to redact, and what is stored is what verifies.
+ * <p>The appender owns redaction: it is the one place an event payload passes through a
+ * {@link Redactor}, exactly once per event, on the caller's thread before the payload is
+ * canonicalised, hashed or queued for disk ({@link #redacted}). Callers hand it raw payloads (there
+ * is no way to hand it a payload that skips redaction), so no writer — the proxy's recorder,
+ * {@code audit-cli checkpoint}, a purge, a test fixture — can put a secret in the log or its WAL by
+ * forgetting to redact, an event written late by a retry is redacted like any other, and what is
+ * stored is what verifies. What the pass must know about a call that the payload does not say (the
+ * call whose result it is, whether to fingerprint the arguments, the result cap) comes with the event
+ * as its {@link CallContext}.
  *
  * <p>On a log of schema version 3 or later every event is written under chain rule 2 (its hash
  * covers a salted digest of its payload, so that the payload can be purged); on an older log, which
@@ -70,7 +79,10 @@ public final class EventAppender implements AutoCloseable {
         }
     }
 
-    /** Enqueues; the future completes once the event is durable. Redacts and canonicalises on the caller's thread. */
+    /**
+     * Enqueues; the future completes once the event is durable. Redacts (the event's raw payload, once)
+     * and canonicalises on the caller's thread.
+     */
     public CompletableFuture<AppendedEvent> appendAsync(NewEvent event) {
         Prepared prepared = Prepared.of(event, redactor, hashRule);
         CompletableFuture<AppendedEvent> done = new CompletableFuture<>();
@@ -222,7 +234,43 @@ public final class EventAppender implements AutoCloseable {
     private record Pending(Prepared event, CompletableFuture<AppendedEvent> done) {}
 
     /**
-     * An event with its id, time text, redacted payload, (rule 2) salt and payload digest, and
+     * The payload as it is stored (before canonicalisation): the one redaction pass over the raw
+     * payload, knowing the call ({@link Redactor#redactPayload(com.fasterxml.jackson.databind.JsonNode,
+     * String, com.fasterxml.jackson.databind.JsonNode)}), then what is computed from redacted values
+     * only: {@code args_fingerprint} and the cut of a result longer than the cap. Neither is scanned
+     * again: a digest and a prefix of redacted text hold nothing the pass has not already seen.
+     */
+    static ObjectNode redacted(NewEvent e, Redactor redactor) {
+        CallContext call = e.call();
+        ObjectNode payload = (ObjectNode) redactor.redactPayload(e.payload(), call.resultTool(), call.resultArgs()).value();
+        JsonNode args = payload.get("args");
+        if (call.fingerprintArgs() && args != null) {
+            payload.put("args_fingerprint", CanonicalJson.sha256Hex(args));
+        }
+        JsonNode result = payload.get("result");
+        if (call.maxResultBytes() >= 0 && result != null) {
+            cutResult(payload, result, call.maxResultBytes());
+        }
+        return payload;
+    }
+
+    /** Cuts the (redacted) result to {@code maxBytes} of its canonical form, so a cut cannot expose part of a secret. */
+    private static void cutResult(ObjectNode payload, JsonNode redactedResult, int maxBytes) {
+        byte[] bytes = CanonicalJson.canonicalize(redactedResult).getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) {
+            return;
+        }
+        String kept = new String(bytes, 0, maxBytes, StandardCharsets.UTF_8);
+        if (!kept.isEmpty() && kept.charAt(kept.length() - 1) == '\uFFFD') {
+            kept = kept.substring(0, kept.length() - 1); // a character cut in half
+        }
+        payload.put("result", kept);
+        payload.put("result_truncated", true);
+        payload.put("result_bytes", bytes.length);
+    }
+
+    /**
+     * An event with its id, time text, redacted payload ({@link #redacted}), (rule 2) salt and payload digest, and
      * canonical bytes, computed off the writer thread. {@code payloadSalt} and {@code payloadSha256}
      * are null under rule 1.
      */
@@ -250,7 +298,7 @@ public final class EventAppender implements AutoCloseable {
         static Prepared of(NewEvent e, Redactor redactor, int hashRule, String eventId, byte[] salt) {
             String time = EventTime.format(e.time());
             String type = e.type().wireName();
-            String payload = CanonicalJson.canonicalize(redactor.redactPayload(e.payload()).value());
+            String payload = CanonicalJson.canonicalize(redacted(e, redactor));
             if (hashRule != ChainHash.RULE_PAYLOAD_DIGEST) {
                 String canonical = ChainHash.canonicalEvent(eventId, type, time, e.sessionId(), e.callId(), payload);
                 return new Prepared(eventId, type, time, e.sessionId(), e.callId(), payload, null, null,

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.CallContext;
 import dev.mcpaudit.schema.CanonicalJson;
 import dev.mcpaudit.schema.EventIds;
 import dev.mcpaudit.schema.EventType;
 import dev.mcpaudit.schema.LogPermissions;
 import dev.mcpaudit.schema.NewEvent;
 import dev.mcpaudit.schema.redact.RedactionRules;
-import dev.mcpaudit.schema.redact.Redactor;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Deque;
@@ -25,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * and the caller must not forward the call. With {@code --audit-failure open} calls go ahead
  * unrecorded, and stderr says so once per run of failures. The log is (re)opened on demand, so a
  * problem fixed while the proxy runs (permissions, disk space) heals without a restart.
+ *
+ * <p>It never redacts: it builds every payload from what happened, raw, and hands it to the log's
+ * {@link dev.mcpaudit.schema.EventAppender appender}, which redacts each event exactly once before
+ * anything is hashed or written (events kept in memory while the log is unavailable included). What
+ * only the recorder knows about a call travels with the event as a {@link CallContext}: the call whose
+ * result is recorded, that the arguments get an {@code args_fingerprint}, and the result cap.
  */
 public final class AuditRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
@@ -51,8 +55,8 @@ public final class AuditRecorder implements AutoCloseable {
 
     /**
      * A call whose {@code call.requested} is in the log (or, fail-open, could not be written). Its
-     * tool and arguments let the result be redacted knowing the call (an AWS CLI operation's
-     * sensitive output members, see {@link Redactor#redactResult}).
+     * tool and arguments (raw) let the appender redact the result knowing the call (an AWS CLI
+     * operation's sensitive output members, see {@link CallContext#resultOf}).
      */
     public record RecordedCall(String callId, long startNanos, boolean recorded, String tool, JsonNode args) {}
 
@@ -66,7 +70,8 @@ public final class AuditRecorder implements AutoCloseable {
     /** How often the backlog is tried while the log refuses writes and no call comes to try it. */
     private static final Duration DEFERRED_RETRY = Duration.ofSeconds(2);
 
-    private record Deferred(EventType type, String callId, Function<Redactor, ObjectNode> payload, String why) {}
+    /** An event kept in memory: its payload is built, raw, when it is written, and redacted then by the appender. */
+    private record Deferred(EventType type, String callId, Supplier<ObjectNode> payload, CallContext call, String why) {}
 
     private final Path dbPath;
     private final RedactionRules rules;
@@ -138,7 +143,7 @@ public final class AuditRecorder implements AutoCloseable {
                 return;
             }
             started = true;
-            sessionEvents.execute(() -> appendOrDefer(EventType.SESSION_STARTED, null, redactor -> sessionInfo.get()));
+            sessionEvents.execute(() -> appendOrDefer(EventType.SESSION_STARTED, null, sessionInfo, CallContext.NONE));
             if (clientInfoBeforeStart != null) {
                 recordClientInfo(clientInfoBeforeStart);
                 clientInfoBeforeStart = null;
@@ -167,7 +172,7 @@ public final class AuditRecorder implements AutoCloseable {
     }
 
     private void recordClientInfo(ObjectNode payload) {
-        sessionEvents.execute(() -> appendOrDefer(EventType.CLIENT_INITIALIZED, null, redactor -> payload));
+        sessionEvents.execute(() -> appendOrDefer(EventType.CLIENT_INITIALIZED, null, () -> payload, CallContext.NONE));
     }
 
     /**
@@ -185,7 +190,7 @@ public final class AuditRecorder implements AutoCloseable {
         }
         RecordedCall recorded;
         try {
-            appendOrThrow(EventType.CALL_REQUESTED, callId, redactor -> describe(call, redactor));
+            appendOrThrow(EventType.CALL_REQUESTED, callId, () -> describe(call), CallContext.arguments());
             recorded = new RecordedCall(callId, start, true, call.tool(), call.args());
         } catch (AuditUnavailableException e) {
             if (policy == FailurePolicy.CLOSED) {
@@ -216,7 +221,8 @@ public final class AuditRecorder implements AutoCloseable {
             return;
         }
         double durationMs = Math.round((System.nanoTime() - call.startNanos()) / 1e5) / 10.0;
-        appendOrDefer(EventType.CALL_COMPLETED, call.callId(), redactor -> {
+        CallContext context = CallContext.resultOf(call.tool(), call.args(), maxResultBytes);
+        appendOrDefer(EventType.CALL_COMPLETED, call.callId(), () -> {
             ObjectNode payload = JSON.createObjectNode();
             payload.put("outcome", outcome.wireName());
             if (error != null) {
@@ -227,7 +233,8 @@ public final class AuditRecorder implements AutoCloseable {
                 try {
                     payload.put("result_sha256", CanonicalJson.sha256Hex(resultSentToAgent));
                     if (maxResultBytes >= 0) {
-                        putResult(payload, redactor.redactResult(call.tool(), call.args(), resultSentToAgent).value());
+                        // Raw: the appender redacts it knowing the call, then cuts it to the cap.
+                        payload.set("result", resultSentToAgent);
                     }
                 } catch (IllegalArgumentException e) { // upstream sent a number RFC 8785 cannot carry
                     payload.remove("result_sha256");
@@ -235,7 +242,7 @@ public final class AuditRecorder implements AutoCloseable {
                 }
             }
             return payload;
-        });
+        }, context);
     }
 
     /**
@@ -260,7 +267,8 @@ public final class AuditRecorder implements AutoCloseable {
         if (!enabled) {
             return;
         }
-        appendOrDefer(EventType.CALL_REJECTED, EventIds.next(), redactor -> describe(call, redactor).put("reason", reason));
+        appendOrDefer(EventType.CALL_REJECTED, EventIds.next(), () -> describe(call).put("reason", reason),
+                CallContext.arguments());
     }
 
     /** Records {@code session.ended} as ended by stdin closing, and closes the log. */
@@ -292,10 +300,10 @@ public final class AuditRecorder implements AutoCloseable {
         counts.put("calls_not_recorded", unrecorded.get());
         counts.put("calls_cancelled_by_shutdown", cancelledByShutdown.get());
         try {
-            appendOrThrow(EventType.SESSION_ENDED, null, redactor -> {
+            appendOrThrow(EventType.SESSION_ENDED, null, () -> {
                 counts.put("events_recorded_late", recordedLate.get()); // known only once the backlog is written
                 return counts;
-            });
+            }, CallContext.NONE);
         } catch (AuditUnavailableException | UnrecordableCallException e) {
             int lost;
             synchronized (deferred) {
@@ -318,7 +326,8 @@ public final class AuditRecorder implements AutoCloseable {
         }
     }
 
-    private static ObjectNode describe(CallStart call, Redactor redactor) {
+    /** What {@code call.requested} and {@code call.rejected} record of the call, raw. */
+    private static ObjectNode describe(CallStart call) {
         ObjectNode p = JSON.createObjectNode();
         p.put("method", call.method());
         JsonNode id = call.jsonRpcId();
@@ -340,30 +349,10 @@ public final class AuditRecorder implements AutoCloseable {
         putIfNotNull(p, "tool", call.tool());
         putIfNotNull(p, "target", call.target());
         if (call.args() != null && !call.args().isNull()) {
-            JsonNode redacted = call.tool() != null
-                    ? redactor.redactArguments(call.tool(), call.args()).value()
-                    : redactor.redact(call.args()).value();
-            p.set("args", redacted);
-            p.put("args_fingerprint", CanonicalJson.sha256Hex(redacted));
+            // Redacted as the tool's arguments by the appender, which then adds args_fingerprint.
+            p.set("args", call.args());
         }
         return p;
-    }
-
-    /** The (already redacted) result body, cut to the cap after redaction so a cut cannot expose part of a secret. */
-    private void putResult(ObjectNode payload, JsonNode redacted) {
-        String canonical = CanonicalJson.canonicalize(redacted);
-        byte[] bytes = canonical.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= maxResultBytes) {
-            payload.set("result", redacted);
-            return;
-        }
-        String kept = new String(bytes, 0, maxResultBytes, StandardCharsets.UTF_8);
-        if (!kept.isEmpty() && kept.charAt(kept.length() - 1) == '\uFFFD') {
-            kept = kept.substring(0, kept.length() - 1); // a character cut in half
-        }
-        payload.put("result", kept);
-        payload.put("result_truncated", true);
-        payload.put("result_bytes", bytes.length);
     }
 
     private static void putIfNotNull(ObjectNode p, String field, String value) {
@@ -376,9 +365,9 @@ public final class AuditRecorder implements AutoCloseable {
      * Events whose loss must not stop the proxy (session bookkeeping, completions, refusals): written
      * now if the log takes them, else kept and written, marked late, once it does again.
      */
-    private void appendOrDefer(EventType type, String callId, Function<Redactor, ObjectNode> payload) {
+    private void appendOrDefer(EventType type, String callId, Supplier<ObjectNode> payload, CallContext call) {
         try {
-            appendOrThrow(type, callId, payload);
+            appendOrThrow(type, callId, payload, call);
         } catch (UnrecordableCallException e) {
             LOG.error("could not record a {} event: {}", type.wireName(), e.getMessage());
         } catch (AuditUnavailableException e) {
@@ -389,7 +378,7 @@ public final class AuditRecorder implements AutoCloseable {
                             MAX_DEFERRED, e.getMessage());
                     return;
                 }
-                deferred.add(new Deferred(type, callId, payload, e.getMessage()));
+                deferred.add(new Deferred(type, callId, payload, call, e.getMessage()));
                 waiting = deferred.size();
             }
             if (waiting == 1) {
@@ -401,15 +390,15 @@ public final class AuditRecorder implements AutoCloseable {
         }
     }
 
-    /** Builds the payload with the log's redactor (its fingerprint key), then appends it durably, after any backlog. */
-    private void appendOrThrow(EventType type, String callId, Function<Redactor, ObjectNode> payload)
+    /** Builds the raw payload, then appends it durably (the appender redacts it), after any backlog. */
+    private void appendOrThrow(EventType type, String callId, Supplier<ObjectNode> payload, CallContext call)
             throws AuditUnavailableException, UnrecordableCallException {
         try {
             AuditLog open = openLog();
             writeDeferred(open);
             try {
-                // Builds, redacts and canonicalises on this thread before anything is queued for disk.
-                open.appender().append(NewEvent.now(type, sessionId, callId, payload.apply(open.redactor())));
+                // Builds here; the appender redacts and canonicalises on this thread before anything is queued for disk.
+                open.appender().append(NewEvent.now(type, sessionId, callId, payload.get(), call));
             } catch (IllegalArgumentException e) { // canonical JSON refused a value: the call's fault, not the log's
                 throw new UnrecordableCallException(e.getMessage(), e);
             }
@@ -441,10 +430,10 @@ public final class AuditRecorder implements AutoCloseable {
             for (Deferred d; (d = deferred.peek()) != null; deferred.poll()) {
                 ObjectNode payload;
                 try {
-                    payload = d.payload().apply(open.redactor());
+                    payload = d.payload().get();
                     payload.put("recorded_late", true);
-                    payload.put("late_reason", d.why());
-                    open.appender().append(NewEvent.now(d.type(), sessionId, d.callId(), payload));
+                    payload.put("late_reason", d.why()); // redacted with the rest: an error text may quote a secret
+                    open.appender().append(NewEvent.now(d.type(), sessionId, d.callId(), payload, d.call()));
                 } catch (IllegalArgumentException e) { // canonical JSON refuses it: it would block the backlog for good
                     LOG.error("could not record a {} event: {}", d.type().wireName(), e.getMessage());
                     continue;

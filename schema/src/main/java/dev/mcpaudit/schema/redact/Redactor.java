@@ -23,6 +23,10 @@ import java.util.Set;
  * assignment rules, and the command and script arguments of the configured tools get their own
  * command-line and script handling. Already redacted text is left as it is, so redacting twice
  * changes nothing.
+ *
+ * <p>An event payload goes through a redactor once, in {@link dev.mcpaudit.schema.EventAppender}
+ * ({@link #redactPayload(JsonNode, String, JsonNode)}); the other methods serve what is not stored as
+ * an event: {@code audit-cli redact}'s samples, and the proxy's debug log lines ({@link #redactText}).
  */
 public final class Redactor {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,8 +46,19 @@ public final class Redactor {
      * events' fields, see the {@code calls} view) is redacted as that tool's arguments.
      */
     public Redaction redactPayload(JsonNode payload) {
+        return redactPayload(payload, null, null);
+    }
+
+    /**
+     * An event payload whose {@code result} is the result of the call of {@code resultTool} with
+     * {@code resultArguments} (a {@code call.completed}): as {@link #redactPayload(JsonNode)}, and the
+     * {@code result} as {@link #redactResult} would, in the same single pass. With a null tool, as
+     * {@link #redactPayload(JsonNode)}.
+     */
+    public Redaction redactPayload(JsonNode payload, String resultTool, JsonNode resultArguments) {
         String tool = payload.path("tool").isTextual() ? payload.get("tool").asText() : null;
         Walk walk = new Walk(tool);
+        walk.resultOf = resultTool == null ? null : ModelRules.operation(rules, awsOperation(resultTool, resultArguments));
         return walk.done(walk.node(payload.deepCopy(), JsonPath.ROOT));
     }
 
@@ -99,6 +114,8 @@ public final class Redactor {
         private final String payloadTool;
         /** In a result: the operation whose sensitive output members are hidden, or null. */
         private SensitiveMembers.Operation outputOf;
+        /** In a payload: the operation of the call whose result is its {@code $.result}, or null. */
+        private SensitiveMembers.Operation resultOf;
 
         Walk(String payloadTool) {
             this.payloadTool = payloadTool;
@@ -141,6 +158,14 @@ public final class Redactor {
             }
             if (payloadTool != null && path.isTopLevelField("args") && value instanceof ObjectNode arguments) {
                 return arguments(payloadTool, arguments, path);
+            }
+            if (resultOf != null && path.isTopLevelField("result")) {
+                outputOf = resultOf;
+                try {
+                    return node(value, path);
+                } finally {
+                    outputOf = null;
+                }
             }
             return node(value, path);
         }

@@ -62,6 +62,25 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * Ratios: redactRequested ÷ appendRequested and redactCompleted100k ÷ appendCompleted100k.
+ *
+ * <p>Issue 14, redaction once per event: the redaction work of one proxied call event, as it was and
+ * as it is, from the same raw payload, args_fingerprint and the result cap (65536, the default)
+ * included on both sides:
+ *
+ * <ul>
+ *   <li>{@code twoPassRequested}: before, the recorder's {@link Redactor#redactArguments} of the
+ *       {@code create-secret} arguments and their fingerprint, then the appender's
+ *       {@link Redactor#redactPayload} of the whole payload;
+ *   <li>{@code oncePerEventRequested}: now, the appender's one {@link Redactor#redactPayload} of the
+ *       raw payload, then the fingerprint of the redacted arguments;
+ *   <li>{@code twoPassCompleted100k}: before, the recorder's {@link Redactor#redactResult} of the
+ *       100 KB result for {@code aws lambda list-functions}, cut to the cap, then the appender's
+ *       {@link Redactor#redactPayload} of the payload (walking the cut text again);
+ *   <li>{@code oncePerEventCompleted100k}: now, the appender's one
+ *       {@code redactPayload(payload, tool, args)} of the raw payload, then the cut.
+ * </ul>
+ *
+ * Ratios: oncePerEventRequested ÷ twoPassRequested and oncePerEventCompleted100k ÷ twoPassCompleted100k.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -85,6 +104,8 @@ public class RedactionBenchmark {
         ObjectNode completed100k;
         JsonNode result100k;
         ObjectNode listFunctionsArgs;
+        /** {@code requestedSecret} as the recorder now hands it over: raw, no {@code args_fingerprint}. */
+        ObjectNode requestedSecretRaw;
 
         @Setup(Level.Trial)
         public void build() {
@@ -99,7 +120,55 @@ public class RedactionBenchmark {
             result100k = completed100k.get("result");
             listFunctionsArgs = JSON.createObjectNode().put("cli_command", "aws lambda list-functions --region us-east-1");
             expectFindings(redactor.redactResult("aws___call_aws", listFunctionsArgs, result100k), 0, "100 KB result, lambda list-functions");
+            requestedSecretRaw = requestedSecret.deepCopy();
+            requestedSecretRaw.remove("args_fingerprint");
+            if (!CanonicalJson.canonicalize(twoPass(this)).equals(CanonicalJson.canonicalize(oncePerEvent(this)))
+                    || !CanonicalJson.canonicalize(twoPassCompleted(this)).equals(CanonicalJson.canonicalize(oncePerEventCompleted(this)))) {
+                throw new IllegalStateException("the one-pass and two-pass paths store different payloads");
+            }
         }
+    }
+
+    /** The result cap of {@code --record-results-max-bytes}' default: the 100 KB result is cut. */
+    static final int RESULT_CAP = 65536;
+
+    static JsonNode twoPass(Payloads p) {
+        JsonNode args = p.redactor.redactArguments("aws___call_aws", p.requestedSecretRaw.get("args")).value();
+        ObjectNode payload = p.requestedSecretRaw.deepCopy();
+        payload.set("args", args);
+        payload.put("args_fingerprint", CanonicalJson.sha256Hex(args));
+        return p.redactor.redactPayload(payload).value();
+    }
+
+    static JsonNode oncePerEvent(Payloads p) {
+        ObjectNode payload = (ObjectNode) p.redactor.redactPayload(p.requestedSecretRaw).value();
+        return payload.put("args_fingerprint", CanonicalJson.sha256Hex(payload.get("args")));
+    }
+
+    static JsonNode twoPassCompleted(Payloads p) {
+        ObjectNode payload = p.completed100k.deepCopy();
+        cut(payload, p.redactor.redactResult("aws___call_aws", p.listFunctionsArgs, p.result100k).value());
+        return p.redactor.redactPayload(payload).value();
+    }
+
+    static JsonNode oncePerEventCompleted(Payloads p) {
+        ObjectNode payload = (ObjectNode) p.redactor.redactPayload(p.completed100k, "aws___call_aws", p.listFunctionsArgs).value();
+        cut(payload, payload.get("result"));
+        return payload;
+    }
+
+    /** As the recorder did and the appender now does: the redacted result, or its first {@link #RESULT_CAP} bytes. */
+    private static void cut(ObjectNode payload, JsonNode redacted) {
+        byte[] bytes = CanonicalJson.canonicalize(redacted).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= RESULT_CAP) {
+            payload.set("result", redacted);
+            return;
+        }
+        String kept = new String(bytes, 0, RESULT_CAP, java.nio.charset.StandardCharsets.UTF_8);
+        if (!kept.isEmpty() && kept.charAt(kept.length() - 1) == '\uFFFD') {
+            kept = kept.substring(0, kept.length() - 1);
+        }
+        payload.put("result", kept).put("result_truncated", true).put("result_bytes", bytes.length);
     }
 
     /** One fresh log per trial (per benchmark method), deleted afterwards. */
@@ -142,6 +211,26 @@ public class RedactionBenchmark {
     @Benchmark
     public Redaction redactResult100k(Payloads p) {
         return p.redactor.redactResult("aws___call_aws", p.listFunctionsArgs, p.result100k);
+    }
+
+    @Benchmark
+    public JsonNode twoPassRequested(Payloads p) {
+        return twoPass(p);
+    }
+
+    @Benchmark
+    public JsonNode oncePerEventRequested(Payloads p) {
+        return oncePerEvent(p);
+    }
+
+    @Benchmark
+    public JsonNode twoPassCompleted100k(Payloads p) {
+        return twoPassCompleted(p);
+    }
+
+    @Benchmark
+    public JsonNode oncePerEventCompleted100k(Payloads p) {
+        return oncePerEventCompleted(p);
     }
 
     @Benchmark
