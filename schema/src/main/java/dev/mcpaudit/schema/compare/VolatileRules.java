@@ -121,6 +121,10 @@ public final class VolatileRules {
         return false;
     }
 
+    boolean masksValueShapes() {
+        return builtIns;
+    }
+
     boolean hasPointers() {
         return !pointers.isEmpty();
     }
