@@ -184,6 +184,29 @@ class SequenceAlignmentTest {
         assertEveryItemOnceInReadingOrder(steps, a.size(), b.size());
     }
 
+    @Test
+    void twoLongSessionsWithNothingInCommonArePairedInOrderWithoutComparingEverythingWithEverything() {
+        List<Call> a = new ArrayList<>();
+        List<Call> b = new ArrayList<>();
+        for (int i = 0; i < 600; i++) { // 600 × 600 leftovers: past the exact table, so paired greedily
+            a.add(aws("ec2 describe-instances --instance-ids i-a" + i));
+            b.add(aws("ec2 describe-instances --instance-ids i-b" + i));
+        }
+        b.add(300, new Call("aws___run_script", "print(1)"));
+        AtomicLong similarityCalls = new AtomicLong();
+
+        List<Step<Call>> steps = SequenceAlignment.align(a, b, Call::key, (x, y) -> {
+            similarityCalls.incrementAndGet();
+            return WORDS.applyAsDouble(x, y);
+        }, (x, y) -> x.tool().equals(y.tool()));
+
+        assertThat(steps).filteredOn(s -> s.kind() == Kind.CHANGED).hasSize(600)
+                .allSatisfy(s -> assertThat(s.b().command()).endsWith("i-b" + s.aIndex()));
+        assertThat(lines(steps)).contains("+ 300");
+        assertThat(similarityCalls.get()).isLessThan(600L * 600 / 4);
+        assertEveryItemOnceInReadingOrder(steps, a.size(), b.size());
+    }
+
     private static List<Call> randomCalls(Random random, int size, int alphabet) {
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < size; i++) {
