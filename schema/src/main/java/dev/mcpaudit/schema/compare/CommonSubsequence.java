@@ -7,6 +7,7 @@ import java.util.Arrays;
  * is the number of differences: Myers' bisection of the edit graph ("An O(ND) Difference Algorithm",
  * 1986, §4b), as diff-match-patch writes it. A table of N·M cells would need 10^8 cells for two
  * 10,000-call sessions; sessions that differ little are the common case and cost almost nothing here.
+ * Written here because the schema module takes no dependency beyond Jackson and the RFC 8785 library.
  */
 final class CommonSubsequence {
     private final int[] a;

@@ -18,6 +18,10 @@ import java.util.Map;
  * identity ({@link IdentityKeys}), else along a longest common subsequence of normal forms with the
  * stretches between matches compared by position; numbers by value; redaction markers by rule; JSON
  * held as text in an MCP {@code content[].text} structurally.
+ *
+ * <p>Our own walker rather than zjsonpatch or JsonUnit: both align arrays by position (so "i-1 gone,
+ * i-2 stopped" reads as "i-1 renamed i-2") and know nothing of volatile fields or redaction markers
+ * (research/replay-and-fixtures.md §4).
  */
 public final class JsonComparison {
     // Trailing text after a JSON value means the text is prose that starts with a brace, not JSON.

@@ -19,9 +19,10 @@ public final class SequenceAlignment {
     /** Below this similarity two leftovers are reported as removed and added, not as one change. */
     public static final double MIN_SIMILARITY = 0.5;
 
-    // Leftovers between two matches are paired by an exact table when it stays small (about 4 MiB); a
-    // larger stretch (two sessions with little in common) gets a greedy pairing over a short window.
-    private static final long EXACT_PAIRING_LIMIT = 250_000;
+    // Leftovers between two matches are paired by an exact table when the stretch is small (every
+    // cell costs one similarity, e.g. a JSON walk); a larger stretch (two sessions with little in
+    // common) gets a greedy pairing over a short window.
+    private static final long EXACT_PAIRING_LIMIT = 40_000;
     private static final int GREEDY_WINDOW = 32;
 
     private SequenceAlignment() {}
