@@ -1,6 +1,7 @@
 package dev.mcpaudit.schema.compare;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * A longest common subsequence of two token sequences, in O((N+M)·D) time and O(N+M) memory, where D
@@ -60,7 +61,7 @@ final class CommonSubsequence {
     }
 
     private static int[] indexesWhere(int[] tokens, boolean[] present) {
-        return java.util.stream.IntStream.range(0, tokens.length).filter(i -> present[tokens[i]]).toArray();
+        return IntStream.range(0, tokens.length).filter(i -> present[tokens[i]]).toArray();
     }
 
     private static int[] select(int[] tokens, int[] indexes) {

@@ -1,6 +1,7 @@
 package dev.mcpaudit.schema.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class JsonSimilarity {
 
     private static Map<String, Integer> features(JsonNode value) {
         Map<String, Integer> out = new HashMap<>();
-        collect(value == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : value, "", out);
+        collect(value == null ? NullNode.getInstance() : value, "", out);
         return out;
     }
 

@@ -48,10 +48,6 @@ final class PointerPattern {
         return true;
     }
 
-    int length() {
-        return segments.length;
-    }
-
     @Override
     public String toString() {
         return text;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpaudit.schema.compare.Difference.Kind;
 import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.Test;
