@@ -52,6 +52,16 @@ final class RecordedSessions implements AutoCloseable {
         return env;
     }
 
+    /** The id of the session started last in a log. */
+    static String lastSessionId(Path db) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:file:" + db + "?mode=ro");
+                java.sql.ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT session_id FROM events WHERE type = 'session.started' ORDER BY seq DESC LIMIT 1")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** An engineer looks into failing orders across dev and prod: identities, functions, a script, logs. */
     void crossAccountInvestigation() throws Exception {
         start();
