@@ -259,7 +259,7 @@ class DiffCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"diff"})
+    @ValueSource(strings = {"diff", "mock"})
     void helpPrintsUsageWithoutWarnings(String command) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
