@@ -98,13 +98,18 @@ public final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkOperands();
-        VolatileRules rules;
+        VolatileRules rules = VolatileRules.defaults();
         DiffAccountMap accounts;
         try {
-            rules = VolatileRules.defaults().withIgnoredPointers(ignore).withIgnoredKeys(ignoreKeys);
+            rules = rules.withIgnoredPointers(ignore);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--ignore: " + e.getMessage() + " (e.g. --ignore /content/0/text/Owner).");
+        }
+        try {
+            rules = rules.withIgnoredKeys(ignoreKeys);
             accounts = DiffAccountMap.parse(mapAccount);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage().startsWith("--") ? e.getMessage() : "--ignore-key: " + e.getMessage() + ".");
         }
         DiffSide a;
         DiffSide b;

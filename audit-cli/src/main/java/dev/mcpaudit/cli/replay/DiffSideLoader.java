@@ -3,6 +3,7 @@ package dev.mcpaudit.cli.replay;
 import dev.mcpaudit.cli.JsonText;
 import dev.mcpaudit.fixtures.replay.Fixture;
 import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.AuditLogException;
 import dev.mcpaudit.schema.query.SessionCall;
 import dev.mcpaudit.schema.query.SessionCallQueries;
 import java.io.IOException;
@@ -40,7 +41,13 @@ final class DiffSideLoader implements AutoCloseable {
             throw new IOException("fixture file " + operand + " (" + name + ") does not exist; give an existing "
                     + Fixture.FORMAT + " file or a session id.");
         }
-        String sessionId = resolveSession(name, operand);
+        String sessionId;
+        try {
+            sessionId = resolveSession(name, operand);
+        } catch (AuditLogException e) {
+            throw new AuditLogException(e.reason(), name + " '" + operand + "' is not a file, so it was looked up as a session"
+                    + " id, but " + e.getMessage(), e);
+        }
         return session(name, sessionId, null);
     }
 
@@ -69,6 +76,9 @@ final class DiffSideLoader implements AutoCloseable {
             fixture = Fixture.read(file);
         } catch (IllegalArgumentException e) {
             throw new IOException("fixture file " + operand + " (" + name + ") cannot be compared: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IOException("fixture file " + operand + " (" + name + ") cannot be read (" + e + "); check its path and"
+                    + " permissions.", e);
         }
         List<DiffCall> calls = new ArrayList<>();
         for (Fixture.Call c : fixture.calls()) {

@@ -79,8 +79,10 @@ final class SessionDiff {
             Comparison result = JsonComparison.compare(a.result(), b.result(), rules);
             ignored += result.ignoredPaths();
             result.differences().forEach(d -> entries.add(new Entry("result", d)));
-        } else if (a.result() != null || b.result() != null || !Objects.equals(a.resultSha256(), b.resultSha256())) {
+        } else if (a.resultSha256() != null && b.resultSha256() != null) {
             hashOnly = true;
+        } else if (!outcomeChanged && hasResult(a) != hasResult(b)) {
+            hashOnly = true; // one side got a result, the other none, yet both ended alike: only the hash tells
         }
         Status status;
         if (!entries.isEmpty() || hashOnly || outcomeChanged) {
@@ -96,6 +98,10 @@ final class SessionDiff {
         Line withA(DiffCall a) {
             return new Line(status, a, b, entries, ignored, hashOnly, outcomeChanged);
         }
+    }
+
+    private static boolean hasResult(DiffCall call) {
+        return call.resultSha256() != null || call.result() != null;
     }
 
     private static JsonNode orNull(JsonNode value) {

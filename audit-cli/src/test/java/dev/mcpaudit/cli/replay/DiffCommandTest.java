@@ -242,6 +242,9 @@ class DiffCommandTest {
         assertThat(CliRun.of("diff", "--profiles", "dev", "prod").err()).contains("--profiles needs --session ID");
         assertThat(CliRun.of("diff", fa, fa, "--map-account", "1234=5678").err()).contains("two 12-digit AWS account ids");
         assertThat(CliRun.of("diff", fa, fa, "--format", "xml").exitCode()).isEqualTo(2);
+        CliRun badPointer = CliRun.of("diff", fa, fa, "--ignore", "content/0");
+        assertThat(badPointer.exitCode()).isEqualTo(2);
+        assertThat(badPointer.err()).contains("--ignore: ").contains("must start with '/'");
     }
 
     @Test
