@@ -206,11 +206,16 @@ public final class MockCommand implements Callable<Integer> {
                 err.println("  miss: " + miss.message());
             }
             for (Fixture.Call call : unused) {
-                err.println("  unused: " + call.label() + (call.args() == null ? "" : " " + DiffValues.cut(call.args().toString(), 100)));
+                err.println("  unused: " + call.label() + (call.args() == null ? "" : " " + shortened(call.args().toString())));
             }
             err.flush();
             exitCode = misses.isEmpty() && unused.isEmpty() ? ExitCode.OK : ExitCode.FINDING;
             return exitCode;
+        }
+
+        /** Compact JSON (one line already), cut to 120 characters for the summary. */
+        private static String shortened(String json) {
+            return json.length() > 120 ? json.substring(0, 117) + "..." : json;
         }
 
         /** True when stdin is a pipe (or FIFO), whose closing is a deliberate "stop"; false when that cannot be told. */

@@ -37,9 +37,7 @@ final class SessionDiff {
      * @param userRules the defaults plus {@code --ignore}/{@code --ignore-key}; a fixture's own volatile fields are added
      */
     static DiffReport compare(DiffSide a, DiffSide b, DiffAccountMap accounts, VolatileRules userRules) {
-        VolatileRules rules = userRules
-                .withIgnoredPointers(a.ignore()).withIgnoredPointers(b.ignore())
-                .withIgnoredKeys(a.ignoreKeys()).withIgnoredKeys(b.ignoreKeys());
+        VolatileRules rules = withFixtureRules(withFixtureRules(userRules, a), b);
         DiffSide mappedA = accounts.apply(a);
         SessionDiff diff = new SessionDiff(rules, !accounts.isEmpty());
         List<Step<DiffCall>> steps = SequenceAlignment.align(mappedA.calls(), b.calls(),
@@ -60,6 +58,16 @@ final class SessionDiff {
             writes.addAll(oneSided(line));
         }
         return new DiffReport(a, b, accounts.accounts(), rules, lines, writes);
+    }
+
+    /** A fixture's own {@code volatile} fields (empty for a session) added to the rules. */
+    private static VolatileRules withFixtureRules(VolatileRules rules, DiffSide side) {
+        try {
+            return rules.withIgnoredPointers(side.ignore()).withIgnoredKeys(side.ignoreKeys());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(side.name() + " (" + side.source() + ") has a volatile field the diff cannot use: "
+                    + e.getMessage() + "; fix its \"volatile\" section or export it again.", e);
+        }
     }
 
     private LineDraft pair(DiffCall a, DiffCall b) {
