@@ -175,6 +175,18 @@ class DiffCommandTest {
     }
 
     @Test
+    void aWriteThatWentThroughOnOneSideOnlyIsListed() throws Exception {
+        DiffFixtures a = DiffFixtures.session("staging", "444455556666").call("aws ec2 stop-instances --instance-ids i-1", "{}");
+        DiffFixtures b = DiffFixtures.session("prod", "777788889999").call("aws ec2 stop-instances --instance-ids i-1", "denied", "");
+
+        CliRun run = CliRun.of("diff", file("a.json", a), file("b.json", b));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("outcome ok -> denied")
+                .contains("A#1  [staging 444455556666]  aws___call_aws ec2 stop-instances  outcome ok  seq 10  (succeeded only in A (B: denied))");
+    }
+
+    @Test
     void anOutcomeChangeIsShown() throws Exception {
         DiffFixtures a = DiffFixtures.session("dev", "111122223333").call("aws iam get-role --role-name x", "{\"Role\":{}}");
         DiffFixtures b = DiffFixtures.session("dev", "111122223333").call("aws iam get-role --role-name x", "tool_error", "AccessDenied");
