@@ -4,6 +4,7 @@ import dev.mcpaudit.cli.query.CallsCommand;
 import dev.mcpaudit.cli.query.SessionsCommand;
 import dev.mcpaudit.cli.query.ShowCommand;
 import dev.mcpaudit.cli.redact.RedactCommand;
+import dev.mcpaudit.cli.replay.ReplayCommand;
 import dev.mcpaudit.cli.report.ReportCommand;
 import dev.mcpaudit.cli.verify.CheckpointCommand;
 import dev.mcpaudit.cli.verify.ExportCommand;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Option;
             PurgeCommand.class,
             RedactCommand.class,
             ReportCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
