@@ -49,6 +49,7 @@ final class ProxyDriver implements AutoCloseable {
     private final Deque<String> keptStderr = new ArrayDeque<>();
     private final Thread stdoutReader;
     private final Thread stderrReader;
+    private volatile boolean stdoutClosed;
 
     ProxyDriver(Process process, PrintWriter err, boolean verbose) {
         this.process = process;
@@ -93,6 +94,10 @@ final class ProxyDriver implements AutoCloseable {
     Answer request(long id, String method, JsonNode params, Duration timeout) {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
+        if (stdoutClosed) { // set before pending is drained, so a request made after that is not left waiting
+            pending.remove(id);
+            return Answer.missing(exitReason());
+        }
         ObjectNode request = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
         request.set("params", params);
         try {
@@ -184,6 +189,7 @@ final class ProxyDriver implements AutoCloseable {
     }
 
     private void onStdoutClosed() {
+        stdoutClosed = true;
         pending.values().forEach(f -> f.completeExceptionally(new IOException("stdout closed")));
         pending.clear();
     }
