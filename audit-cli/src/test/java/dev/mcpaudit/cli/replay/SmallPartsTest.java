@@ -73,7 +73,7 @@ class SmallPartsTest {
         ReplayMarkdown.write(new PrintWriter(md, true), report);
 
         assertThat(text.toString()).contains("CHANGED  #1  seq 5  dev  aws___call_aws s3api list-objects-v2\n",
-                "           /structuredContent/Items/0/Size: 1 -> 2\n", "           and 3 more\n",
+                "\n             /structuredContent/Items/0/Size: 1 -> 2\n", "\n             and 3 more\n",
                 "First drift: #1 (seq 5). Exit 1.");
         assertThat(text.toString()).doesNotContain("Items/5");
         assertThat(md.toString()).contains("**CHANGED**", "`/structuredContent/Items/4/Size`: `1` &rarr; `2`<br>and 3 more |");
