@@ -144,6 +144,7 @@ class ReplayIT {
         assertThat(client.path("replay_of").path("log_id").asText()).isEqualTo("log-replay-it");
         assertThat(client.path("replay_of").path("session_id").asText()).isEqualTo("sess-recorded-1");
         assertThat(replayedCalls()).containsExactly("aws s3 ls", "aws ec2 describe-instances --region us-east-1");
+        assertThat(payloads("session.ended")).as("the proxy ended its session cleanly when stdin closed").hasSize(1);
     }
 
     @Test
