@@ -6,6 +6,7 @@ import dev.mcpaudit.cli.query.ShowCommand;
 import dev.mcpaudit.cli.redact.RedactCommand;
 import dev.mcpaudit.cli.replay.DiffCommand;
 import dev.mcpaudit.cli.replay.MockCommand;
+import dev.mcpaudit.cli.replay.ReplayCommand;
 import dev.mcpaudit.cli.report.ReportCommand;
 import dev.mcpaudit.cli.verify.CheckpointCommand;
 import dev.mcpaudit.cli.verify.ExportCommand;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Option;
             ReportCommand.class,
             MockCommand.class,
             DiffCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -9,6 +9,8 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** The environment: log missing, locked, not ours, newer schema; unreadable key file. */
     public static final int ENVIRONMENT = 3;
+    /** Refused by a safety rule: {@code replay --strict} would have had to skip a write. */
+    public static final int POLICY_REFUSED = 4;
 
     private ExitCode() {}
 }
