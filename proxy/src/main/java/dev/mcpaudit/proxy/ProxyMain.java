@@ -132,6 +132,8 @@ public final class ProxyMain implements Callable<Integer> {
         StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
         ServerRequestRelay relay = new ServerRequestRelay(agent, workers);
         UpstreamSessions upstreams = new UpstreamSessions(http, relay::fromUpstream, upstreamIo);
+        upstreams.onInitialized((session, result) -> recorder.upstreamInitialized(session.profile(), session.sessionId(),
+                result));
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
         ToolCatalog catalog = new ToolCatalog(router, config.readOnly());
         LogRedaction logRedaction = new LogRedaction(config.redactionRules());
@@ -143,8 +145,8 @@ public final class ProxyMain implements Callable<Integer> {
         InitializeHandler initializer = new InitializeHandler(upstreams, http, recorder, defaultProfile,
                 config.requestTimeout(), config.lazyConnect(), !config.disableTelemetry());
         Supplier<ObjectNode> sessionInfo = () -> sessionInfo(config, regionByProfile);
-        ProxyServer server = new ProxyServer(requests, relay, initializer, pipeline, upstreams, catalog, logRedaction,
-                defaultProfile, config.toolTimeout(), config.requestTimeout(), workers, () -> {
+        ProxyServer server = new ProxyServer(requests, relay, initializer, pipeline, upstreams, catalog, recorder,
+                logRedaction, defaultProfile, config.toolTimeout(), config.requestTimeout(), workers, () -> {
                     // Once the agent has its first answer, not at launch: opening SQLite and the first STS
                     // lookup (a thousand AWS SDK classes) would otherwise compete for the CPU with
                     // answering initialize (start-up target: 1 s). A call arriving before they are done

@@ -2,6 +2,7 @@ package dev.mcpaudit.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpaudit.proxy.audit.AuditRecorder;
 import dev.mcpaudit.proxy.downstream.StdioChannel;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
 import dev.mcpaudit.proxy.pipeline.AgentReply;
@@ -36,6 +37,7 @@ final class ProxyServer {
     private final CallPipeline pipeline;
     private final UpstreamSessions upstreams;
     private final ToolCatalog catalog;
+    private final AuditRecorder recorder;
     private final LogRedaction log;
     private final String defaultProfile;
     private final Duration toolTimeout;
@@ -50,7 +52,7 @@ final class ProxyServer {
      *     request (it must not block)
      */
     ProxyServer(AgentRequests requests, ServerRequestRelay relay, InitializeHandler initializer, CallPipeline pipeline,
-            UpstreamSessions upstreams, ToolCatalog catalog, LogRedaction log, String defaultProfile,
+            UpstreamSessions upstreams, ToolCatalog catalog, AuditRecorder recorder, LogRedaction log, String defaultProfile,
             Duration toolTimeout, Duration requestTimeout, ExecutorService workers, Runnable onFirstRequest) {
         this.requests = requests;
         this.relay = relay;
@@ -58,6 +60,7 @@ final class ProxyServer {
         this.pipeline = pipeline;
         this.upstreams = upstreams;
         this.catalog = catalog;
+        this.recorder = recorder;
         this.log = log;
         this.defaultProfile = defaultProfile;
         this.toolTimeout = toolTimeout;
@@ -134,7 +137,10 @@ final class ProxyServer {
         try {
             return switch (method) {
                 case "initialize" -> JsonRpc.result(id, initializer.initialize(params));
-                case "tools/list" -> passThrough(id, method, params, inFlight, catalog::rewrite);
+                case "tools/list" -> passThrough(id, method, params, inFlight, result -> {
+                    recorder.toolsListed(defaultProfile, params, result);
+                    return catalog.rewrite(result);
+                });
                 case "ping" -> upstreams.get(defaultProfile).sessionId() == null
                         ? JsonRpc.result(id, JsonRpc.MAPPER.createObjectNode())
                         : passThrough(id, method, params, inFlight, r -> r);

@@ -8,6 +8,10 @@ public enum EventType {
     CALL_COMPLETED("call.completed"),
     CALL_REJECTED("call.rejected"),
     SESSION_ENDED("session.ended"),
+    /** With --record-results: upstream's answer to a profile session's initialize (FORMAT.md). */
+    UPSTREAM_INITIALIZED("upstream.initialized"),
+    /** With --record-results: one page of upstream's tools/list answer (FORMAT.md). */
+    TOOLS_LISTED("tools.listed"),
     CHECKPOINT("checkpoint"),
     /** A payload replaced by `audit-cli purge` (schema/FORMAT.md, "Purging a payload"). */
     PAYLOAD_PURGED("payload.purged");

@@ -13,6 +13,7 @@ import dev.mcpaudit.schema.NewEvent;
 import dev.mcpaudit.schema.redact.RedactionRules;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -104,10 +105,11 @@ public final class AuditRecorder implements AutoCloseable {
     });
     private AuditLog log;
     private boolean permissionsChecked;
-    /** Keeps session.started ahead of client.initialized, whichever of the two is asked for first. */
+    /** Keeps session.started ahead of the session's other events (client.initialized, upstream.initialized…). */
     private final Object sessionOrder = new Object();
     private boolean started;
-    private ObjectNode clientInfoBeforeStart;
+    /** Session events asked for before {@link #start}: written, in order, right after session.started. */
+    private final List<Runnable> heldUntilStart = new ArrayList<>();
 
     /**
      * @param maxResultBytes with {@code --record-results}, the largest result body kept (canonical
@@ -144,10 +146,8 @@ public final class AuditRecorder implements AutoCloseable {
             }
             started = true;
             sessionEvents.execute(() -> appendOrDefer(EventType.SESSION_STARTED, null, sessionInfo, CallContext.NONE));
-            if (clientInfoBeforeStart != null) {
-                recordClientInfo(clientInfoBeforeStart);
-                clientInfoBeforeStart = null;
-            }
+            heldUntilStart.forEach(sessionEvents::execute);
+            heldUntilStart.clear();
         }
     }
 
@@ -162,17 +162,55 @@ public final class AuditRecorder implements AutoCloseable {
         ObjectNode payload = JSON.createObjectNode();
         payload.set("client_info", clientInfo == null || clientInfo.isMissingNode() ? JSON.nullNode() : clientInfo.deepCopy());
         payload.put("protocol_version", protocolVersion);
-        synchronized (sessionOrder) {
-            if (started) {
-                recordClientInfo(payload);
-            } else {
-                clientInfoBeforeStart = payload;
-            }
+        recordSessionEvent(EventType.CLIENT_INITIALIZED, payload);
+    }
+
+    /**
+     * With {@code --record-results}: upstream's answer to a profile session's {@code initialize}, so that
+     * a fixture made from this session can answer as upstream did (and a changed server shows as drift).
+     */
+    public void upstreamInitialized(String profile, String upstreamSessionId, JsonNode result) {
+        if (!enabled || maxResultBytes < 0) {
+            return;
+        }
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("profile", profile);
+        payload.put("upstream_session_id", upstreamSessionId);
+        putServerAnswer(payload, result);
+        recordSessionEvent(EventType.UPSTREAM_INITIALIZED, payload);
+    }
+
+    /** With {@code --record-results}: one page of upstream's {@code tools/list} answer, as upstream sent it. */
+    public void toolsListed(String profile, JsonNode params, JsonNode result) {
+        if (!enabled || maxResultBytes < 0) {
+            return;
+        }
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("profile", profile);
+        payload.put("cursor", params == null ? null : params.path("cursor").asText(null));
+        putServerAnswer(payload, result);
+        recordSessionEvent(EventType.TOOLS_LISTED, payload);
+    }
+
+    private static void putServerAnswer(ObjectNode payload, JsonNode result) {
+        try {
+            payload.put("result_sha256", CanonicalJson.sha256Hex(result));
+            payload.set("result", result);
+        } catch (IllegalArgumentException e) { // a number RFC 8785 cannot carry
+            payload.put("result_not_hashable", e.getMessage());
         }
     }
 
-    private void recordClientInfo(ObjectNode payload) {
-        sessionEvents.execute(() -> appendOrDefer(EventType.CLIENT_INITIALIZED, null, () -> payload, CallContext.NONE));
+    /** In the background, after session.started (held until {@link #start} when asked for first). */
+    private void recordSessionEvent(EventType type, ObjectNode payload) {
+        Runnable write = () -> appendOrDefer(type, null, () -> payload, CallContext.NONE);
+        synchronized (sessionOrder) {
+            if (started) {
+                sessionEvents.execute(write);
+            } else {
+                heldUntilStart.add(write);
+            }
+        }
     }
 
     /**

@@ -34,12 +34,18 @@ public final class UpstreamSession {
         void accept(UpstreamSession from, JsonNode message);
     }
 
+    /** Told each time the session is (re)initialised, with upstream's InitializeResult. */
+    public interface InitializeListener {
+        void initialized(UpstreamSession session, JsonNode result);
+    }
+
     private final String profile;
     private final UpstreamHttp http;
     /** Runs the listening stream and cancellations, which must not hold up a caller. */
     private final ExecutorService background;
     private final PendingAnswers pending;
     private final ListeningStream listening;
+    private volatile InitializeListener initializeListener = (session, result) -> { };
     private final Object initLock = new Object();
     private volatile ObjectNode initializeParams;
     private volatile JsonNode initializeResult;
@@ -61,6 +67,10 @@ public final class UpstreamSession {
     /** The upstream-assigned Mcp-Session-Id, once initialised. */
     public String sessionId() {
         return sessionId;
+    }
+
+    public void setInitializeListener(InitializeListener listener) {
+        this.initializeListener = listener;
     }
 
     /** Remembers how to initialise, so that it can be done lazily and again after expiry. */
@@ -95,6 +105,7 @@ public final class UpstreamSession {
         initializeResult = result;
         notifyUpstream(JsonRpc.notification("notifications/initialized", null));
         LOG.info("upstream session {} initialised for profile {}", sessionId, profile);
+        initializeListener.initialized(this, result);
         String session = sessionId;
         String version = protocolVersion;
         if (session != null) {

@@ -27,6 +27,7 @@ public final class UpstreamSessions {
     private final ExecutorService background;
     private final Map<String, UpstreamSession> sessions = new ConcurrentHashMap<>();
     private volatile ObjectNode initializeParams;
+    private volatile UpstreamSession.InitializeListener initializeListener = (session, result) -> { };
 
     public UpstreamSessions(UpstreamHttp http, UpstreamSession.ServerMessages serverMessages, ExecutorService background) {
         this.http = http;
@@ -48,11 +49,17 @@ public final class UpstreamSessions {
         sessions.values().forEach(s -> s.setInitializeParams(params));
     }
 
+    /** Told about every session's initialize answer, for sessions made from now on. */
+    public void onInitialized(UpstreamSession.InitializeListener listener) {
+        this.initializeListener = listener;
+    }
+
     /** The profile's session, created (not yet initialised) on first use. */
     public UpstreamSession get(String profile) {
         return sessions.computeIfAbsent(profile, p -> {
             UpstreamSession s = new UpstreamSession(p, http, serverMessages, background);
             s.setInitializeParams(initializeParams);
+            s.setInitializeListener(initializeListener);
             return s;
         });
     }

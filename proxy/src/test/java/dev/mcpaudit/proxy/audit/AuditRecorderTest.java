@@ -142,4 +142,44 @@ class AuditRecorderTest {
         assertThat(next.recorded()).isTrue();
         assertThat(rows(db, "SELECT tool, outcome FROM calls")).containsExactly(Map.of("tool", "next", "outcome", "ok"));
     }
+
+    @Test
+    void withRecordResultsUpstreamsInitializeAndToolListAnswersAreRecordedAfterSessionStartedWithTheirHashes()
+            throws Exception {
+        Path db = dir.resolve("audit.db");
+        AuditRecorder recorder = new AuditRecorder(db, RedactionRules.defaults(), FailurePolicy.CLOSED, 65536);
+        JsonNode initialize = JSON.readTree("{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},"
+                + "\"serverInfo\":{\"name\":\"aws-mcp\",\"version\":\"1.2\"}}");
+        JsonNode tools = JSON.readTree("{\"tools\":[{\"name\":\"aws___call_aws\",\"inputSchema\":{\"type\":\"object\"}}]}");
+
+        recorder.upstreamInitialized("dev", "s-1", initialize); // during the agent's initialize, before start
+        recorder.start(() -> JSON.createObjectNode().put("proxy_version", "test"));
+        recorder.toolsListed("dev", null, tools);
+        recorder.close("SIGTERM", Duration.ofSeconds(1));
+
+        assertThat(rows(db, "SELECT type, coalesce(json_extract(payload, '$.profile'), '-') AS profile,"
+                + " coalesce(json_extract(payload, '$.result_sha256'), '-') AS sha,"
+                + " coalesce(json_extract(payload, '$.result'), '-') AS result FROM events ORDER BY seq")).containsExactly(
+                Map.of("type", "session.started", "profile", "-", "sha", "-", "result", "-"),
+                Map.of("type", "upstream.initialized", "profile", "dev",
+                        "sha", dev.mcpaudit.schema.CanonicalJson.sha256Hex(initialize),
+                        "result", dev.mcpaudit.schema.CanonicalJson.canonicalize(initialize)),
+                Map.of("type", "tools.listed", "profile", "dev",
+                        "sha", dev.mcpaudit.schema.CanonicalJson.sha256Hex(tools),
+                        "result", dev.mcpaudit.schema.CanonicalJson.canonicalize(tools)),
+                Map.of("type", "session.ended", "profile", "-", "sha", "-", "result", "-"));
+    }
+
+    @Test
+    void withoutRecordResultsNoServerAnswerIsRecorded() {
+        Path db = dir.resolve("audit.db");
+        AuditRecorder recorder = recorder(db);
+
+        recorder.upstreamInitialized("dev", "s-1", JSON.createObjectNode().put("protocolVersion", "2025-06-18"));
+        recorder.toolsListed("dev", null, JSON.createObjectNode().putArray("tools"));
+        recorder.close("SIGTERM", Duration.ofSeconds(1));
+
+        assertThat(rows(db, "SELECT type FROM events ORDER BY seq")).extracting(r -> r.get("type"))
+                .containsExactly("session.started", "session.ended");
+    }
 }

@@ -248,11 +248,33 @@ class AuditRecordingIT {
     void withoutRecordResultsOnlyTheHashIsKept() throws Exception {
         startProxy();
 
+        request("tools/list", "{}");
         callAws("aws s3 ls", null);
         exit();
 
         assertThat(calls().get(0).get("result")).isNull();
         assertThat(calls().get(0).get("result_sha256")).asString().hasSize(64);
+        assertThat(events("upstream.initialized")).isEmpty();
+        assertThat(events("tools.listed")).isEmpty();
+    }
+
+    @Test
+    void withRecordResultsUpstreamsInitializeAndToolListAnswersAreRecordedAsUpstreamSentThem() throws Exception {
+        startProxy("--record-results");
+
+        JsonNode listed = request("tools/list", "{}");
+        callAws("aws s3 ls", null);
+        exit();
+
+        JsonNode initialized = json(events("upstream.initialized").get(0).get("payload"));
+        assertThat(initialized.get("profile").asText()).isEqualTo("dev");
+        assertThat(initialized.at("/result/serverInfo/name").asText()).isEqualTo(FakeAwsMcpServer.SERVER_NAME);
+        assertThat(initialized.get("result_sha256").asText())
+                .isEqualTo(dev.mcpaudit.schema.CanonicalJson.sha256Hex(initialized.get("result")));
+        JsonNode tools = json(events("tools.listed").get(0).get("payload"));
+        assertThat(tools.at("/result/tools/0/name").asText()).isEqualTo(listed.at("/result/tools/0/name").asText());
+        // as upstream sent it: the proxy's aws_profile is added to what the agent sees, not to the record
+        assertThat(tools.toString()).doesNotContain("aws_profile");
     }
 
     @Test
