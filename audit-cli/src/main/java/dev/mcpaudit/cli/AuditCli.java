@@ -44,6 +44,7 @@ import picocli.CommandLine.Option;
             PurgeCommand.class,
             RedactCommand.class,
             ReportCommand.class,
+            dev.mcpaudit.cli.replay.FixtureCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
