@@ -15,12 +15,12 @@ import picocli.CommandLine.Spec;
             "A fixture (format mcp-audit-fixture/1) is one JSON file: each call with its arguments, outcome and",
             "result, and the seq and hash of the events it was read from, so that its provenance can be checked."
         },
-        subcommands = {FixtureExportCommand.class},
+        subcommands = {FixtureExportCommand.class, FixtureVerifyCommand.class},
         footer = {
             "",
             "Examples:",
             "  audit-cli fixture export --session 01a2310b --out tests/prod-listing.mcpfix.json",
-            "  audit-cli fixture export --session 01a2310b --out - | jq '.calls[] | {seq, tool, outcome}'"
+            "  audit-cli fixture verify tests/prod-listing.mcpfix.json"
         })
 public final class FixtureCommand implements Runnable {
     @ParentCommand
@@ -32,7 +32,7 @@ public final class FixtureCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "fixture needs a subcommand: export (see `audit-cli fixture --help`).");
+                "fixture needs a subcommand: export or verify (see `audit-cli fixture --help`).");
     }
 
     /** The top-level command, which knows the log (--db). */
