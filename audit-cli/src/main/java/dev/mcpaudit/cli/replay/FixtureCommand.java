@@ -11,16 +11,20 @@ import picocli.CommandLine.Spec;
         name = "fixture",
         mixinStandardHelpOptions = true,
         description = {
-            "Turns a recorded session into a test fixture, and checks a fixture against the log it came from.",
-            "A fixture (format mcp-audit-fixture/1) is one JSON file: each call with its arguments, outcome and",
-            "result, and the seq and hash of the events it was read from, so that its provenance can be checked."
+            "Turns a recorded session into a test fixture, and checks one against its log.",
+            "A fixture (format mcp-audit-fixture/1) is one JSON file: each call with its",
+            "arguments, outcome and result, and the seq and hash of the events it was read",
+            "from, so that anyone holding the log can check where it came from."
         },
         subcommands = {FixtureExportCommand.class, FixtureVerifyCommand.class},
         footer = {
             "",
             "Examples:",
-            "  audit-cli fixture export --session 01a2310b --out tests/prod-listing.mcpfix.json",
-            "  audit-cli fixture verify tests/prod-listing.mcpfix.json"
+            "  audit-cli fixture export --session 01a2310b --out prod-listing.mcpfix.json",
+            "  audit-cli fixture export --session 01a2310b --format wiremock --out stubs/",
+            "  audit-cli fixture verify prod-listing.mcpfix.json",
+            "",
+            "Exit codes: see `audit-cli fixture export --help` and `… verify --help`."
         })
 public final class FixtureCommand implements Runnable {
     @ParentCommand

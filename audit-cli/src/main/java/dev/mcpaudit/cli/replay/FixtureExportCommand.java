@@ -18,38 +18,47 @@ import picocli.CommandLine.Spec;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes one recorded session as a fixture: its profiles (account, region), what upstream answered",
-            "to initialize and tools/list, and every call in seq order with its redacted arguments, outcome,",
-            "result and result_sha256, whether it may write (and why), and the seq and hash of its events.",
-            "Denied calls are included (outcome denied); calls that never completed are left out, each named",
-            "on stderr.",
+            "Writes one recorded session as a fixture file (or WireMock stubs).",
+            "The fixture holds the session's profiles (account, region), what upstream",
+            "answered to initialize and tools/list, and every call in seq order: its",
+            "redacted arguments, outcome, result and result_sha256, whether it may write",
+            "(and why), and the seq and hash of its events. Denied calls are included",
+            "(outcome denied); a call that never completed is left out and named on stderr.",
             "",
-            "A mock can answer a call only from its recorded result, so a session recorded without",
-            "--record-results, or with results cut at --record-results-max-bytes, is refused (exit 1, no file",
-            "written) unless --allow-incomplete: those calls are then written without a result",
-            "(result_complete: false) and a mock cannot serve them.",
+            "A mock answers a call only from its recorded result, so a session recorded",
+            "without --record-results, or with results cut at --record-results-max-bytes,",
+            "is refused (exit 1, no file written) unless --allow-incomplete: those calls",
+            "are then written without a result (result_complete: false), unservable.",
             "",
-            "--format wiremock writes, into the directory --out, WireMock stub files (mappings/*.json and",
-            "__files/*.json) that a stock WireMock (JUnit extension or standalone) loads as they are and that",
-            "answer an MCP client: initialize (Mcp-Session-Id: mcp-audit-fixture), notifications (202),",
-            "tools/list, and each recorded call matched on method, tool and arguments (id and _meta ignored),",
-            "identical calls answered in recorded order, each as often as it was recorded. The response id",
-            "is the request's (response templating); recorded results are served unchanged."
+            "--format wiremock writes into the directory --out (new or empty) the stub",
+            "files mappings/*.json and __files/*.json, which a stock WireMock (JUnit",
+            "extension or standalone) loads as they are. They answer an MCP client at the",
+            "recorded endpoint's path: initialize (Mcp-Session-Id: mcp-audit-fixture),",
+            "notifications (202), ping, tools/list, and each call matched on method, tool",
+            "and exact arguments (id and _meta ignored; a redacted secret matches any",
+            "value). Identical calls are answered in recorded order, each as often as it",
+            "was recorded, then miss (404). Responses carry the request's id; recorded",
+            "results come back unchanged. WireMock's scenario state is global, so identical",
+            "calls on two profiles share one queue."
         },
         footer = {
             "",
             "Examples:",
-            "  audit-cli fixture export --session 01a2310b-facc --out prod-listing.mcpfix.json",
-            "  audit-cli fixture export --session 01a2310b --out - | jq '.calls[] | {seq, tool, outcome}'",
-            "  audit-cli fixture export --session 01a2310b --allow-incomplete --out partial.mcpfix.json",
-            "  audit-cli fixture export --session 01a2310b --format wiremock --out src/test/resources/prod-listing",
-            "      then: WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()",
-            "              .usingFilesUnderClasspath(\"prod-listing\")), or standalone:",
-            "            java -jar wiremock-standalone.jar --root-dir src/test/resources/prod-listing",
+            "  audit-cli fixture export --session 01a2310b-facc --out prod.mcpfix.json",
+            "  audit-cli fixture export --session 01a2310b --out - | jq '.calls[].outcome'",
+            "  audit-cli fixture export --session 01a2310b --allow-incomplete --out p.json",
+            "  audit-cli fixture export --session 01a2310b --format wiremock \\",
+            "      --out src/test/resources/prod-listing",
+            "  then, in a JUnit 5 test:",
+            "    WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()",
+            "        .usingFilesUnderClasspath(\"prod-listing\")).build()",
+            "  or standalone:",
+            "    java -jar wiremock-standalone.jar --root-dir src/test/resources/prod-listing",
             "",
             "Files are written 0600 (directories 0700) and appear only once complete.",
-            "Exit codes: 0 written, 1 refused (results missing; see --allow-incomplete), 2 usage error (unknown",
-            "or ambiguous session, bad option), 3 log missing or unreadable, or FILE cannot be written."
+            "Exit codes: 0 written, 1 refused (results missing: see --allow-incomplete),",
+            "2 usage error (unknown or ambiguous session, bad option), 3 log missing or",
+            "unreadable, or the output cannot be written."
         })
 public final class FixtureExportCommand implements Callable<Integer> {
     enum Format { mcpfix, wiremock }
@@ -101,7 +110,10 @@ public final class FixtureExportCommand implements Callable<Integer> {
         Fixture f = export.fixture();
         String where;
         if (format == Format.wiremock) {
-            throw new IllegalArgumentException("--format wiremock is not written yet; use mcpfix.");
+            WireMockExport.Written written = WireMockExport.write(f, target);
+            written.skipped().forEach(n -> err.println("audit-cli: note: " + n));
+            where = "WireMock stubs in " + target + " (" + written.mappings() + " mappings; serve path "
+                    + written.urlPath() + ")";
         } else if (toStdout) {
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(f.toJson());

@@ -18,21 +18,24 @@ import picocli.CommandLine.Spec;
         name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks that a fixture comes unchanged from the log: the same log id, a hash chain that verifies,",
-            "every call's seq and hash (and completed_seq and completed_hash) naming that session's events in",
-            "the log, and each call's profile, method, tool or target, arguments, outcome, error, result,",
-            "result_sha256 and duration equal to what those events hold. Each difference is listed with the",
-            "call's seq and the field. What export derives rather than reads (writes, writes_reason,",
-            "redaction_rules), exported_at/exported_by and the volatile rules are not compared."
+            "Checks that a fixture comes unchanged from the audit log.",
+            "It checks the log id, that the hash chain verifies, that every call's seq and",
+            "hash (and completed_seq and completed_hash) name that session's events in the",
+            "log, and that each call's profile, method, tool or target, arguments, outcome,",
+            "error, result, result_sha256 and duration equal what those events hold. Each",
+            "difference is listed with the call's seq and the field. Not compared: what",
+            "export derives rather than reads (writes, writes_reason, redaction_rules),",
+            "exported_at and exported_by, and the volatile rules (yours to edit)."
         },
         footer = {
             "",
             "Examples:",
             "  audit-cli fixture verify tests/prod-listing.mcpfix.json",
-            "  audit-cli fixture verify prod-listing.mcpfix.json --db /backups/audit-2026-12.db",
+            "  audit-cli fixture verify prod-listing.mcpfix.json --db /backups/audit.db",
             "",
-            "Exit codes: 0 the fixture matches the log, 1 differences found (listed), 2 usage error,",
-            "3 the log or FILE cannot be read (missing, not JSON, not an mcp-audit-fixture/1 document)."
+            "Exit codes: 0 the fixture matches the log, 1 differences found (listed),",
+            "2 usage error, 3 the log or FILE cannot be read (missing, not JSON, not an",
+            "mcp-audit-fixture/1 document)."
         })
 public final class FixtureVerifyCommand implements Callable<Integer> {
     @ParentCommand

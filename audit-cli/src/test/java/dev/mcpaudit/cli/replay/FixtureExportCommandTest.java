@@ -136,6 +136,15 @@ class FixtureExportCommandTest {
                 .contains("Exported 4 calls (0 denied, 4 unservable)");
     }
 
+    @Test
+    void wiremockNeedsADirectoryNotStdout() {
+        CliRun run = CliRun.of("fixture", "export", "--session", SampleSession.ID, "--format", "wiremock", "--out", "-",
+                "--db", db.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--format wiremock writes a directory");
+    }
+
     /** What the sample session must export as, written out field by field. */
     private Fixture expected(String exportedAt) {
         String logId;
