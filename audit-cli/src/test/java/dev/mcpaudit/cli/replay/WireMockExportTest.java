@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.mcpaudit.cli.CliRun;
+import dev.mcpaudit.fixtures.replay.Fixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,6 +142,43 @@ class WireMockExportTest {
         assertThat(run.err()).contains("is not empty; give a new directory");
     }
 
+    @Test
+    void otherMethodsAreAnsweredTooAndAnErrorAsAJsonRpcError() throws Exception {
+        Fixture fixture = Fixture.parse("""
+                {"format": "mcp-audit-fixture/1",
+                 "source": {"log_id": "log-1", "session_id": "s-1", "endpoint": "https://gateway.example/v1/mcp"},
+                 "profiles": {"dev": {"account_id": null, "region": "us-east-1"}},
+                 "calls": [
+                  {"seq": 3, "profile": "dev", "method": "resources/read", "target": "aws://docs/readme",
+                   "outcome": "ok", "result": {"contents": [{"uri": "aws://docs/readme", "text": "{{readme}}"}]},
+                   "result_complete": true},
+                  {"seq": 5, "profile": "dev", "method": "prompts/get", "target": "troubleshoot", "args": {"topic": "s3"},
+                   "outcome": "error", "error": "Prompt not found: {{troubleshoot}}"},
+                  {"seq": 7, "profile": "dev", "method": "tools/call", "tool": "aws___run_script", "args": {"script": "1"},
+                   "outcome": "ok", "result_sha256": "ab", "result_complete": false}
+                 ]}""");
+        Path other = dir.resolve("other-stubs");
+        WireMockExport.Written written = WireMockExport.write(fixture, other);
+        assertThat(written.urlPath()).isEqualTo("/v1/mcp");
+        assertThat(written.skipped()).singleElement().asString().startsWith("seq 7 [dev] tools/call aws___run_script: no stub");
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
+                .usingFilesUnderDirectory(other.toString()));
+        server.start();
+        try {
+            String url = server.baseUrl() + "/v1/mcp";
+            JsonNode read = body(post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\","
+                    + "\"params\":{\"uri\":\"aws://docs/readme\"}}"));
+            assertThat(read.at("/result/contents/0/text").textValue()).isEqualTo("{{readme}}");
+            JsonNode prompt = body(post(url, "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"prompts/get\","
+                    + "\"params\":{\"name\":\"troubleshoot\",\"arguments\":{\"topic\":\"s3\"}}}"));
+            assertThat(prompt.get("id").textValue()).isEqualTo("p");
+            assertThat(prompt.at("/error/message").textValue()).isEqualTo("Prompt not found: {{troubleshoot}}");
+            assertThat(prompt.has("result")).isFalse();
+        } finally {
+            server.stop();
+        }
+    }
+
     private static String toolCall(String id, String arguments, String moreParams) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
                 + (arguments.contains("script") ? "aws___run_script" : "aws___call_aws") + "\",\"arguments\":" + arguments
@@ -148,7 +186,11 @@ class WireMockExportTest {
     }
 
     private HttpResponse<String> post(String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(wireMock.baseUrl() + "/mcp"))
+        return post(wireMock.baseUrl() + "/mcp", json);
+    }
+
+    private static HttpResponse<String> post(String url, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
