@@ -30,7 +30,8 @@ import java.util.Map;
  * {@code initialize} and {@code tools/list}, and every call in seq order with the seq and hash of the
  * events it was read from. The fixture's {@code redaction_rules} are the rules that fired on the
  * exported calls' arguments and results (the rule of each redaction marker found there), not every
- * rule the proxy had.
+ * rule the proxy had. Its {@code volatile} rules are left empty: they are the user's additions to the
+ * built-in ones, which every tool applies anyway.
  *
  * <p>A call that never completed is left out (see {@link FixtureExport#notes()}). A session whose
  * calls had results that were not recorded whole is refused ({@link IncompleteSessionException}),
@@ -101,8 +102,8 @@ public final class FixtureExporter {
             fired.scan(c.args());
             fired.scan(c.result());
         });
-        Fixture.Source source = new Fixture.Source(log.logId(), sessionId, reading.text(reading.started, "proxy_version"),
-                reading.text(reading.started, "endpoint"), reading.protocolVersion(),
+        Fixture.Source source = new Fixture.Source(log.logId(), sessionId,
+                SessionReading.text(reading.started, "proxy_version"), SessionReading.text(reading.started, "endpoint"), reading.protocolVersion(),
                 EventTime.format(clock.instant()), "audit-cli " + ProductVersion.get());
         Fixture fixture = new Fixture(Fixture.FORMAT, source, reading.profiles(), fired.rules(), null,
                 reading.servers(), calls);

@@ -76,7 +76,8 @@ public final class FixtureVerifier {
         }
         String sessionId = fixture.source().sessionId();
         if (sessionId == null || SessionEvents.idsStartingWith(log, sessionId, 1).stream().noneMatch(sessionId::equals)) {
-            differ(null, "source.session_id", "the log has no session " + sessionId + ".");
+            differ(null, "source.session_id", sessionId == null ? "the fixture names no session."
+                    : "the log has no session " + sessionId + ".");
             return new Verdict(logId, 0, differences);
         }
         Fixture recorded = new FixtureExporter().export(log, sessionId, true).fixture();
