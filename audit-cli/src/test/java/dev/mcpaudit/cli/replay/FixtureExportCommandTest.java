@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpaudit.cli.CliRun;
 import dev.mcpaudit.fixtures.replay.Fixture;
+import dev.mcpaudit.fixtures.replay.FixtureMock;
 import dev.mcpaudit.fixtures.replay.Fixture.Outcome;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.CanonicalJson;
 import dev.mcpaudit.schema.ProductVersion;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -49,6 +54,34 @@ class FixtureExportCommandTest {
                 .contains("seq " + session.neverCompleted.request().seq() + " [dev] tools/call aws___call_aws never completed; not exported.")
                 .contains("Exported 7 calls (1 denied, 0 unservable) of session " + SampleSession.ID);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void theProjectsOwnFixtureMockServesTheExportedFileAsUpstreamAnswered() throws Exception {
+        Path file = dir.resolve("session.mcpfix.json");
+        assertThat(CliRun.of("fixture", "export", "--session", SampleSession.ID, "--out", file.toString(), "--db",
+                db.toString()).exitCode()).isZero();
+
+        try (FixtureMock mock = FixtureMock.builder().fixture(file).start()) {
+            HttpResponse<String> init = post(mock.url(), null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
+                    + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\"}}}");
+            assertThat(json(init.body()).get("result")).isEqualTo(SampleSession.DEV_INIT);
+            String sessionId = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            HttpResponse<String> ls = post(mock.url(), sessionId, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"aws___call_aws\",\"arguments\":{\"cli_command\":\"aws s3 ls\"}}}");
+            assertThat(json(ls.body()).get("result")).isEqualTo(SampleSession.LS_RESULT);
+        }
+    }
+
+    private static HttpResponse<String> post(URI url, String sessionId, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (sessionId != null) {
+            request.header("Mcp-Session-Id", sessionId);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
