@@ -4,6 +4,8 @@ import dev.mcpaudit.cli.query.CallsCommand;
 import dev.mcpaudit.cli.query.SessionsCommand;
 import dev.mcpaudit.cli.query.ShowCommand;
 import dev.mcpaudit.cli.redact.RedactCommand;
+import dev.mcpaudit.cli.replay.DiffCommand;
+import dev.mcpaudit.cli.replay.MockCommand;
 import dev.mcpaudit.cli.report.ReportCommand;
 import dev.mcpaudit.cli.verify.CheckpointCommand;
 import dev.mcpaudit.cli.verify.ExportCommand;
@@ -44,6 +46,8 @@ import picocli.CommandLine.Option;
             PurgeCommand.class,
             RedactCommand.class,
             ReportCommand.class,
+            MockCommand.class,
+            DiffCommand.class,
             dev.mcpaudit.cli.replay.FixtureCommand.class,
             CommandLine.HelpCommand.class
         },
