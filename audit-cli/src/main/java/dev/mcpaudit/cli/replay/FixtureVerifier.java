@@ -10,6 +10,7 @@ import dev.mcpaudit.schema.StoredEvent;
 import dev.mcpaudit.schema.VerificationReport;
 import dev.mcpaudit.schema.compare.JsonComparison;
 import dev.mcpaudit.schema.compare.VolatileRules;
+import dev.mcpaudit.schema.query.SessionCallQueries;
 import dev.mcpaudit.schema.query.SessionEvents;
 import java.math.BigDecimal;
 import java.sql.SQLException;
@@ -75,7 +76,7 @@ public final class FixtureVerifier {
             differ(p.seq(), "chain", "the log does not verify here (" + p.kind().label() + "): " + p.detail());
         }
         String sessionId = fixture.source().sessionId();
-        if (sessionId == null || SessionEvents.idsStartingWith(log, sessionId, 1).stream().noneMatch(sessionId::equals)) {
+        if (sessionId == null || !new SessionCallQueries(log).sessionIdsStartingWith(sessionId, 1).contains(sessionId)) {
             differ(null, "source.session_id", sessionId == null ? "the fixture names no session."
                     : "the log has no session " + sessionId + ".");
             return new Verdict(logId, 0, differences);

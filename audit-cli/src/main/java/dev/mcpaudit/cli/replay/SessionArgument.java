@@ -1,14 +1,14 @@
 package dev.mcpaudit.cli.replay;
 
 import dev.mcpaudit.schema.AuditLog;
-import dev.mcpaudit.schema.query.SessionEvents;
+import dev.mcpaudit.schema.query.SessionCallQueries;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
  * A session named on the command line by its id or a unique prefix of it, as {@code show} takes a
- * call id. A prefix that fits several sessions, or none, is a usage error that says what to give
- * instead.
+ * call id and {@code diff} a session. A prefix that fits several sessions, or none, is a usage error
+ * that names the candidates or says where to look.
  */
 public final class SessionArgument {
     /** How many candidates an ambiguous prefix names. */
@@ -26,7 +26,7 @@ public final class SessionArgument {
             throw new IllegalArgumentException("--session is empty; give a session id from `audit-cli sessions`.");
         }
         String prefix = given.strip();
-        List<String> ids = SessionEvents.idsStartingWith(log, prefix, SHOWN_CANDIDATES + 1);
+        List<String> ids = new SessionCallQueries(log).sessionIdsStartingWith(prefix, SHOWN_CANDIDATES + 1);
         if (ids.isEmpty()) {
             throw new IllegalArgumentException("no session " + prefix + " in " + log.path()
                     + "; list sessions with `audit-cli sessions`.");

@@ -12,23 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One session's events as stored, hash fields included, and the session ids a prefix names: what a
- * fixture is exported from and verified against. Read-only.
+ * One session's events as stored, hash fields included, and events by seq: what a fixture is
+ * exported from and verified against ({@link SessionCallQueries} resolves session id prefixes).
+ * Read-only.
  */
 public final class SessionEvents {
     private static final String COLUMNS = "seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash,"
             + " hash_rule, payload_salt, payload_sha256";
 
     private SessionEvents() {}
-
-    /** The ids of at most {@code max} sessions whose id starts with {@code prefix}, in id order. */
-    public static List<String> idsStartingWith(AuditLog log, String prefix, int max) throws SQLException {
-        // A range on session_id rather than LIKE, so that '%' and '_' in the prefix mean themselves.
-        try (Connection c = log.openReader()) {
-            return Rows.list(c, "SELECT DISTINCT session_id FROM events WHERE session_id >= ? AND session_id < ?"
-                    + " ORDER BY session_id LIMIT " + max, List.of(prefix, prefix + "\uffff"), rs -> rs.getString(1));
-        }
-    }
 
     /** Every event of the session, in seq order, from one read snapshot (a single statement). */
     public static List<StoredEvent> of(AuditLog log, String sessionId) throws SQLException {
