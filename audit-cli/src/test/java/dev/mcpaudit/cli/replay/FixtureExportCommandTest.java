@@ -73,6 +73,18 @@ class FixtureExportCommandTest {
         }
     }
 
+    @Test
+    void diffFindsTheExportedCallsSameAsTheSessionsAndOnlyTheNeverCompletedCallMissing() {
+        Path file = dir.resolve("session.mcpfix.json");
+        assertThat(CliRun.of("fixture", "export", "--session", SampleSession.ID, "--out", file.toString(), "--db",
+                db.toString()).exitCode()).isZero();
+
+        CliRun diff = CliRun.of("diff", file.toString(), SampleSession.ID, "--db", db.toString());
+
+        assertThat(diff.out()).as(diff.err()).contains("7 same, 0 similar (volatile fields only), 0 changed, 0 only in A, 1 only in B")
+                .contains("seq " + session.neverCompleted.request().seq()).contains("outcome incomplete");
+    }
+
     private static HttpResponse<String> post(URI url, String sessionId, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .header("Content-Type", "application/json")

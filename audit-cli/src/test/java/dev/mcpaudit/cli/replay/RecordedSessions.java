@@ -37,6 +37,8 @@ final class RecordedSessions implements AutoCloseable {
     private final AuditLog log;
     private Instant time = Instant.parse("2026-12-01T10:00:00Z");
     private int jsonrpcId;
+    /** The regions of the profiles of the newest session.started: what call.requested records as region. */
+    private Map<String, String> regions = Map.of();
 
     RecordedSessions(Path db) {
         this.log = AuditLog.openForAppend(db);
@@ -55,6 +57,7 @@ final class RecordedSessions implements AutoCloseable {
     }
 
     AppendedEvent started(String session, boolean recordResults, Map<String, String> profileRegions) {
+        regions = Map.copyOf(profileRegions);
         ObjectNode p = JSON.createObjectNode();
         p.put("proxy_version", "0.1.0");
         p.put("endpoint", ENDPOINT);
@@ -180,7 +183,7 @@ final class RecordedSessions implements AutoCloseable {
             p.put("account_id", account);
         }
         p.put("account_source", account != null ? "sts" : "unknown");
-        p.put("region", "us-east-1");
+        p.put("region", regions.getOrDefault(profile, "us-east-1"));
         p.put("service", "aws-mcp");
         p.put("upstream_session_id", "s-" + profile);
         p.put("tool", tool);
