@@ -92,6 +92,9 @@ public final class FixtureExportCommand implements Callable<Integer> {
         if (format == Format.wiremock && toStdout) {
             throw new IllegalArgumentException("--format wiremock writes a directory of stub files; give --out DIR, not -.");
         }
+        if (format == Format.wiremock) {
+            WireMockExport.checkTarget(target); // before the export, so a bad --out is all that is said
+        }
         if (format == Format.mcpfix && target != null && Files.isDirectory(target)) {
             throw new IllegalArgumentException("--out " + out + " is a directory; give a file name such as "
                     + target.resolve("session.mcpfix.json") + " (or --format wiremock to write stub files into it).");

@@ -149,7 +149,7 @@ public final class FixtureExporter {
         final List<StoredEvent> callEvents = new ArrayList<>();
         final Map<String, StoredEvent> completions = new HashMap<>();
         final Map<String, String> accounts = new HashMap<>();
-        final Map<String, ServerAnswers> servers = new LinkedHashMap<>();
+        final Map<String, RecordedServer> servers = new LinkedHashMap<>();
 
         void add(StoredEvent e) {
             JsonNode p = parse(e);
@@ -168,7 +168,7 @@ public final class FixtureExporter {
                     if (upstreamProtocol == null) {
                         upstreamProtocol = text(result, "protocolVersion");
                     }
-                    ServerAnswers s = server(text(p, "profile"));
+                    RecordedServer s = server(text(p, "profile"));
                     if (s.initialize == null) {
                         s.initialize = result;
                         s.initializeSha256 = text(p, "result_sha256");
@@ -177,7 +177,7 @@ public final class FixtureExporter {
             } else if (type.equals(EventType.TOOLS_LISTED.wireName())) {
                 JsonNode result = p.get("result");
                 if (result != null && result.isObject() && text(p, "cursor") == null) {
-                    ServerAnswers s = server(text(p, "profile"));
+                    RecordedServer s = server(text(p, "profile"));
                     if (s.toolsList == null) {
                         s.toolsList = result;
                         s.toolsListSha256 = text(p, "result_sha256");
@@ -196,8 +196,8 @@ public final class FixtureExporter {
             }
         }
 
-        private ServerAnswers server(String profile) {
-            return servers.computeIfAbsent(profile == null ? "default" : profile, k -> new ServerAnswers());
+        private RecordedServer server(String profile) {
+            return servers.computeIfAbsent(profile == null ? "default" : profile, k -> new RecordedServer());
         }
 
         String protocolVersion() {
@@ -223,7 +223,7 @@ public final class FixtureExporter {
             Map<String, Fixture.Server> out = new LinkedHashMap<>();
             if (started != null) {
                 for (JsonNode name : started.path("profiles")) {
-                    ServerAnswers s = servers.get(name.asText());
+                    RecordedServer s = servers.get(name.asText());
                     if (s != null) {
                         out.put(name.asText(), s.toServer());
                     }
@@ -301,7 +301,7 @@ public final class FixtureExporter {
     }
 
     /** What upstream answered one profile, as it accumulates. */
-    private static final class ServerAnswers {
+    private static final class RecordedServer {
         JsonNode initialize;
         String initializeSha256;
         JsonNode toolsList;

@@ -34,21 +34,9 @@ public final class WireMockExport {
      * @throws IOException its parent does not exist, or a file cannot be written
      */
     public static Written write(Fixture fixture, Path dir) throws IOException {
-        Path target = dir.toAbsolutePath().normalize();
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file; --format wiremock writes a directory of"
-                    + " stub files: give a directory that does not exist yet, or an empty one.");
-        }
-        if (Files.isDirectory(target) && !isEmpty(target)) {
-            throw new IllegalArgumentException("--out " + dir + " is not empty; give a new directory, or empty it first"
-                    + " (WireMock would serve the mappings already there too).");
-        }
-        Path parent = target.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new IOException("cannot write " + dir + ": directory " + parent + " does not exist.");
-        }
+        Path target = checkTarget(dir);
         WireMockStubs.Rendered rendered = WireMockStubs.render(fixture);
-        Path staging = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path staging = target.getParent().resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         OwnerOnlyFiles.createDirectories(staging);
         try {
             for (Map.Entry<String, String> file : rendered.files().entrySet()) {
@@ -66,6 +54,30 @@ public final class WireMockExport {
             deleteTree(staging);
         }
         return new Written(rendered.mappings(), rendered.urlPath(), rendered.skipped());
+    }
+
+    /**
+     * The absolute directory to write, checked before anything is exported: it must not be a file nor a
+     * directory with anything in it, and its parent must exist.
+     *
+     * @throws IllegalArgumentException {@code dir} is a file, or a directory that is not empty
+     * @throws IOException its parent does not exist
+     */
+    public static Path checkTarget(Path dir) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new IllegalArgumentException("--out " + dir + " is a file; --format wiremock writes a directory of"
+                    + " stub files: give a directory that does not exist yet, or an empty one.");
+        }
+        if (Files.isDirectory(target) && !isEmpty(target)) {
+            throw new IllegalArgumentException("--out " + dir + " is not empty; give a new directory, or empty it first"
+                    + " (WireMock would serve the mappings already there too).");
+        }
+        Path parent = target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IOException("cannot write " + dir + ": directory " + parent + " does not exist.");
+        }
+        return target;
     }
 
     private static boolean isEmpty(Path dir) throws IOException {
