@@ -5,6 +5,7 @@ import dev.mcpaudit.cli.query.SessionsCommand;
 import dev.mcpaudit.cli.query.ShowCommand;
 import dev.mcpaudit.cli.redact.RedactCommand;
 import dev.mcpaudit.cli.replay.DiffCommand;
+import dev.mcpaudit.cli.replay.FixtureCommand;
 import dev.mcpaudit.cli.replay.MockCommand;
 import dev.mcpaudit.cli.replay.ReplayCommand;
 import dev.mcpaudit.cli.report.ReportCommand;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Option;
             ReportCommand.class,
             MockCommand.class,
             DiffCommand.class,
+            FixtureCommand.class,
             ReplayCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -57,8 +59,9 @@ import picocli.CommandLine.Option;
             "The log is $MCP_AUDIT_DB if set, else $XDG_STATE_HOME/mcp-audit-proxy/audit.db,",
             "else ~/.local/state/mcp-audit-proxy/audit.db; --db overrides all of them.",
             "",
-            "Exit codes: 0 ok, 1 finding (verification failed), 2 usage error,",
-            "3 environment (log missing, locked, unreadable, not an audit log, newer schema)."
+            "Exit codes: 0 ok, 1 finding (verification failed, drift, a difference, a miss),",
+            "2 usage error, 3 environment (log missing, locked, unreadable, not an audit log,",
+            "newer schema), 4 refused by a safety rule (replay --strict)."
         })
 public final class AuditCli {
 
