@@ -85,8 +85,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FIXTURE_FILE",
-            description = "The recorded session: a fixture file (mcp-audit-fixture/1, written by audit-cli fixture export).")
+    @Parameters(index = "0", paramLabel = "FIXTURE_FILE|SESSION",
+            description = "The recorded session: a fixture file (mcp-audit-fixture/1, written by audit-cli fixture"
+                    + " export), or a session of the log (id or unique prefix).")
     String input;
 
     @Option(names = "--endpoint", required = true, paramLabel = "URL",
@@ -133,7 +134,7 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Duration answerTimeout = Durations.parse("--timeout", timeout);
         URI target = parseEndpoint(endpoint);
-        Fixture fixture = ReplayInput.load(input);
+        Fixture fixture = ReplayInput.load(input, parent.dbPath());
         ProfileMap profiles = ProfileMap.parse(profileMap, recordedProfiles(fixture));
         ReplaySafety safety = ReplaySafety.forEndpoint(target, allowWrites);
         ReplayPlan plan = ReplayPlan.of(fixture, safety, profiles);

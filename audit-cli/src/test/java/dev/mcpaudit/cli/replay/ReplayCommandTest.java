@@ -153,11 +153,25 @@ class ReplayCommandTest {
     }
 
     @Test
-    void aPathThatIsNoFileAsksForAFixture() {
-        CliRun run = CliRun.of("replay", dir.resolve("s-57").toString(), "--endpoint", AWS);
+    void aPathThatIsNoFileAndNoLogToFindASessionInAsksForAFixture() {
+        CliRun run = CliRun.of("replay", dir.resolve("s-57").toString(), "--endpoint", AWS,
+                "--db", dir.resolve("no-such.db").toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).contains("give a fixture file (audit-cli fixture export");
+    }
+
+    @Test
+    void aSessionOfTheLogIsReplayedAsItsExportWould() {
+        Path db = dir.resolve("audit.db");
+        SampleSession.record(db);
+
+        CliRun run = CliRun.of("replay", SampleSession.ID.substring(0, 12), "--endpoint", AWS, "--dry-run",
+                "--db", db.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("session " + SampleSession.ID).contains("SEND  #1  seq 6   dev    aws___call_aws s3 ls")
+                .contains("the proxy refused it when recorded");
     }
 
     @Test
