@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpaudit.cli.CliRun;
 import dev.mcpaudit.cli.ExitCode;
-import java.net.URISyntaxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sessions committed as fixtures (recorded by the proxy's CommittedFixturesIT, shipped in
@@ -15,8 +18,16 @@ import org.junit.jupiter.api.Test;
 class CommittedFixturesCliTest {
     private static final String AWS = "https://aws-mcp.us-east-1.api.aws/mcp";
 
-    private static Path committed(String name) throws URISyntaxException {
-        return Path.of(CommittedFixturesCliTest.class.getResource("/fixtures/" + name + ".mcpfix.json").toURI());
+    @TempDir
+    Path dir;
+
+    /** A copy on disk of the fixture as src-test-fixtures ships it (in its jar, or its classes directory). */
+    private Path committed(String name) throws IOException {
+        Path file = dir.resolve(name + ".mcpfix.json");
+        try (InputStream in = CommittedFixturesCliTest.class.getResourceAsStream("/fixtures/" + name + ".mcpfix.json")) {
+            Files.copy(in, file);
+        }
+        return file;
     }
 
     @Test
