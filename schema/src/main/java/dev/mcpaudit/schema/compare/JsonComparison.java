@@ -216,6 +216,9 @@ public final class JsonComparison {
             }
             return;
         }
+        if (RedactionMarkers.withFingerprintsHidden(r).equals(RedactionMarkers.withFingerprintsHidden(a))) {
+            return; // equal but for the fingerprints of markers inside them
+        }
         if (atContentText()) {
             JsonNode parsedRecorded = parseContainer(r);
             JsonNode parsedActual = parsedRecorded == null ? null : parseContainer(a);

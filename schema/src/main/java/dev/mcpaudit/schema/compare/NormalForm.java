@@ -53,6 +53,10 @@ final class NormalForm {
             if (rule != null) {
                 return TextNode.valueOf(RedactionMarkers.withoutFingerprint(rule));
             }
+            String hidden = RedactionMarkers.withFingerprintsHidden(value.textValue());
+            if (!hidden.equals(value.textValue())) {
+                return TextNode.valueOf(hidden);
+            }
         }
         if (maskShapes) {
             VolatileShape shape = VolatileShape.of(value);

@@ -50,6 +50,12 @@ class CallKeyTest {
     }
 
     @Test
+    void aCommandLineWithAMarkerInsideMatchesTheSameLineFromALogWithAnotherFingerprintKey() {
+        assertThat(key("aws___call_aws", "{'cli_command':'aws sm create-secret --secret-string [REDACTED:secret-field:3f9a1c0b2d4e]'}"))
+                .isEqualTo(key("aws___call_aws", "{'cli_command':'aws sm create-secret --secret-string [REDACTED:secret-field:0123456789ab]'}"));
+    }
+
+    @Test
     void theKeyIsTheToolAndCanonicalArguments() {
         assertThat(key("aws___call_aws", "{'b':1,'a':'x'}")).hasToString("aws___call_aws {\"a\":\"x\",\"b\":1}");
         assertThat(CallKey.of("aws___list_regions", null, VolatileRules.defaults())).hasToString("aws___list_regions null");

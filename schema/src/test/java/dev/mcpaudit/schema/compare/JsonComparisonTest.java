@@ -156,6 +156,16 @@ class JsonComparisonTest {
     }
 
     @Test
+    void aCommandLineHoldingAMarkerIsEqualToTheSameLineRedactedInALogWithAnotherKey() {
+        assertThat(compare("{'cli_command':'aws secretsmanager create-secret --secret-string [REDACTED:secret-field:3f9a1c0b2d4e]'}",
+                "{'cli_command':'aws secretsmanager create-secret --secret-string [REDACTED:secret-field:0123456789ab]'}")
+                .equal()).isTrue();
+        assertThat(lines(compare("{'cli_command':'aws x --password [REDACTED:secret-field:3f9a1c0b2d4e]'}",
+                "{'cli_command':'aws x --password [REDACTED:password-field:3f9a1c0b2d4e]'}")))
+                .as("another rule inside the text is a change").containsExactly("CHANGED /cli_command");
+    }
+
+    @Test
     void redactionMarkersOfAnotherRuleOrAgainstAPlainValueAreChanges() {
         assertThat(lines(compare("{'v':'[REDACTED:aws-secret:3f9a1c0b2d4e]'}", "{'v':'[REDACTED:password-field:3f9a1c0b2d4e]'}")))
                 .containsExactly("CHANGED /v");
