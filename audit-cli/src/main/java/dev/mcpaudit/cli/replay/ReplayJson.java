@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.schema.compare.Difference;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The machine-readable report. Field names are stable (README): {@code source}, {@code endpoint},
@@ -13,7 +15,9 @@ import java.io.PrintWriter;
  * {@code tool}, {@code status} ({@code match}, {@code changed}, {@code outcome}, {@code missing},
  * {@code skipped}, {@code hash_only}; {@code send} in a dry run), {@code reason} when there is one,
  * and every difference as {@code {pointer, kind, expected, actual}} (RFC 6901; an absent side is
- * left out).
+ * left out). {@code catalogue[]} compares the server's answers to {@code initialize} and
+ * {@code tools/list}: {@code profile}, {@code what}, {@code status} ({@code same}, {@code changed},
+ * {@code not recorded}) and {@code differences}.
  */
 final class ReplayJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +59,23 @@ final class ReplayJson {
                 summary.put("first_drift_seq", s.firstDrift().planned().call().seq());
             }
         }
+        summary.put("catalogue_changed", report.catalogueChanged());
         root.put("exit_code", report.exitCode());
+        ArrayNode catalogue = root.putArray("catalogue");
+        for (CatalogueEntry c : report.catalogue()) {
+            ObjectNode entry = catalogue.addObject();
+            entry.put("profile", c.profile());
+            if (c.sentAs() != null && !c.sentAs().equals(c.profile())) {
+                entry.put("sent_as", c.sentAs());
+            }
+            entry.put("what", c.method());
+            entry.put("status", c.status().wire);
+            if (c.note() != null) {
+                entry.put("reason", c.note());
+            }
+            entry.put("ignored_volatile_paths", c.ignoredPaths());
+            putDifferences(entry.putArray("differences"), c.differences());
+        }
         ArrayNode calls = root.putArray("calls");
         for (ReplayReport.Entry e : report.entries()) {
             ReplayPlan.PlannedCall p = e.planned();
@@ -78,17 +98,20 @@ final class ReplayJson {
             call.put("recorded_outcome", e.verdict().recordedOutcome() == null ? null : e.verdict().recordedOutcome().wire());
             call.put("outcome", e.verdict().replayOutcome() == null ? null : e.verdict().replayOutcome().wire());
             call.put("ignored_volatile_paths", e.verdict().ignoredPaths());
-            ArrayNode differences = call.putArray("differences");
-            for (Difference d : e.verdict().differences()) {
-                ObjectNode o = differences.addObject().put("pointer", d.pointer()).put("kind", d.kind().name().toLowerCase(java.util.Locale.ROOT));
-                if (d.recorded() != null) {
-                    o.set("expected", d.recorded());
-                }
-                if (d.actual() != null) {
-                    o.set("actual", d.actual());
-                }
-            }
+            putDifferences(call.putArray("differences"), e.verdict().differences());
         }
         return root;
+    }
+
+    private static void putDifferences(ArrayNode into, List<Difference> differences) {
+        for (Difference d : differences) {
+            ObjectNode o = into.addObject().put("pointer", d.pointer()).put("kind", d.kind().name().toLowerCase(Locale.ROOT));
+            if (d.recorded() != null) {
+                o.set("expected", d.recorded());
+            }
+            if (d.actual() != null) {
+                o.set("actual", d.actual());
+            }
+        }
     }
 }

@@ -12,6 +12,9 @@ import java.util.List;
  * <pre>
  * replay  fixture s3.mcpfix.json: session sess-1 of log log-1, 2 calls
  * target  http://127.0.0.1:4711/mcp  [mock on loopback: every call is sent except denied and cancelled ones]
+ * CATALOGUE  SAME     dev  initialize
+ * CATALOGUE  CHANGED  dev  tools/list
+ *              /tools/0/inputSchema/properties/region: (absent) -> {"type":"string"}
  * MATCH    #1  seq 3  dev  aws___call_aws s3 ls
  * CHANGED  #2  seq 5  dev  aws___call_aws ec2 describe-instances  (1 volatile path ignored)
  *            /content/0/text/Reservations/0/State/Name: "running" -> "stopped"
@@ -33,6 +36,7 @@ final class ReplayText {
         if (report.dryRun()) {
             out.println("plan    dry run: nothing is sent and no proxy is started");
         }
+        writeCatalogue(out, report.catalogue());
         int tagWidth = 0;
         int numberWidth = 0;
         int seqWidth = 0;
@@ -63,7 +67,30 @@ final class ReplayText {
             }
         }
         ReplayReport.Summary summary = report.summary();
-        out.println((report.dryRun() ? "Plan: " : "Result: ") + summary.sentence(report.dryRun()) + " Exit " + report.exitCode() + ".");
+        out.println((report.dryRun() ? "Plan: " : "Result: ") + summary.sentence(report.dryRun()) + report.catalogueSentence()
+                + " Exit " + report.exitCode() + ".");
+    }
+
+    /** One {@code CATALOGUE} line per answer compared, before the calls: a changed server explains the calls' drift. */
+    private static void writeCatalogue(PrintWriter out, List<CatalogueEntry> catalogue) {
+        int statusWidth = 0;
+        int profileWidth = 0;
+        for (CatalogueEntry c : catalogue) {
+            statusWidth = Math.max(statusWidth, c.status().tag.length());
+            profileWidth = Math.max(profileWidth, c.profileLabel().length());
+        }
+        String indent = " ".repeat("CATALOGUE  ".length() + 2);
+        for (CatalogueEntry c : catalogue) {
+            String what = c.method() == null ? c.subject() : pad(c.profileLabel(), profileWidth) + "  " + c.method();
+            String detail = c.note() != null ? c.note()
+                    : c.ignoredPaths() > 0 ? c.ignoredPaths() + " volatile path" + (c.ignoredPaths() == 1 ? "" : "s") + " ignored" : null;
+            out.println(("CATALOGUE  " + pad(c.status().tag, statusWidth) + "  " + what + (detail == null ? "" : "  (" + detail + ")"))
+                    .stripTrailing());
+            c.differences().stream().limit(SHOWN_DIFFERENCES).forEach(d -> out.println(indent + difference(d)));
+            if (c.differences().size() > SHOWN_DIFFERENCES) {
+                out.println(indent + "and " + (c.differences().size() - SHOWN_DIFFERENCES) + " more");
+            }
+        }
     }
 
     /** The reason, or for a call sent only because --allow-writes allowed it, that note. */
