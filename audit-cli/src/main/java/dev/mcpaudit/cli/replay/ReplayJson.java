@@ -4,10 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpaudit.schema.compare.Difference;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * The machine-readable report. Field names are stable (README): {@code source}, {@code endpoint},
@@ -61,21 +58,7 @@ final class ReplayJson {
         }
         summary.put("catalogue_changed", report.catalogueChanged());
         root.put("exit_code", report.exitCode());
-        ArrayNode catalogue = root.putArray("catalogue");
-        for (CatalogueEntry c : report.catalogue()) {
-            ObjectNode entry = catalogue.addObject();
-            entry.put("profile", c.profile());
-            if (c.sentAs() != null && !c.sentAs().equals(c.profile())) {
-                entry.put("sent_as", c.sentAs());
-            }
-            entry.put("what", c.method());
-            entry.put("status", c.status().wire);
-            if (c.note() != null) {
-                entry.put("reason", c.note());
-            }
-            entry.put("ignored_volatile_paths", c.ignoredPaths());
-            putDifferences(entry.putArray("differences"), c.differences());
-        }
+        CatalogueRendering.json(root.putArray("catalogue"), report.catalogue(), "sent_as", "expected", "actual");
         ArrayNode calls = root.putArray("calls");
         for (ReplayReport.Entry e : report.entries()) {
             ReplayPlan.PlannedCall p = e.planned();
@@ -98,20 +81,8 @@ final class ReplayJson {
             call.put("recorded_outcome", e.verdict().recordedOutcome() == null ? null : e.verdict().recordedOutcome().wire());
             call.put("outcome", e.verdict().replayOutcome() == null ? null : e.verdict().replayOutcome().wire());
             call.put("ignored_volatile_paths", e.verdict().ignoredPaths());
-            putDifferences(call.putArray("differences"), e.verdict().differences());
+            CatalogueRendering.jsonDifferences(call.putArray("differences"), e.verdict().differences(), "expected", "actual");
         }
         return root;
-    }
-
-    private static void putDifferences(ArrayNode into, List<Difference> differences) {
-        for (Difference d : differences) {
-            ObjectNode o = into.addObject().put("pointer", d.pointer()).put("kind", d.kind().name().toLowerCase(Locale.ROOT));
-            if (d.recorded() != null) {
-                o.set("expected", d.recorded());
-            }
-            if (d.actual() != null) {
-                o.set("actual", d.actual());
-            }
-        }
     }
 }

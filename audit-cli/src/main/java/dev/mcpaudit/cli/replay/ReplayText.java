@@ -36,7 +36,7 @@ final class ReplayText {
         if (report.dryRun()) {
             out.println("plan    dry run: nothing is sent and no proxy is started");
         }
-        writeCatalogue(out, report.catalogue());
+        CatalogueRendering.text(out, report.catalogue());
         int tagWidth = 0;
         int numberWidth = 0;
         int seqWidth = 0;
@@ -69,28 +69,6 @@ final class ReplayText {
         ReplayReport.Summary summary = report.summary();
         out.println((report.dryRun() ? "Plan: " : "Result: ") + summary.sentence(report.dryRun()) + report.catalogueSentence()
                 + " Exit " + report.exitCode() + ".");
-    }
-
-    /** One {@code CATALOGUE} line per answer compared, before the calls: a changed server explains the calls' drift. */
-    private static void writeCatalogue(PrintWriter out, List<CatalogueEntry> catalogue) {
-        int statusWidth = 0;
-        int profileWidth = 0;
-        for (CatalogueEntry c : catalogue) {
-            statusWidth = Math.max(statusWidth, c.status().tag.length());
-            profileWidth = Math.max(profileWidth, c.profileLabel().length());
-        }
-        String indent = " ".repeat("CATALOGUE  ".length() + 2);
-        for (CatalogueEntry c : catalogue) {
-            String what = c.method() == null ? c.subject() : pad(c.profileLabel(), profileWidth) + "  " + c.method();
-            String detail = c.note() != null ? c.note()
-                    : c.ignoredPaths() > 0 ? c.ignoredPaths() + " volatile path" + (c.ignoredPaths() == 1 ? "" : "s") + " ignored" : null;
-            out.println(("CATALOGUE  " + pad(c.status().tag, statusWidth) + "  " + what + (detail == null ? "" : "  (" + detail + ")"))
-                    .stripTrailing());
-            c.differences().stream().limit(SHOWN_DIFFERENCES).forEach(d -> out.println(indent + difference(d)));
-            if (c.differences().size() > SHOWN_DIFFERENCES) {
-                out.println(indent + "and " + (c.differences().size() - SHOWN_DIFFERENCES) + " more");
-            }
-        }
     }
 
     /** The reason, or for a call sent only because --allow-writes allowed it, that note. */
