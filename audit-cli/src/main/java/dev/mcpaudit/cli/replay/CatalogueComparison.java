@@ -26,8 +26,8 @@ import java.util.Set;
  */
 final class CatalogueComparison {
     private static final VolatileRules RULES = VolatileRules.defaults();
-    private static final String NOT_RECORDED_IN_FIXTURE = "the fixture holds no such answer (recorded without --record-results,"
-            + " or made by hand)";
+    private static final String NOT_RECORDED_IN_FIXTURE = "the fixture holds no such answer: recorded without --record-results,"
+            + " or made by hand";
 
     private CatalogueComparison() {}
 
@@ -82,7 +82,7 @@ final class CatalogueComparison {
         List<CatalogueEntry> out = new ArrayList<>();
         if (a.isEmpty() && b.isEmpty()) {
             out.add(new CatalogueEntry(null, null, null, Status.NOT_RECORDED, List.of(), 0,
-                    "neither side holds upstream's initialize or tools/list answers (record with --record-results)"));
+                    "neither side holds upstream's initialize or tools/list answers; record with --record-results"));
             return out;
         }
         Set<String> names = new LinkedHashSet<>(a.keySet());
@@ -136,7 +136,7 @@ final class CatalogueComparison {
         String missing = inA == null ? "A" : "B";
         if (missingSideEmpty) {
             return new CatalogueEntry(profile, null, method, Status.NOT_RECORDED, List.of(), 0,
-                    "side " + missing + " holds no server answers (recorded without --record-results)");
+                    "side " + missing + " holds no server answers: recorded without --record-results");
         }
         return new CatalogueEntry(profile, null, method, inA == null ? Status.ONLY_B : Status.ONLY_A, List.of(), 0,
                 "side " + missing + " holds no " + method + " answer for this profile");

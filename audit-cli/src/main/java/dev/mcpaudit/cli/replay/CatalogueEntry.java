@@ -54,7 +54,7 @@ record CatalogueEntry(String profile, String sentAs, String method, Status statu
         return sentAs == null || sentAs.equals(profile) ? profile : profile + "->" + sentAs;
     }
 
-    /** {@code dev  tools/list}, or {@code (all)} for nothing recorded at all. */
+    /** {@code dev  tools/list}, or {@code (no server answers)} when nothing was recorded at all. */
     String subject() {
         return method == null ? "(no server answers)" : profileLabel() + "  " + method;
     }

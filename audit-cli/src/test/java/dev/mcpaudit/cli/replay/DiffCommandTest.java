@@ -80,7 +80,7 @@ class DiffCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("CATALOGUE  NOT-RECORDED  (no server answers)  (neither side holds upstream's initialize"
-                + " or tools/list answers (record with --record-results))");
+                + " or tools/list answers; record with --record-results)");
     }
 
     @Test

@@ -154,10 +154,10 @@ class ReplayIT {
         assertThat(run.exitCode()).as("stdout:\n%s\nstderr:\n%s", run.out(), run.err()).isZero();
         assertThat(run.out()).contains("mock on loopback");
         assertThat(run.out().lines().filter(l -> l.startsWith("CATALOGUE")).toList()).as("this fixture has no servers section")
-                .containsExactly("CATALOGUE  NOT-RECORDED  dev  initialize  (the fixture holds no such answer (recorded without"
-                        + " --record-results, or made by hand))",
-                        "CATALOGUE  NOT-RECORDED  dev  tools/list  (the fixture holds no such answer (recorded without"
-                        + " --record-results, or made by hand))");
+                .containsExactly("CATALOGUE  NOT-RECORDED  dev  initialize  (the fixture holds no such answer: recorded without"
+                        + " --record-results, or made by hand)",
+                        "CATALOGUE  NOT-RECORDED  dev  tools/list  (the fixture holds no such answer: recorded without"
+                        + " --record-results, or made by hand)");
         assertThat(run.out().lines().filter(l -> l.matches("^([A-Z-]+ |Result: ).*") && !l.startsWith("CATALOGUE")).toList()).satisfiesExactly(
                 l -> assertThat(l).startsWith("MATCH    #1  seq 3").endsWith("aws___call_aws s3 ls"),
                 l -> assertThat(l).startsWith("MATCH    #2  seq 5").contains("aws___call_aws ec2 describe-instances"),
