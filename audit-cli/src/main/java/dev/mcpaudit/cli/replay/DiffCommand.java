@@ -30,7 +30,12 @@ import picocli.CommandLine.Spec;
             "arguments is paired as changed rather than shown as removed and added. Results are the same when their",
             "result_sha256 is; else their recorded bodies are compared, leaving out volatile fields: _meta, RequestId,",
             "ResponseMetadata, NextToken and the like, times and ids that have the same shape on both sides, a",
-            "fixture's own volatile fields, and what --ignore and --ignore-key add."},
+            "fixture's own volatile fields, and what --ignore and --ignore-key add.",
+            "",
+            "The server's catalogue is compared too: per profile, upstream's answers to initialize and tools/list",
+            "(a fixture's servers section; a session's first upstream.initialized and tools.listed, recorded with",
+            "--record-results). A new server version, a tool added or removed, or a changed input schema is a",
+            "difference (CATALOGUE CHANGED); an answer held by one side only is shown, not counted."},
         footer = {"",
             "Lines (text tag, Markdown sign, JSON status):",
             "  SAME     =  same     same call, same result",
@@ -42,8 +47,10 @@ import picocli.CommandLine.Spec;
             "Runs of SAME and of SIMILAR lines are shown as one line unless --all.",
             "",
             "JSON (mcp-audit-diff/1): a, b (kind, source, session_id, profile, calls, profiles), map_account, ignored,",
-            "summary (same, similar, changed, only_a, only_b, volatile_paths_ignored, one_sided_writes, differs),",
-            "first_divergence, pairs[] (status, a_index, a_seq, b_index, b_seq, method, tool, operation, a, b,",
+            "summary (same, similar, changed, only_a, only_b, volatile_paths_ignored, one_sided_writes,",
+            "catalogue_changed, differs), first_divergence, catalogue[] (profile, b_profile, what: initialize|tools/list,",
+            "status: same|changed|not recorded|only_a|only_b, reason, differences[] {pointer, kind, a, b}),",
+            "pairs[] (status, a_index, a_seq, b_index, b_seq, method, tool, operation, a, b,",
             "outcome_changed, hash_only, volatile_paths_ignored, entries[] {in: args|result, path: RFC 6901, kind:",
             "changed|added|removed|type, a, b}), one_sided_writes[] (side, index, seq, profile, account_id, tool,",
             "operation, outcome, why).",
@@ -55,8 +62,9 @@ import picocli.CommandLine.Spec;
             "  audit-cli diff a.mcpfix.json b.mcpfix.json --format json | jq '.pairs[] | select(.status != \"same\")'",
             "  audit-cli diff a.mcpfix.json b.mcpfix.json --format md > diff.md",
             "",
-            "Exit codes: 0 no call changed, removed or added (SAME and SIMILAR only), 1 differences found, 2 usage",
-            "error (bad option, unknown or ambiguous session), 3 log or fixture file missing or unreadable."
+            "Exit codes: 0 no call changed, removed or added (SAME and SIMILAR only) and the catalogue did not",
+            "change, 1 differences found, 2 usage error (bad option, unknown or ambiguous session), 3 log or",
+            "fixture file missing or unreadable."
         })
 public final class DiffCommand implements Callable<Integer> {
     enum Format { text, json, md }

@@ -43,6 +43,7 @@ final class DiffJson {
         }
         summary.put("volatile_paths_ignored", report.ignoredPaths());
         summary.put("one_sided_writes", report.oneSidedWrites().size());
+        summary.put("catalogue_changed", report.catalogueChanged());
         summary.put("differs", report.hasDivergence());
         Line first = report.firstDivergence();
         if (first == null) {
@@ -51,6 +52,7 @@ final class DiffJson {
             ObjectNode f = root.putObject("first_divergence");
             putIndexes(f, first);
         }
+        CatalogueRendering.json(root.putArray("catalogue"), report.catalogue(), "b_profile", "a", "b");
         ArrayNode pairs = root.putArray("pairs");
         for (Line line : report.lines()) {
             ObjectNode p = pairs.addObject();

@@ -26,6 +26,7 @@ final class DiffMarkdown {
         Line first = report.firstDivergence();
         out.println("| first divergence | " + (first == null ? "none" : cell(DiffHints.position(first))) + " |");
         out.println();
+        CatalogueRendering.markdown(out, report.catalogue());
         out.println("| | A | B | call | what differs |");
         out.println("|---|---|---|---|---|");
         for (List<Line> row : report.rows(all)) {

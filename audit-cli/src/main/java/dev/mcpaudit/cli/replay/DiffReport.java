@@ -15,14 +15,16 @@ import java.util.Map;
  * @param rules          the volatile rules the comparison applied
  * @param lines          every call of both sides, in reading order
  * @param oneSidedWrites writes that took place, or were attempted, on one side only
+ * @param catalogue      A's server catalogue (initialize, tools/list per profile) against B's; empty with --profiles
  */
 record DiffReport(DiffSide a, DiffSide b, Map<String, String> accounts, VolatileRules rules, List<Line> lines,
-        List<OneSidedWrite> oneSidedWrites) {
+        List<OneSidedWrite> oneSidedWrites, List<CatalogueEntry> catalogue) {
 
     DiffReport {
         accounts = Map.copyOf(accounts);
         lines = List.copyOf(lines);
         oneSidedWrites = List.copyOf(oneSidedWrites);
+        catalogue = List.copyOf(catalogue);
     }
 
     /** How a call of A relates to its counterpart in B. */
@@ -90,8 +92,13 @@ record DiffReport(DiffSide a, DiffSide b, Map<String, String> accounts, Volatile
         return lines.stream().mapToInt(Line::ignoredPaths).sum();
     }
 
+    /** A call that differs, or a changed server catalogue. */
     boolean hasDivergence() {
-        return lines.stream().anyMatch(l -> l.status().isDivergence());
+        return lines.stream().anyMatch(l -> l.status().isDivergence()) || catalogueChanged();
+    }
+
+    boolean catalogueChanged() {
+        return catalogue.stream().anyMatch(CatalogueEntry::isDrift);
     }
 
     /** The first changed, removed or added call; null when there is none. */
@@ -120,6 +127,7 @@ record DiffReport(DiffSide a, DiffSide b, Map<String, String> accounts, Volatile
     String summary() {
         Map<Status, Integer> c = counts();
         return c.get(Status.SAME) + " same, " + c.get(Status.SIMILAR) + " similar (volatile fields only), "
-                + c.get(Status.CHANGED) + " changed, " + c.get(Status.ONLY_A) + " only in A, " + c.get(Status.ONLY_B) + " only in B";
+                + c.get(Status.CHANGED) + " changed, " + c.get(Status.ONLY_A) + " only in A, " + c.get(Status.ONLY_B) + " only in B"
+                + (catalogueChanged() ? "; the server's catalogue changed" : "");
     }
 }

@@ -1,5 +1,7 @@
 package dev.mcpaudit.cli.replay;
 
+import dev.mcpaudit.fixtures.replay.Fixture;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,18 +19,21 @@ import java.util.stream.Collectors;
  * @param profile       the one profile kept ({@code --profiles}), else null
  * @param ignore        volatile pointers the fixture itself names (its {@code volatile.ignore})
  * @param ignoreKeys    volatile keys the fixture itself names (its {@code volatile.ignore_keys})
+ * @param servers       upstream's recorded answers to initialize and tools/list per profile (a fixture's
+ *                      {@code servers}); empty when recorded without them
  */
 record DiffSide(String name, String kind, String source, String sessionId, String profile, List<DiffCall> calls,
-        List<String> ignore, List<String> ignoreKeys) {
+        List<String> ignore, List<String> ignoreKeys, Map<String, Fixture.Server> servers) {
 
     DiffSide {
         calls = List.copyOf(calls);
         ignore = List.copyOf(ignore);
         ignoreKeys = List.copyOf(ignoreKeys);
+        servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
     }
 
     DiffSide withCalls(List<DiffCall> newCalls) {
-        return new DiffSide(name, kind, source, sessionId, profile, newCalls, ignore, ignoreKeys);
+        return new DiffSide(name, kind, source, sessionId, profile, newCalls, ignore, ignoreKeys, servers);
     }
 
     /** Each profile used, with the accounts and regions its calls went to: {@code dev 111122223333 us-east-1}. */

@@ -88,7 +88,7 @@ final class DiffSideLoader implements AutoCloseable {
                     c.outcome().wire(), c.error(), c.resultSha256(), c.result()));
         }
         return new DiffSide(name, "fixture", operand, fixture.source().sessionId(), null, calls,
-                fixture.volatileFields().ignore(), fixture.volatileFields().ignoreKeys());
+                fixture.volatileFields().ignore(), fixture.volatileFields().ignoreKeys(), fixture.servers());
     }
 
     private DiffSide session(String name, String sessionId, String profile) throws SQLException {
@@ -102,7 +102,8 @@ final class DiffSideLoader implements AutoCloseable {
                     c.accountId(), c.region(), JsonText.parseArgs(c.args()), c.outcome(), c.error(), c.resultSha256(),
                     JsonText.parseArgs(c.result())));
         }
-        return new DiffSide(name, "session", sessionId, sessionId, profile, calls, List.of(), List.of());
+        return new DiffSide(name, "session", sessionId, sessionId, profile, calls, List.of(), List.of(),
+                SessionServers.of(log, sessionId));
     }
 
     private String resolveSession(String name, String prefix) throws SQLException {

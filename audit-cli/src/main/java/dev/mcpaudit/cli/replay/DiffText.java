@@ -29,6 +29,10 @@ final class DiffText {
         Line first = report.firstDivergence();
         out.println("     first divergence: " + (first == null ? "none" : DiffHints.position(first)));
         out.println();
+        if (!report.catalogue().isEmpty()) {
+            CatalogueRendering.text(out, report.catalogue());
+            out.println();
+        }
         for (List<Line> row : report.rows(all)) {
             Line line = row.get(0);
             String what;

@@ -36,6 +36,8 @@ final class ProxyDriver implements AutoCloseable {
     /** As agents do: time to exit on its own after stdin closes, before SIGTERM. */
     static final Duration EXIT_GRACE = Duration.ofSeconds(2);
     static final String PROTOCOL_VERSION = "2025-06-18";
+    /** Below the call numbers (1, 2, …) and initialize's 0, so it never collides with a call's id. */
+    static final long TOOLS_LIST_ID = -1;
     private static final int KEPT_STDERR_LINES = 200;
     /** Numbers as written, so a result's RFC 8785 hash is taken over the values the proxy sent. */
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -88,6 +90,15 @@ final class ProxyDriver implements AutoCloseable {
             throw new ReplayEnvironmentException("the proxy stopped reading right after initialize." + stderrForMessage(), e);
         }
         return answer.result();
+    }
+
+    /**
+     * Lists tools as agents do right after {@code initialize}, so that the proxy (with
+     * {@code --record-results}) records upstream's catalogue in the replay's session. The answer
+     * itself is not used: the proxy has changed it (added {@code aws_profile}).
+     */
+    Answer listTools(Duration timeout) {
+        return request(TOOLS_LIST_ID, "tools/list", JSON.createObjectNode(), timeout);
     }
 
     /** Sends one request and waits for its answer; an answer that does not come in time is cancelled and MISSING. */

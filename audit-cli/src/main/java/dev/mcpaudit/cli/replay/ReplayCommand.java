@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.fixtures.replay.Fixture;
+import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ProductVersion;
+import dev.mcpaudit.schema.query.UpstreamAnswers;
 import dev.mcpaudit.schema.redact.FingerprintKey;
 import dev.mcpaudit.schema.redact.RedactionRules;
 import dev.mcpaudit.schema.redact.Redactor;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,7 +52,9 @@ import picocli.CommandLine.Spec;
             "",
             "The replay is recorded in the log (--db) as a session of its own, results",
             "included; its client.initialized event names the source session",
-            "(clientInfo.replay_of)."
+            "(clientInfo.replay_of). Its answers to initialize and tools/list are",
+            "compared with the fixture's (servers): a changed server version, a tool added",
+            "or removed, or a changed input schema is reported as CATALOGUE CHANGED."
         },
         footer = {
             "",
@@ -68,9 +74,10 @@ import picocli.CommandLine.Spec;
             "proxy/target/mcp-audit-proxy.jar in this repository's build.",
             "",
             "Exit codes: 0 every call sent matched (or --dry-run), 1 drift (changed,",
-            "outcome, missing, hash-only), 2 usage error, 3 environment (proxy jar not",
-            "found, proxy failed to start), 4 --strict refused: a call that cannot be",
-            "proven read-only would have been skipped."
+            "outcome, missing, hash-only, or a changed catalogue), 2 usage error,",
+            "3 environment (proxy jar not found, proxy failed to start),",
+            "4 --strict refused: a call that cannot be proven read-only would have",
+            "been skipped."
         })
 public final class ReplayCommand implements Callable<Integer> {
     enum Format { text, json, md }
@@ -142,7 +149,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
 
         if (dryRun) {
-            render(out, report(fixture, target, safety, true, planned(plan)));
+            render(out, report(fixture, target, safety, true, planned(plan), List.of()));
         }
         if (strict && !plan.refusedForSafety().isEmpty()) {
             refuse(err, plan.refusedForSafety(), target);
@@ -152,14 +159,17 @@ public final class ReplayCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         List<ReplayReport.Entry> entries;
+        List<CatalogueEntry> catalogue = List.of();
         if (plan.toSend().isEmpty()) {
             err.println("audit-cli: no call of " + input + " may be sent to " + target + "; nothing was sent (see the reasons below).");
             entries = planned(plan);
         } else {
             Path jar = ProxyJarLocator.locate(proxyJar, System.getenv(), ProxyJarLocator.runningFrom());
+            String earlierReplay = newestReplay(fixture);
             entries = send(plan, fixture, target, jar, answerTimeout, safety.loopback(), err);
+            catalogue = catalogue(fixture, profiles, earlierReplay);
         }
-        ReplayReport report = report(fixture, target, safety, false, entries);
+        ReplayReport report = report(fixture, target, safety, false, entries, catalogue);
         render(out, report);
         return report.exitCode();
     }
@@ -176,6 +186,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String proxyStderr;
         try (ProxyDriver proxy = new ProxyDriver(ProxyLauncher.start(settings), err, verbose)) {
             proxy.initialize(clientInfo(fixture), answerTimeout);
+            proxy.listTools(answerTimeout);
             ProgressBar progress = ProgressBar.onConsole(err, plan.toSend().size());
             int sent = 0;
             for (ReplayPlan.PlannedCall p : plan.calls()) {
@@ -196,6 +207,32 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println(proxyStderr.isBlank() ? "(nothing)" : proxyStderr);
         }
         return entries;
+    }
+
+    /**
+     * The fixture's server catalogue against what the replay's own session recorded (the proxy ran
+     * with --record-results). Empty when the replay left no session of its own in the log: the
+     * newest session replaying this source is still {@code earlierReplay}.
+     */
+    private List<CatalogueEntry> catalogue(Fixture fixture, ProfileMap profiles, String earlierReplay) throws SQLException {
+        String replaySession = newestReplay(fixture);
+        if (replaySession == null || replaySession.equals(earlierReplay)) {
+            return List.of();
+        }
+        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+            return CatalogueComparison.ofReplay(fixture.servers(), SessionServers.of(log, replaySession), recordedProfiles(fixture),
+                    profiles);
+        }
+    }
+
+    /** The newest session of the log that replays the fixture's source session; null when none (or no log yet). */
+    private String newestReplay(Fixture fixture) throws SQLException {
+        if (!Files.isRegularFile(parent.dbPath())) {
+            return null;
+        }
+        try (AuditLog log = AuditLog.openReadOnly(parent.dbPath())) {
+            return UpstreamAnswers.newestReplayOf(log, fixture.source().logId(), fixture.source().sessionId());
+        }
     }
 
     /** Who is calling, for the new session's client.initialized: the replay, and the session it replays. */
@@ -226,8 +263,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 : CallVerdict.skipped(p.decision().reason(), p.call().outcome()))).toList();
     }
 
-    private ReplayReport report(Fixture fixture, URI target, ReplaySafety safety, boolean plan, List<ReplayReport.Entry> entries) {
-        return new ReplayReport(input, fixture.source(), target, safety, plan, entries);
+    private ReplayReport report(Fixture fixture, URI target, ReplaySafety safety, boolean plan, List<ReplayReport.Entry> entries,
+            List<CatalogueEntry> catalogue) {
+        return new ReplayReport(input, fixture.source(), target, safety, plan, entries, catalogue);
     }
 
     private void render(PrintWriter out, ReplayReport report) throws Exception {

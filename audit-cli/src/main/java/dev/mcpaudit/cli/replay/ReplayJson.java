@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpaudit.schema.compare.Difference;
 import java.io.PrintWriter;
 
 /**
@@ -13,7 +12,9 @@ import java.io.PrintWriter;
  * {@code tool}, {@code status} ({@code match}, {@code changed}, {@code outcome}, {@code missing},
  * {@code skipped}, {@code hash_only}; {@code send} in a dry run), {@code reason} when there is one,
  * and every difference as {@code {pointer, kind, expected, actual}} (RFC 6901; an absent side is
- * left out).
+ * left out). {@code catalogue[]} compares the server's answers to {@code initialize} and
+ * {@code tools/list}: {@code profile}, {@code what}, {@code status} ({@code same}, {@code changed},
+ * {@code not recorded}) and {@code differences}.
  */
 final class ReplayJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +56,9 @@ final class ReplayJson {
                 summary.put("first_drift_seq", s.firstDrift().planned().call().seq());
             }
         }
+        summary.put("catalogue_changed", report.catalogueChanged());
         root.put("exit_code", report.exitCode());
+        CatalogueRendering.json(root.putArray("catalogue"), report.catalogue(), "sent_as", "expected", "actual");
         ArrayNode calls = root.putArray("calls");
         for (ReplayReport.Entry e : report.entries()) {
             ReplayPlan.PlannedCall p = e.planned();
@@ -78,16 +81,7 @@ final class ReplayJson {
             call.put("recorded_outcome", e.verdict().recordedOutcome() == null ? null : e.verdict().recordedOutcome().wire());
             call.put("outcome", e.verdict().replayOutcome() == null ? null : e.verdict().replayOutcome().wire());
             call.put("ignored_volatile_paths", e.verdict().ignoredPaths());
-            ArrayNode differences = call.putArray("differences");
-            for (Difference d : e.verdict().differences()) {
-                ObjectNode o = differences.addObject().put("pointer", d.pointer()).put("kind", d.kind().name().toLowerCase(java.util.Locale.ROOT));
-                if (d.recorded() != null) {
-                    o.set("expected", d.recorded());
-                }
-                if (d.actual() != null) {
-                    o.set("actual", d.actual());
-                }
-            }
+            CatalogueRendering.jsonDifferences(call.putArray("differences"), e.verdict().differences(), "expected", "actual");
         }
         return root;
     }

@@ -1,6 +1,5 @@
 package dev.mcpaudit.cli.replay;
 
-import dev.mcpaudit.schema.compare.Difference;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ final class ReplayMarkdown {
         out.println("Fixture `" + cell(report.input()) + "` against `" + cell(report.endpoint().toString()) + "` ("
                 + report.targetRule() + ")." + (report.dryRun() ? " Dry run: nothing was sent." : ""));
         out.println();
+        CatalogueRendering.markdown(out, report.catalogue());
         out.println("| # | seq | profile | call | status | detail |");
         out.println("|---:|---:|---|---|---|---|");
         for (ReplayReport.Entry e : report.entries()) {
@@ -25,7 +25,7 @@ final class ReplayMarkdown {
         }
         out.println();
         out.println("**" + (report.dryRun() ? "Plan" : "Result") + ":** " + report.summary().sentence(report.dryRun())
-                + " Exit " + report.exitCode() + ".");
+                + report.catalogueSentence() + " Exit " + report.exitCode() + ".");
     }
 
     private static String detail(ReplayReport.Entry e) {
@@ -34,13 +34,7 @@ final class ReplayMarkdown {
         if (reason != null) {
             parts.add(cell(reason));
         }
-        List<Difference> differences = e.verdict().differences();
-        differences.stream().limit(ReplayText.SHOWN_DIFFERENCES)
-                .forEach(d -> parts.add("`" + cell(d.pointer()) + "`: `" + cell(ReplayText.value(d.recorded())) + "` &rarr; `"
-                        + cell(ReplayText.value(d.actual())) + "`"));
-        if (differences.size() > ReplayText.SHOWN_DIFFERENCES) {
-            parts.add("and " + (differences.size() - ReplayText.SHOWN_DIFFERENCES) + " more");
-        }
+        parts.addAll(CatalogueRendering.markdownDifferences(e.verdict().differences()));
         return String.join("<br>", parts);
     }
 

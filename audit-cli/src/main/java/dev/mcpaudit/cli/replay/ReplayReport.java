@@ -12,12 +12,15 @@ import java.util.List;
  * @param input       what was replayed, as the user named it (the fixture file)
  * @param safety      the rules calls were sent under (loopback or not, --allow-writes)
  * @param dryRun      true: a plan, nothing was sent (statuses are SEND and SKIPPED)
+ * @param catalogue   the recorded server catalogue against the replay's, per profile the replay used;
+ *                    empty when nothing was sent
  */
 public record ReplayReport(String input, Fixture.Source source, URI endpoint, ReplaySafety safety, boolean dryRun,
-        List<Entry> entries) {
+        List<Entry> entries, List<CatalogueEntry> catalogue) {
 
     public ReplayReport {
         entries = List.copyOf(entries);
+        catalogue = List.copyOf(catalogue);
     }
 
     /** One call: how it was planned and how it came out. */
@@ -57,9 +60,22 @@ public record ReplayReport(String input, Fixture.Source source, URI endpoint, Re
                 n[CallStatus.HASH_ONLY.ordinal()], n[CallStatus.SEND.ordinal()], first);
     }
 
-    /** 0 when every call sent matched (or nothing was sent), 1 when any drifted. */
+    /** 0 when every call sent matched (or nothing was sent), 1 when any drifted or the server's catalogue changed. */
     public int exitCode() {
-        return entries.stream().anyMatch(e -> e.status().isDrift()) ? ExitCode.FINDING : ExitCode.OK;
+        return entries.stream().anyMatch(e -> e.status().isDrift()) || catalogueChanged() ? ExitCode.FINDING : ExitCode.OK;
+    }
+
+    public boolean catalogueChanged() {
+        return catalogue.stream().anyMatch(CatalogueEntry::isDrift);
+    }
+
+    /** {@code  The server's catalogue changed: dev initialize, dev tools/list.}, or empty when it did not. */
+    public String catalogueSentence() {
+        if (!catalogueChanged()) {
+            return "";
+        }
+        return " The server's catalogue changed: " + String.join(", ", catalogue.stream().filter(CatalogueEntry::isDrift)
+                .map(c -> c.profileLabel() + " " + c.method()).toList()) + ".";
     }
 
     /** {@code mock on loopback: …} or {@code real endpoint: …}: which calls the target gets. */

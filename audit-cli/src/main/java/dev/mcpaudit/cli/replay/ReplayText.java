@@ -12,6 +12,9 @@ import java.util.List;
  * <pre>
  * replay  fixture s3.mcpfix.json: session sess-1 of log log-1, 2 calls
  * target  http://127.0.0.1:4711/mcp  [mock on loopback: every call is sent except denied and cancelled ones]
+ * CATALOGUE  SAME     dev  initialize
+ * CATALOGUE  CHANGED  dev  tools/list
+ *              /tools/0/inputSchema/properties/region: (absent) -> {"type":"string"}
  * MATCH    #1  seq 3  dev  aws___call_aws s3 ls
  * CHANGED  #2  seq 5  dev  aws___call_aws ec2 describe-instances  (1 volatile path ignored)
  *            /content/0/text/Reservations/0/State/Name: "running" -> "stopped"
@@ -33,6 +36,7 @@ final class ReplayText {
         if (report.dryRun()) {
             out.println("plan    dry run: nothing is sent and no proxy is started");
         }
+        CatalogueRendering.text(out, report.catalogue());
         int tagWidth = 0;
         int numberWidth = 0;
         int seqWidth = 0;
@@ -63,7 +67,8 @@ final class ReplayText {
             }
         }
         ReplayReport.Summary summary = report.summary();
-        out.println((report.dryRun() ? "Plan: " : "Result: ") + summary.sentence(report.dryRun()) + " Exit " + report.exitCode() + ".");
+        out.println((report.dryRun() ? "Plan: " : "Result: ") + summary.sentence(report.dryRun()) + report.catalogueSentence()
+                + " Exit " + report.exitCode() + ".");
     }
 
     /** The reason, or for a call sent only because --allow-writes allowed it, that note. */

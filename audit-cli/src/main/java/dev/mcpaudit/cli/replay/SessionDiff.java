@@ -57,7 +57,10 @@ final class SessionDiff {
             lines.add(line);
             writes.addAll(oneSided(line));
         }
-        return new DiffReport(a, b, accounts.accounts(), rules, lines, writes);
+        // --profiles compares two profiles of one session: one upstream, so no second catalogue to compare with.
+        List<CatalogueEntry> catalogue = a.profile() != null || b.profile() != null ? List.of()
+                : CatalogueComparison.ofDiff(a.servers(), b.servers());
+        return new DiffReport(a, b, accounts.accounts(), rules, lines, writes, catalogue);
     }
 
     /** A fixture's own {@code volatile} fields (empty for a session) added to the rules. */

@@ -47,6 +47,43 @@ class DiffCommandTest {
     }
 
     @Test
+    void fixturesDifferingOnlyInTheirToolCatalogueDifferAtThePointer() throws Exception {
+        String initialize = "{\"protocolVersion\":\"2025-06-18\",\"serverInfo\":{\"name\":\"aws-mcp\",\"version\":\"1.4.0\"}}";
+        String tools = "{\"tools\":[{\"name\":\"aws___call_aws\",\"inputSchema\":{\"type\":\"object\",\"properties\":"
+                + "{\"cli_command\":{\"type\":\"string\"}}}}]}";
+        String withRegion = tools.replace("{\"cli_command\":{\"type\":\"string\"}}",
+                "{\"cli_command\":{\"type\":\"string\"},\"region\":{\"type\":\"string\"}}");
+        String a = file("a.json", base().server(initialize, tools));
+        String b = file("b.json", base().server(initialize, withRegion));
+
+        CliRun text = CliRun.of("diff", a, b);
+        CliRun json = CliRun.of("diff", a, b, "--format", "json");
+        CliRun md = CliRun.of("diff", a, b, "--format", "md");
+
+        assertThat(text.exitCode()).as(text.err()).isEqualTo(1);
+        assertThat(text.out()).contains("3 same, 0 similar (volatile fields only), 0 changed, 0 only in A, 0 only in B;"
+                        + " the server's catalogue changed")
+                .contains("CATALOGUE  SAME     dev  initialize\n")
+                .contains("CATALOGUE  CHANGED  dev  tools/list\n             /tools/0/inputSchema/properties/region: (absent) -> ");
+        JsonNode report = JSON.readTree(json.out());
+        assertThat(json.exitCode()).isEqualTo(1);
+        assertThat(report.path("summary").path("catalogue_changed").asBoolean()).isTrue();
+        assertThat(report.path("catalogue").findValuesAsText("status")).containsExactly("same", "changed");
+        assertThat(report.path("catalogue").get(1).path("differences").get(0).path("pointer").asText())
+                .isEqualTo("/tools/0/inputSchema/properties/region");
+        assertThat(md.out()).contains("| dev | `tools/list` | **CHANGED** | `/tools/0/inputSchema/properties/region`");
+    }
+
+    @Test
+    void fixturesWithoutServersSayTheCatalogueWasNotRecordedAndDoNotDiffer() throws Exception {
+        CliRun run = CliRun.of("diff", file("a.json", base()), file("b.json", base()));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("CATALOGUE  NOT-RECORDED  (no server answers)  (neither side holds upstream's initialize"
+                + " or tools/list answers; record with --record-results)");
+    }
+
+    @Test
     void aChangedResultIsShownAtItsCallAndPointer() throws Exception {
         DiffFixtures b = DiffFixtures.session("dev", "111122223333")
                 .call("aws sts get-caller-identity", "{\"Account\":\"111122223333\"}")

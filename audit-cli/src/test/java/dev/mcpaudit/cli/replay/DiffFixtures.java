@@ -3,6 +3,7 @@ package dev.mcpaudit.cli.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpaudit.fixtures.replay.Fixture;
+import dev.mcpaudit.schema.CanonicalJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ final class DiffFixtures {
     private final String account;
     private final List<Fixture.Call> calls = new ArrayList<>();
     private Fixture.VolatileFields volatileFields = new Fixture.VolatileFields(List.of(), List.of());
+    private Map<String, Fixture.Server> servers = Map.of();
 
     private DiffFixtures(String profile, String account) {
         this.profile = profile;
@@ -47,10 +49,18 @@ final class DiffFixtures {
         return this;
     }
 
+    /** A servers section for the profile: upstream's initialize and tools/list answers (JSON text), hashed as the proxy does. */
+    DiffFixtures server(String initialize, String toolsList) throws IOException {
+        JsonNode init = JSON.readTree(initialize);
+        JsonNode tools = JSON.readTree(toolsList);
+        servers = Map.of(profile, new Fixture.Server(init, CanonicalJson.sha256Hex(init), tools, CanonicalJson.sha256Hex(tools)));
+        return this;
+    }
+
     Path write(Path file) throws IOException {
         Fixture fixture = new Fixture(Fixture.FORMAT,
                 new Fixture.Source("log-1", "sess-" + profile, "test", "https://aws-mcp.us-east-1.api.aws/mcp", "2025-06-18", null, null),
-                Map.of(profile, new Fixture.Profile(account, "us-east-1")), List.of(), volatileFields, Map.of(), calls);
+                Map.of(profile, new Fixture.Profile(account, "us-east-1")), List.of(), volatileFields, servers, calls);
         fixture.write(file);
         return file;
     }

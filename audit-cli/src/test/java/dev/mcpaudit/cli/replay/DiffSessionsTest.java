@@ -37,6 +37,20 @@ class DiffSessionsTest {
                     .put("proxy_version", "test").put("endpoint", "https://aws-mcp.us-east-1.api.aws/mcp").put("default_profile", "staging")));
         }
 
+        /** Upstream's answers to initialize and tools/list for the profile, as --record-results records them. */
+        SessionWriter server(String profile, String serverVersion, String toolName) {
+            ObjectNode initialized = JSON.createObjectNode().put("profile", profile).putNull("upstream_session_id")
+                    .put("result_sha256", String.format("%064x", serverVersion.hashCode() & 0xffffffffL));
+            initialized.putObject("result").put("protocolVersion", "2025-06-18").putObject("serverInfo").put("name", "aws-mcp")
+                    .put("version", serverVersion);
+            log.appender().append(new NewEvent(EventType.UPSTREAM_INITIALIZED, t, id, null, initialized));
+            ObjectNode listed = JSON.createObjectNode().put("profile", profile).putNull("upstream_session_id").putNull("cursor")
+                    .put("result_sha256", String.format("%064x", toolName.hashCode() & 0xffffffffL));
+            listed.putObject("result").putArray("tools").addObject().put("name", toolName).putObject("inputSchema").put("type", "object");
+            log.appender().append(new NewEvent(EventType.TOOLS_LISTED, t, id, null, listed));
+            return this;
+        }
+
         /** A completed {@code aws___call_aws}; {@code result} null records only its hash (no --record-results). */
         SessionWriter call(String profile, String account, String cli, String outcome, String resultText) {
             String text = resultText == null ? cli : resultText;
@@ -60,6 +74,28 @@ class DiffSessionsTest {
             log.appender().append(new NewEvent(EventType.CALL_COMPLETED, t.plusMillis(20), id, callId, completed));
             return this;
         }
+    }
+
+    @Test
+    void twoSessionsWhoseServerVersionDiffersDifferInTheirCatalogue() throws Exception {
+        Path db = dir.resolve("audit.db");
+        try (AuditLog log = AuditLog.openForAppend(db)) {
+            new SessionWriter(log, "aaaa1111-0000-7000-8000-000000000001").server("staging", "1.4.0", "aws___call_aws")
+                    .call("staging", STAGING, "aws s3 ls", "ok", "bucket-1");
+            new SessionWriter(log, "bbbb2222-0000-7000-8000-000000000002").server("staging", "1.5.0", "aws___call_aws")
+                    .call("staging", STAGING, "aws s3 ls", "ok", "bucket-1")
+                    .server("staging", "1.4.0", "aws___run_script"); // a later re-initialisation: only the first answer counts
+        }
+
+        CliRun run = CliRun.of("diff", "aaaa1111", "bbbb2222", "--db", db.toString(), "--format", "json");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        JsonNode catalogue = JSON.readTree(run.out()).path("catalogue");
+        assertThat(catalogue.findValuesAsText("status")).containsExactly("changed", "same");
+        assertThat(catalogue.get(0).path("what").asText()).isEqualTo("initialize");
+        assertThat(catalogue.get(0).path("differences").get(0).path("pointer").asText()).isEqualTo("/serverInfo/version");
+        assertThat(catalogue.get(0).path("differences").get(0).path("b").asText()).isEqualTo("1.5.0");
+        assertThat(JSON.readTree(run.out()).path("summary").path("same").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -65,7 +65,7 @@ class SmallPartsTest {
         ReplayPlan.PlannedCall planned = new ReplayPlan.PlannedCall(1, call, "dev", new ReplaySafety.Decision(true, null, null, null, null));
         ReplayReport report = new ReplayReport("f.mcpfix.json", new Fixture.Source("l", "s", null, null, null, null, null),
                 URI.create("http://127.0.0.1:1/mcp"), ReplaySafety.forEndpoint(URI.create("http://127.0.0.1:1/mcp"), List.of()), false,
-                List.of(new ReplayReport.Entry(planned, new CallVerdict(CallStatus.CHANGED, null, seven, 0, Outcome.OK, Outcome.OK))));
+                List.of(new ReplayReport.Entry(planned, new CallVerdict(CallStatus.CHANGED, null, seven, 0, Outcome.OK, Outcome.OK))), List.of());
 
         StringWriter text = new StringWriter();
         ReplayText.write(new PrintWriter(text, true), report);
@@ -79,5 +79,36 @@ class SmallPartsTest {
         assertThat(md.toString()).contains("**CHANGED**", "`/structuredContent/Items/4/Size`: `1` &rarr; `2`<br>and 3 more |");
         assertThat(ReplayJson.toJson(report).path("calls").get(0).path("differences")).hasSize(8);
         assertThat(ReplayJson.toJson(report).path("calls").get(0).path("differences").get(7).has("expected")).isFalse();
+    }
+
+    @Test
+    void aChangedCatalogueIsReportedBeforeTheCallsAndMakesTheExitOne() {
+        Fixture.Call call = awsCall(5, "dev", "aws s3 ls", Outcome.OK, "{}");
+        ReplayPlan.PlannedCall planned = new ReplayPlan.PlannedCall(1, call, "dev", new ReplaySafety.Decision(true, null, null, null, null));
+        CatalogueEntry same = new CatalogueEntry("dev", "dev", "initialize", CatalogueEntry.Status.SAME, List.of(), 0, null);
+        CatalogueEntry changed = new CatalogueEntry("dev", "dev", "tools/list", CatalogueEntry.Status.CHANGED,
+                List.of(new Difference("/tools/0/inputSchema/properties/region", Difference.Kind.ADDED, null, json("{\"type\":\"string\"}"))),
+                0, null);
+        ReplayReport report = new ReplayReport("f.mcpfix.json", new Fixture.Source("l", "s", null, null, null, null, null),
+                URI.create("http://127.0.0.1:1/mcp"), ReplaySafety.forEndpoint(URI.create("http://127.0.0.1:1/mcp"), List.of()), false,
+                List.of(new ReplayReport.Entry(planned, new CallVerdict(CallStatus.MATCH, null, List.of(), 0, Outcome.OK, Outcome.OK))),
+                List.of(same, changed));
+
+        StringWriter text = new StringWriter();
+        ReplayText.write(new PrintWriter(text, true), report);
+        StringWriter md = new StringWriter();
+        ReplayMarkdown.write(new PrintWriter(md, true), report);
+
+        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(text.toString()).contains("CATALOGUE  SAME     dev  initialize\n",
+                "CATALOGUE  CHANGED  dev  tools/list\n             /tools/0/inputSchema/properties/region: (absent) -> {\"type\":\"string\"}\n"
+                        + "MATCH  #1",
+                "The server's catalogue changed: dev tools/list. Exit 1.");
+        assertThat(md.toString()).contains("| dev | `tools/list` | **CHANGED** | `/tools/0/inputSchema/properties/region`: `(absent)`");
+        assertThat(ReplayJson.toJson(report).path("catalogue").get(1).path("status").asText()).isEqualTo("changed");
+        assertThat(ReplayJson.toJson(report).path("catalogue").get(1).path("what").asText()).isEqualTo("tools/list");
+        assertThat(ReplayJson.toJson(report).path("catalogue").get(1).path("differences").get(0).path("pointer").asText())
+                .isEqualTo("/tools/0/inputSchema/properties/region");
+        assertThat(ReplayJson.toJson(report).path("summary").path("catalogue_changed").asBoolean()).isTrue();
     }
 }

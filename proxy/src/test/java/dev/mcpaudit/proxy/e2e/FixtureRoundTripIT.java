@@ -58,6 +58,8 @@ class FixtureRoundTripIT {
                 assertThat(replay.exit()).as("run %d: %s", run, replay).isZero();
                 JsonNode report = JSON.readTree(replay.output());
                 assertThat(report.toString()).doesNotContain("CHANGED", "OUTCOME", "MISSING", "HASH-ONLY");
+                assertThat(report.path("catalogue").findValuesAsText("status")).as("run %d: the mock serves the recorded catalogue", run)
+                        .isNotEmpty().containsOnly("same");
                 reports.add(report.get("calls").toString());
             } finally {
                 mock.getOutputStream().close(); // stdin EOF stops the mock

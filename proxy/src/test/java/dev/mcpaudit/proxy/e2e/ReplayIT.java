@@ -57,6 +57,31 @@ class ReplayIT {
         sts.close();
     }
 
+    /** {@link #session} with a recorded {@code servers} section: upstream's initialize and tools/list answers for dev. */
+    private static Fixture withServer(Fixture session, JsonNode toolsList) {
+        JsonNode initialize = json("{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{\"listChanged\":false}},"
+                + "\"serverInfo\":{\"name\":\"aws-mcp\",\"version\":\"1.4.0\"}}");
+        Fixture.Server server = new Fixture.Server(initialize, CanonicalJson.sha256Hex(initialize), toolsList,
+                CanonicalJson.sha256Hex(toolsList));
+        return new Fixture(session.format(), session.source(), session.profiles(), session.redactionRules(), session.volatileFields(),
+                Map.of("dev", server), session.calls());
+    }
+
+    /** aws___call_aws's input schema, with {@code region} among its properties or not. */
+    private static JsonNode tools(boolean withRegion) {
+        return json("{\"tools\":[{\"name\":\"aws___call_aws\",\"inputSchema\":{\"type\":\"object\",\"properties\":{"
+                + "\"cli_command\":{\"type\":\"string\"}" + (withRegion ? ",\"region\":{\"type\":\"string\"}" : "") + "}}},"
+                + "{\"name\":\"aws___suggest_aws_commands\",\"inputSchema\":{\"type\":\"object\"}}]}");
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** s3 ls, ec2 describe-instances (an instance in {@code state}), and a call the proxy denied when recorded. */
     private static Fixture session(String state) {
         String instances = "{\"Reservations\":[{\"Instances\":[{\"InstanceId\":\"i-0b2\",\"State\":{\"Name\":\"" + state
@@ -128,7 +153,12 @@ class ReplayIT {
 
         assertThat(run.exitCode()).as("stdout:\n%s\nstderr:\n%s", run.out(), run.err()).isZero();
         assertThat(run.out()).contains("mock on loopback");
-        assertThat(run.out().lines().filter(l -> l.matches("^([A-Z-]+ |Result: ).*")).toList()).satisfiesExactly(
+        assertThat(run.out().lines().filter(l -> l.startsWith("CATALOGUE")).toList()).as("this fixture has no servers section")
+                .containsExactly("CATALOGUE  NOT-RECORDED  dev  initialize  (the fixture holds no such answer: recorded without"
+                        + " --record-results, or made by hand)",
+                        "CATALOGUE  NOT-RECORDED  dev  tools/list  (the fixture holds no such answer: recorded without"
+                        + " --record-results, or made by hand)");
+        assertThat(run.out().lines().filter(l -> l.matches("^([A-Z-]+ |Result: ).*") && !l.startsWith("CATALOGUE")).toList()).satisfiesExactly(
                 l -> assertThat(l).startsWith("MATCH    #1  seq 3").endsWith("aws___call_aws s3 ls"),
                 l -> assertThat(l).startsWith("MATCH    #2  seq 5").contains("aws___call_aws ec2 describe-instances"),
                 l -> assertThat(l).startsWith("SKIPPED  #3  seq 7").endsWith("the proxy refused it when recorded"),
@@ -169,6 +199,41 @@ class ReplayIT {
     }
 
     @Test
+    void aToolCatalogueThatDiffersFromTheRecordedOneIsCatalogueDrift() throws Exception {
+        FixtureMock mock = serve(withServer(session("running"), tools(true))); // upstream's aws___call_aws now takes a region
+        Path recorded = write(withServer(session("running"), tools(false)), "session.mcpfix.json");
+
+        Run run = auditCli("replay", recorded.toString(), "--endpoint", mock.url().toString(), "--proxy-jar", ProxyProcess.JAR.toString());
+        Run json = auditCli("replay", recorded.toString(), "--endpoint", mock.url().toString(), "--proxy-jar", ProxyProcess.JAR.toString(),
+                "--format", "json");
+
+        assertThat(run.exitCode()).as("stdout:\n%s\nstderr:\n%s", run.out(), run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("CATALOGUE  SAME     dev  initialize\n",
+                "CATALOGUE  CHANGED  dev  tools/list\n             /tools/0/inputSchema/properties/region: (absent) -> {\"type\":\"string\"}\n",
+                "2 match, 0 changed", "The server's catalogue changed: dev tools/list. Exit 1.");
+        assertThat(json.exitCode()).isEqualTo(1);
+        JsonNode catalogue = JSON.readTree(json.out()).path("catalogue");
+        assertThat(catalogue.findValuesAsText("status")).containsExactly("same", "changed");
+        assertThat(catalogue.get(1).path("what").asText()).isEqualTo("tools/list");
+        assertThat(catalogue.get(1).path("differences").get(0).path("pointer").asText()).isEqualTo("/tools/0/inputSchema/properties/region");
+        assertThat(catalogue.get(1).path("differences").get(0).path("kind").asText()).isEqualTo("added");
+    }
+
+    @Test
+    void aToolCatalogueAsRecordedIsTheSame() throws Exception {
+        Fixture recorded = withServer(session("running"), tools(true));
+        FixtureMock mock = serve(recorded); // serves the recorded servers section
+
+        Run run = auditCli("replay", write(recorded, "session.mcpfix.json").toString(), "--endpoint", mock.url().toString(),
+                "--proxy-jar", ProxyProcess.JAR.toString());
+
+        assertThat(run.exitCode()).as("stdout:\n%s\nstderr:\n%s", run.out(), run.err()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("CATALOGUE")).toList())
+                .containsExactly("CATALOGUE  SAME  dev  initialize", "CATALOGUE  SAME  dev  tools/list");
+        assertThat(payloads("tools.listed")).as("the replay listed tools once, through the proxy").hasSize(1);
+    }
+
+    @Test
     void againstRealAwsADryRunSkipsTheWriteAndStrictRefusesIt() throws Exception {
         List<Fixture.Call> calls = new ArrayList<>(session("running").calls());
         calls.add(call(9, "aws s3api put-bucket-policy --bucket b --policy file://p.json", Outcome.OK, text("")));
@@ -180,6 +245,7 @@ class ReplayIT {
         Run strict = auditCli("replay", file.toString(), "--endpoint", aws, "--strict", "--proxy-jar", ProxyProcess.JAR.toString());
 
         assertThat(plan.exitCode()).as(plan.err()).isZero();
+        assertThat(plan.out()).doesNotContain("CATALOGUE");
         assertThat(plan.out()).contains("SEND  #1  seq 3", "SEND  #2  seq 5",
                 "SKIP  #4  seq 9  dev  aws___call_aws s3api put-bucket-policy  write operation s3api put-bucket-policy",
                 "Nothing was sent.");
