@@ -107,16 +107,13 @@ final class DiffSideLoader implements AutoCloseable {
     }
 
     private String resolveSession(String name, String prefix) throws SQLException {
-        List<String> ids = queries().sessionIdsStartingWith(prefix, 2);
-        if (ids.isEmpty()) {
-            throw new IllegalArgumentException(name + " '" + prefix + "' is neither an existing file nor a session in "
-                    + log.path() + "; list sessions with `audit-cli sessions`, or give a fixture file's path.");
+        queries(); // opens the log
+        try {
+            return SessionArgument.resolve(log, prefix);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " '" + prefix + "' is no file, and as a session: " + e.getMessage()
+                    + " Or give a fixture file's path.");
         }
-        if (ids.size() > 1) {
-            throw new IllegalArgumentException(name + " '" + prefix + "' is the start of more than one session id ("
-                    + ids.get(0) + ", " + ids.get(1) + ", …); give more of it.");
-        }
-        return ids.get(0);
     }
 
     private SessionCallQueries queries() {

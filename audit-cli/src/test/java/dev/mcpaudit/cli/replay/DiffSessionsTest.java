@@ -190,7 +190,8 @@ class DiffSessionsTest {
         CliRun noLog = CliRun.of("--db", dir.resolve("none.db").toString(), "diff", "aaaa", "bbbb");
 
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("B 'ffff' is neither an existing file nor a session").contains("audit-cli sessions");
+        assertThat(unknown.err()).contains("B 'ffff' is no file, and as a session: no session ffff in")
+                .contains("audit-cli sessions").contains("fixture file");
         assertThat(ambiguous.exitCode()).isEqualTo(2);
         assertThat(ambiguous.err()).contains("more than one session id");
         assertThat(noLog.exitCode()).isEqualTo(3);
