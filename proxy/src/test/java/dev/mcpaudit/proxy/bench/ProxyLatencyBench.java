@@ -1,13 +1,10 @@
 package dev.mcpaudit.proxy.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpaudit.fixtures.AwsProfileFiles;
 import dev.mcpaudit.fixtures.AwsProfileFiles.ProfileSpec;
 import dev.mcpaudit.fixtures.FakeAwsMcpServer;
 import dev.mcpaudit.fixtures.SigV4TestClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +15,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Per-call latency of a tools/call through the packaged proxy (agent → stdio → proxy → SigV4 HTTP →
@@ -79,7 +73,7 @@ public final class ProxyLatencyBench {
 
             long[] startups = new long[5];
             for (int i = 0; i < startups.length; i++) {
-                try (Stdio proxy = new Stdio(cmd, env)) {
+                try (BenchProxyProcess proxy = new BenchProxyProcess(cmd, env, ProxyLatencyBench::toolCall)) {
                     long t0 = System.nanoTime();
                     proxy.initialize();
                     startups[i] = System.nanoTime() - t0;
@@ -101,9 +95,9 @@ public final class ProxyLatencyBench {
             List<String> baselineCmd = proxyCommand("baseline", List.of("-jar", BASELINE_JAR.isEmpty() ? jar.toString()
                     : BASELINE_JAR, upstream.endpoint().toString(), "--service", "aws-mcp", "--region", "us-east-1",
                     "--profile", "dev"));
-            try (Stdio proxy = new Stdio(cmd, env); Stdio unaudited = new Stdio(auditOff, env);
-                    Stdio forwarder = new Stdio(forwarderCmd, env);
-                    Stdio baseline = BASELINE_JAR.isEmpty() ? null : new Stdio(baselineCmd, baselineEnv)) {
+            try (BenchProxyProcess proxy = new BenchProxyProcess(cmd, env, ProxyLatencyBench::toolCall); BenchProxyProcess unaudited = new BenchProxyProcess(auditOff, env, ProxyLatencyBench::toolCall);
+                    BenchProxyProcess forwarder = new BenchProxyProcess(forwarderCmd, env, ProxyLatencyBench::toolCall);
+                    BenchProxyProcess baseline = BASELINE_JAR.isEmpty() ? null : new BenchProxyProcess(baselineCmd, baselineEnv, ProxyLatencyBench::toolCall)) {
                 proxy.initialize();
                 unaudited.initialize();
                 List<Call> paths = new ArrayList<>(List.of(directCall, forwarder::call, unaudited::call, proxy::call));
@@ -313,93 +307,5 @@ public final class ProxyLatencyBench {
         long[] sorted = ns.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    /** The proxy as a subprocess: requests may be in flight concurrently; answers are matched by id. */
-    private static final class Stdio implements AutoCloseable {
-        private final Process process;
-        private final OutputStream in;
-        private final Map<Integer, CountDownLatch> waiting = new ConcurrentHashMap<>();
-        private final Map<Integer, JsonNode> answers = new ConcurrentHashMap<>();
-        private final Semaphore writeLock = new Semaphore(1);
-
-        Stdio(List<String> cmd, Map<String, String> env) throws Exception {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().clear();
-            pb.environment().putAll(env);
-            process = pb.start();
-            in = process.getOutputStream();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        JsonNode m = JSON.readTree(line);
-                        if (m.has("id") && !m.has("method")) {
-                            int id = m.get("id").asInt();
-                            answers.put(id, m);
-                            CountDownLatch l = waiting.remove(id);
-                            if (l != null) {
-                                l.countDown();
-                            }
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** User + system CPU time of the proxy process so far (Linux /proc; clock ticks of 10 ms). */
-        long cpuMillis() throws Exception {
-            String[] f = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"))
-                    .replaceFirst("^.*\\) ", "").split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
-        }
-
-        void initialize() throws Exception {
-            JsonNode r = request(1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1000000,\"method\":\"initialize\",\"params\":"
-                    + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
-            if (!r.has("result")) {
-                throw new IllegalStateException("initialize failed: " + r);
-            }
-            send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
-        }
-
-        void call(int id) throws Exception {
-            JsonNode r = request(id, toolCall(id));
-            if (!r.path("result").path("isError").isBoolean() || r.path("result").path("isError").asBoolean()) {
-                throw new IllegalStateException("proxy call failed: " + r);
-            }
-        }
-
-        private JsonNode request(int id, String line) throws Exception {
-            CountDownLatch latch = new CountDownLatch(1);
-            waiting.put(id, latch);
-            send(line);
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("no answer to request " + id);
-            }
-            return answers.remove(id);
-        }
-
-        private void send(String line) throws Exception {
-            writeLock.acquire();
-            try {
-                in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                in.flush();
-            } finally {
-                writeLock.release();
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            in.close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
     }
 }
