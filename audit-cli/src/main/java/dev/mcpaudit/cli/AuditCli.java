@@ -111,15 +111,21 @@ public final class AuditCli {
 
     /** Runs a command line and returns its exit code; tests call this in-process. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new AuditCli());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("audit-cli: " + e.getMessage());
             return exitCodeFor(e);
         });
         return cli.execute(args);
+    }
+
+    /** The command tree with its parser settings, unbound to any output; tests parse examples with it. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new AuditCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
     }
 
     private static int exitCodeFor(Exception e) {
