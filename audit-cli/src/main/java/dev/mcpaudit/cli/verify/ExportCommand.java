@@ -52,9 +52,9 @@ import picocli.CommandLine.Spec;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes the log's events, in seq order and with their hash fields, as JSON",
-            "Lines or CSV. A JSON Lines export can be re-verified on another machine:",
-            "audit-cli verify --jsonl FILE.",
+            "Writes the log's events, in seq order with their hash fields, as JSON Lines or CSV.",
+            "A JSON Lines export can be re-verified on another machine: audit-cli verify",
+            "--jsonl FILE.",
             "",
             "jsonl: line 1 is a header: {\"export\":\"mcp-audit-proxy events\",\"version\":2,",
             "\"log_id\":…,\"first_seq\":…,\"last_seq\":…,\"since\":…,\"until\":…,\"exported_at\":…}.",
@@ -83,7 +83,8 @@ import picocli.CommandLine.Spec;
             "  audit-cli export --since 2026-11-01 --until 2026-12-01 --out november.jsonl",
             "  audit-cli verify --jsonl november.jsonl",
             "  audit-cli export --format csv --since 7d > last-week.csv",
-            "  audit-cli export | jq -c 'select(.type == \"call.requested\") | .payload | fromjson | .args'",
+            "  audit-cli export \\",
+            "      | jq -c 'select(.type == \"call.requested\") | .payload | fromjson | .args'",
             "",
             "Exit codes: 0 ok, 2 usage error, 3 log missing or unreadable, or FILE cannot be written."
         })
