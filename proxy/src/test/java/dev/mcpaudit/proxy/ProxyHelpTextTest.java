@@ -42,6 +42,7 @@ class ProxyHelpTextTest {
         examples.forEach(e -> problems.addAll(HelpLint.parseProblems("README", e, "mcp-audit-proxy",
                 ProxyHelpTextTest::freshProxy)));
 
+        assertThat(examples).hasSizeGreaterThanOrEqualTo(3);
         assertThat(problems).isEmpty();
     }
 }
