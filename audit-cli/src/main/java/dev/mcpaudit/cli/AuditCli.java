@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -52,7 +53,8 @@ import picocli.CommandLine.Option;
             DiffCommand.class,
             FixtureCommand.class,
             ReplayCommand.class,
-            CommandLine.HelpCommand.class
+            CommandLine.HelpCommand.class,
+            AutoComplete.GenerateCompletion.class
         },
         footer = {
             "",

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Mixin;
         name = "mcp-audit-proxy",
         mixinStandardHelpOptions = true,
         versionProvider = ProxyMain.Version.class,
+        subcommands = AutoComplete.GenerateCompletion.class,
         description = {
             "MCP proxy for SigV4-protected MCP servers (AWS MCP Server, AgentCore, EKS MCP).",
             "Speaks MCP over stdio to the agent, signs each request with the AWS profile the agent chose",
