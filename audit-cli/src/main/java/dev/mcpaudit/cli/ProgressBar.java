@@ -1,42 +1,39 @@
-package dev.mcpaudit.cli.replay;
+package dev.mcpaudit.cli;
 
 import java.io.PrintWriter;
 
 /**
- * One line on stderr, redrawn in place while calls are replayed: {@code [#####-----] 3/10 seq 12 …}.
- * Only on an interactive terminal (System.console() is null when stdout or stdin is a pipe, so a
- * piped --format json never gets one).
+ * One line on stderr, redrawn in place: {@code [#####-----] 3/10 seq 12 …}. Drawn only when the
+ * caller says a person watches (see {@link Terminal}); otherwise every method does nothing.
  */
-final class ProgressBar {
+public final class ProgressBar {
     private static final int WIDTH = 20;
     private static final int LINE = 79;
 
     private final PrintWriter err;
-    private final int total;
+    private final long total;
     private final boolean enabled;
     private int drawn;
 
-    private ProgressBar(PrintWriter err, int total, boolean enabled) {
+    ProgressBar(PrintWriter err, long total, boolean enabled) {
         this.err = err;
         this.total = total;
         this.enabled = enabled && total > 0;
     }
 
-    static ProgressBar onConsole(PrintWriter err, int total) {
-        return new ProgressBar(err, total, System.console() != null);
-    }
-
-    static ProgressBar off() {
+    public static ProgressBar off() {
         return new ProgressBar(null, 0, false);
     }
 
-    /** Shows {@code done} of the total, and what is being sent now. */
-    void show(int done, String now) {
+    /** Shows {@code done} of the total, and what is being worked on now. */
+    public synchronized void show(long done, String now) {
         if (!enabled) {
             return;
         }
-        int filled = done * WIDTH / total;
-        String line = "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + total + " " + now;
+        long shown = Math.min(Math.max(done, 0), total);
+        int filled = (int) (shown * WIDTH / total);
+        String line = "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + String.format("%,d/%,d", shown, total)
+                + " " + now;
         if (line.length() > LINE) {
             line = line.substring(0, LINE);
         }
@@ -45,8 +42,8 @@ final class ProgressBar {
         drawn = line.length();
     }
 
-    /** Removes the line, so the report starts on a clean line. */
-    void clear() {
+    /** Removes the line, so what follows starts on a clean line. */
+    public synchronized void clear() {
         if (!enabled || drawn == 0) {
             return;
         }

@@ -4,7 +4,9 @@ import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.CallScopeOptions;
 import dev.mcpaudit.cli.CheckpointOptions;
 import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.ProgressTicker;
 import dev.mcpaudit.cli.TimeArgs;
+import dev.mcpaudit.cli.verify.VerifyCommand;
 import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainVerifier;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -126,10 +129,13 @@ public final class ReportCommand implements Callable<Integer> {
         Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), scope.session(), period.storedSince(),
                 period.storedUntil(), filter.describe());
         Report report;
-        try (AuditLog log = parent.openForReading(spec)) {
+        AtomicLong checked = new AtomicLong();
+        try (AuditLog log = parent.openForReading(spec);
+                ProgressTicker progress = parent.progress(spec, "verifying the chain", noVerify ? 0
+                        : VerifyCommand.headSeq(log), checked::get)) {
             // The chain is checked on its own connection while the queries run.
             CompletableFuture<VerificationReport> verification = noVerify ? null
-                    : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key));
+                    : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key, checked));
             Report built;
             try {
                 built = new ReportBuilder(log, filter, maxListed).build(reportScope, TimeArgs.stored(now));
@@ -158,7 +164,7 @@ public final class ReportCommand implements Callable<Integer> {
             w.print(text);
             w.flush();
             if (format == Format.csv && report.empty()) {
-                spec.commandLine().getErr().println("audit-cli: " + report.noCallsMessage() + ".");
+                parent.note(spec, report.noCallsMessage() + ".");
             }
         }
         boolean chainFailed = report.verification().performed() && !report.verification().intact();

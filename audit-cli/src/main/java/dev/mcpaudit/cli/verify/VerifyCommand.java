@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.CheckpointOptions;
 import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.ProgressTicker;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
+import dev.mcpaudit.schema.ChainHead;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.LogPermissions;
 import dev.mcpaudit.schema.PurgeNotice;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,7 +102,10 @@ public final class VerifyCommand implements Callable<Integer> {
             path = log.path();
             warnings = LogPermissions.warnings(path);
             warnings.forEach(w -> spec.commandLine().getErr().println("audit-cli: warning: " + w));
-            verdict = check(log, checkpoint, key);
+            AtomicLong checked = new AtomicLong();
+            try (ProgressTicker progress = parent.progress(spec, "verifying the chain", headSeq(log), checked::get)) {
+                verdict = check(log, checkpoint, key, checked);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         String keyId = key == null ? null : CheckpointKeys.keyId(key);
@@ -143,7 +149,17 @@ public final class VerifyCommand implements Callable<Integer> {
      * {@code key}; either may be null) and its schema, as `audit-cli verify` does.
      */
     static Verdict check(AuditLog log, Checkpoint checkpoint, PublicKey key) {
-        return new Verdict(ChainVerifier.verify(log, checkpoint, key), SchemaCheck.check(log));
+        return check(log, checkpoint, key, new AtomicLong());
+    }
+
+    /** As above, counting the events checked in {@code checked} for a progress bar. */
+    static Verdict check(AuditLog log, Checkpoint checkpoint, PublicKey key, AtomicLong checked) {
+        return new Verdict(ChainVerifier.verify(log, checkpoint, key, checked), SchemaCheck.check(log));
+    }
+
+    /** The newest event's seq: about how many events a verification reads. */
+    public static long headSeq(AuditLog log) {
+        return log.head().map(ChainHead::seq).orElse(0L);
     }
 
     /** One "INVALID" line for each problem of the chain, then of the schema. */
