@@ -24,6 +24,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.LongSupplier;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -52,7 +54,8 @@ import picocli.CommandLine.Option;
             DiffCommand.class,
             FixtureCommand.class,
             ReplayCommand.class,
-            CommandLine.HelpCommand.class
+            CommandLine.HelpCommand.class,
+            AutoComplete.GenerateCompletion.class
         },
         footer = {
             "",
@@ -69,6 +72,16 @@ public final class AuditCli {
             description = "Audit log to use (default: $MCP_AUDIT_DB, else the XDG state directory).")
     Path db;
 
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "No notes or progress bar on stderr; warnings and errors are still printed.")
+    boolean quiet;
+
+    private final Terminal terminal;
+
+    AuditCli(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
     public Path dbPath() {
         return db != null ? db : AuditLogLocation.defaultPath();
     }
@@ -80,10 +93,38 @@ public final class AuditCli {
     public AuditLog openForReading(CommandSpec command) {
         AuditLog log = AuditLog.openReadOnly(dbPath());
         if (log.neverWritten()) {
-            command.commandLine().getErr().println("audit-cli: note: " + log.path() + " was created but never written"
-                    + " (the proxy stopped before its first write); it is read as an empty log.");
+            note(command, log.path() + " was created but never written (the proxy stopped before its first write);"
+                    + " it is read as an empty log.");
         }
         return log;
+    }
+
+    /** Prints "audit-cli: note: TEXT" on stderr, unless --quiet: what is worth knowing, and not wrong. */
+    public void note(CommandSpec command, String text) {
+        info(command, "audit-cli: note: " + text);
+    }
+
+    /** Prints a line on stderr that says what was done (a file written), unless --quiet. */
+    public void info(CommandSpec command, String line) {
+        if (!quiet) {
+            command.commandLine().getErr().println(line);
+        }
+    }
+
+    /** A progress bar on stderr for {@code total} steps, drawn only on a terminal and without --quiet. */
+    public ProgressBar progressBar(CommandSpec command, long total) {
+        return new ProgressBar(command.commandLine().getErr(), total, terminal.interactive() && !quiet);
+    }
+
+    /**
+     * A progress bar for work over {@code events} events whose count so far {@code done} reads, redrawn
+     * while the work runs; only on a terminal, without --quiet, and for large work. Close it before
+     * printing the result.
+     */
+    public ProgressTicker progress(CommandSpec command, String label, long events, LongSupplier done) {
+        boolean shown = !quiet && terminal.showsProgressFor(events);
+        return shown ? new ProgressTicker(new ProgressBar(command.commandLine().getErr(), events, true), done, label,
+                true) : ProgressTicker.off();
     }
 
     /**
@@ -111,15 +152,31 @@ public final class AuditCli {
 
     /** Runs a command line and returns its exit code; tests call this in-process. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new AuditCli());
+        return run(out, err, Terminal.current(), args);
+    }
+
+    /** Runs a command line as if on {@code terminal}; tests call this to see what a person would. */
+    public static int run(PrintWriter out, PrintWriter err, Terminal terminal, String... args) {
+        CommandLine cli = commandLine(terminal);
         cli.setOut(out);
         cli.setErr(err);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(terminal.ansi()));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("audit-cli: " + e.getMessage());
             return exitCodeFor(e);
         });
         return cli.execute(args);
+    }
+
+    /** The command tree with its parser settings, unbound to any output; tests parse examples with it. */
+    public static CommandLine commandLine() {
+        return commandLine(Terminal.current());
+    }
+
+    private static CommandLine commandLine(Terminal terminal) {
+        CommandLine cli = new CommandLine(new AuditCli(terminal));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
     }
 
     private static int exitCodeFor(Exception e) {

@@ -7,9 +7,14 @@ import java.io.StringWriter;
 public record CliRun(int exitCode, String out, String err) {
 
     public static CliRun of(String... args) {
+        return on(new Terminal(false, System.getenv(), Terminal.LARGE_WORK_EVENTS), args);
+    }
+
+    /** As if run on {@code terminal}: a person watching or not, with its environment. */
+    public static CliRun on(Terminal terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = AuditCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        int code = AuditCli.run(new PrintWriter(out, true), new PrintWriter(err, true), terminal, args);
         return new CliRun(code, out.toString(), err.toString());
     }
 }

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Mixin;
         name = "mcp-audit-proxy",
         mixinStandardHelpOptions = true,
         versionProvider = ProxyMain.Version.class,
+        subcommands = AutoComplete.GenerateCompletion.class,
         description = {
             "MCP proxy for SigV4-protected MCP servers (AWS MCP Server, AgentCore, EKS MCP).",
             "Speaks MCP over stdio to the agent, signs each request with the AWS profile the agent chose",
@@ -58,7 +60,8 @@ import picocli.CommandLine.Mixin;
             "",
             "Examples:",
             "  mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --profile dev prod",
-            "  AWS_MCP_PROXY_PROFILES='dev staging prod' mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --read-only",
+            "  AWS_MCP_PROXY_PROFILES='dev staging prod' mcp-audit-proxy \\",
+            "      https://aws-mcp.us-east-1.api.aws/mcp --read-only",
             "",
             "stdout carries JSON-RPC only; logs go to stderr."
         })
@@ -91,13 +94,22 @@ public final class ProxyMain implements Callable<Integer> {
         Thread warmUp = new Thread(ProxyMain::warmUp, "warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-        CommandLine cli = new CommandLine(new ProxyMain(System.in, stdout, System.getenv()));
-        cli.setOut(new PrintWriter(stdout, true));
+        CommandLine cli = commandLine(stdout);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("mcp-audit-proxy: " + e.getMessage());
             return e instanceof ConfigException ? 2 : 1;
         });
         System.exit(cli.execute(args));
+    }
+
+    /**
+     * The command tree reading the agent from stdin and answering on {@code stdout}; tests parse example
+     * command lines with it.
+     */
+    public static CommandLine commandLine(PrintStream stdout) {
+        CommandLine cli = new CommandLine(new ProxyMain(System.in, stdout, System.getenv()));
+        cli.setOut(new PrintWriter(stdout, true));
+        return cli;
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
@@ -31,6 +32,7 @@ import java.util.function.IntFunction;
 public final class ChainVerifier {
     /** Events per segment: enough that opening a segment's connection is noise. */
     static final long SEGMENT_EVENTS = 100_000;
+    static final long PROGRESS_STEP = 4_096;
     private static final byte[] GENESIS = ChainHash.GENESIS.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHECKPOINT_TYPE = EventType.CHECKPOINT.wireName().getBytes(StandardCharsets.UTF_8);
     private static final byte[] PURGED_TYPE = EventType.PAYLOAD_PURGED.wireName().getBytes(StandardCharsets.UTF_8);
@@ -60,12 +62,25 @@ public final class ChainVerifier {
      *     key is checked too: its signature, and its hash against the stored hash at its seq
      */
     public static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey) {
-        return verify(log, checkpoint, publicKey, SEGMENT_EVENTS, Runtime.getRuntime().availableProcessors());
+        return verify(log, checkpoint, publicKey, new AtomicLong());
+    }
+
+    /**
+     * As above, counting the events checked so far in {@code checked}, for a progress bar; the count
+     * advances in steps of {@value #PROGRESS_STEP} events, from every thread.
+     */
+    public static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey, AtomicLong checked) {
+        return verify(log, checkpoint, publicKey, SEGMENT_EVENTS, Runtime.getRuntime().availableProcessors(), checked);
     }
 
     /** Test seam: the segment size and the number of threads. */
     static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey, long segmentEvents,
             int threads) {
+        return verify(log, checkpoint, publicKey, segmentEvents, threads, new AtomicLong());
+    }
+
+    private static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey,
+            long segmentEvents, int threads, AtomicLong checked) {
         if (!log.seqIsRowid()) {
             // The table was rebuilt: seq may be NULL, text or repeated, so no range of seqs is safe to
             // split on. One pass in seq order, as an export is checked.
@@ -78,7 +93,7 @@ public final class ChainVerifier {
         long size = Math.max(1, head / segmentCount + (head % segmentCount == 0 ? 0 : 1)); // rounded up
         long checkpointSeq = checkpoint == null ? -1 : checkpoint.seq();
         IntFunction<Segment> scan = i -> {
-            Segment segment = new Segment(checkpointSeq);
+            Segment segment = new Segment(checkpointSeq, checked);
             // The first and last segments are open-ended, so no row is left out, whatever its seq.
             log.scanRawEvents(i == 0 ? Long.MIN_VALUE : i * size + 1,
                     i == segmentCount - 1 ? Long.MAX_VALUE : (i + 1) * size, segment);
@@ -124,7 +139,7 @@ public final class ChainVerifier {
 
     private static VerificationReport verify(String logId, EventSource events, RowLookup rows, Checkpoint checkpoint,
             PublicKey publicKey) {
-        Segment whole = new Segment(checkpoint == null ? -1 : checkpoint.seq());
+        Segment whole = new Segment(checkpoint == null ? -1 : checkpoint.seq(), new AtomicLong());
         events.scan(e -> whole.accept(RawEvent.of(e)));
         return conclude(logId, new Segment[] {whole}, events, rows, checkpoint, publicKey);
     }
@@ -313,8 +328,12 @@ public final class ChainVerifier {
         /** Rule-2 rows whose hash holds but whose payload does not match payload_sha256: purged, or edited. */
         final List<Purges.Mismatch> mismatches = new ArrayList<>();
 
-        Segment(long checkpointSeq) {
+        /** Shared by the segments: events checked so far, for a progress bar. */
+        private final AtomicLong checked;
+
+        Segment(long checkpointSeq, AtomicLong checked) {
             this.checkpointSeq = checkpointSeq;
+            this.checked = checked;
         }
 
         String lastTime() {
@@ -324,6 +343,9 @@ public final class ChainVerifier {
         @Override
         public void accept(RawEvent e) {
             count++;
+            if (count % PROGRESS_STEP == 0) { // in steps: one shared counter per event would slow every thread
+                checked.addAndGet(PROGRESS_STEP);
+            }
             if (e.seq() < 1) {
                 problems.add(new ChainProblem(e.seq(), Kind.INSERTED, "seq " + e.seq() + " is below 1, where every"
                         + " log starts: the event was inserted"));

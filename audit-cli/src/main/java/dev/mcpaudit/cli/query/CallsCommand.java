@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
         aliases = "ls",
         mixinStandardHelpOptions = true,
         description = {
-            "Lists recorded calls, newest first: one row per call from the calls read model, with its outcome",
-            "(ok, tool_error, error, timeout, cancelled, denied, or incomplete when the proxy stopped before the answer)."
+            "Lists recorded calls, newest first, one row per call with its outcome.",
+            "Rows come from the calls read model; the outcome is ok, tool_error, error, timeout, cancelled,",
+            "denied, or incomplete when the proxy stopped before the answer."
         },
         footer = {
             "",
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
             "  audit-cli calls --profile prod --since 24h",
             "  audit-cli ls --writes --account 777788889999 --limit 20",
             "  audit-cli calls --outcome denied --format json | jq '.[].args'",
-            "  audit-cli calls --tool 'aws___*' --since 2026-11-01 --until 2026-12-01 --format csv > november.csv",
+            "  audit-cli calls --tool 'aws___*' --since 2026-11-01 --until 2026-12-01 \\",
+            "      --format csv > november.csv",
             "",
             "JSON, JSON Lines and CSV fields are the calls read model's names (see README): call_id, session_id,",
             "started_at, ended_at, duration_ms, profile, account_id, account_source, region, service, tool, args,",

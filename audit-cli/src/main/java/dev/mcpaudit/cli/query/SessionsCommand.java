@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {"Lists proxy sessions, newest first: time span, the agent (clientInfo), host and user, profiles used, and call counts.",
             "With --since/--until, the sessions active at some time in that range."},
         footer = {"", "Examples:", "  audit-cli sessions", "  audit-cli sessions --since 7d --format json",
-            "  audit-cli calls --session <session_id>   (the calls of one session)"})
+            "  audit-cli calls --session 0b6c3a1e-5f7d-7c2a-9e41-2b8f0d6a4c19   # its calls"})
 public final class SessionsCommand implements Callable<Integer> {
     private static final List<String> FIELDS = List.of("session_id", "started_at", "ended_at", "client", "host", "os_user",
             "profiles_used", "calls", "errors", "denied", "incomplete", "clean_end");

@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "show",
         mixinStandardHelpOptions = true,
-        description = {"Shows every event of one call: what was asked (redacted arguments), where, and how it ended (and the result, when recorded).",
+        description = {"Shows every event of one call: what was asked, where, and how it ended.",
+            "The arguments are shown redacted, and the result too when it was recorded.",
             "A value removed by `audit-cli purge` reads [PURGED:<seq>]; the payload.purged",
             "event at that seq, listed with the call, says who removed it, when and why."},
         footer = {"", "Examples:", "  audit-cli show 01a21a38-93c0-762c-a5b5-e177999770d8",
-            "  audit-cli show 01a21a38-93c0 --format json   (a unique prefix of the id is enough)"})
+            "  audit-cli show 01a21a38-93c0 --format json   # a unique prefix is enough"})
 public final class ShowCommand implements Callable<Integer> {
     enum Format { text, json }
 

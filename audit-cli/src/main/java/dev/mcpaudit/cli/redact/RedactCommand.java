@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
         name = "redact",
         mixinStandardHelpOptions = true,
         description = {
-            "Shows what the redaction rules do to a sample before it is ever recorded: the redacted form and,",
-            "with --explain, which rule fired where. For checking the built-in rules and writing your own.",
+            "Shows what the redaction rules do to a sample before it is ever recorded.",
+            "It prints the redacted form and, with --explain, which rule fired where: for checking the",
+            "built-in rules and writing your own.",
             "INPUT is JSON (tool arguments with --tool, otherwise any JSON such as a tool result) or text",
             "(an AWS CLI command when it starts with 'aws ', else free text). Without INPUT, or with '-', stdin is read.",
             "Fingerprints use the log's key when it exists (so they match the log's markers), else a throw-away key."
@@ -37,12 +38,14 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Examples:",
-            "  audit-cli redact --explain \"aws secretsmanager create-secret --name db --secret-string 'hunter2'\"",
-            "  audit-cli redact --explain --tool aws___run_script '{\"script\": \"password = \\\"hunter2\\\"\"}'",
+            "  audit-cli redact --explain \\",
+            "      \"aws secretsmanager create-secret --name db --secret-string 'hunter2'\"",
+            "  audit-cli redact --explain --tool aws___run_script \\",
+            "      '{\"script\": \"password = \\\"hunter2\\\"\"}'",
             "  aws secretsmanager get-secret-value --secret-id db | audit-cli redact --explain",
             "  aws lambda get-function-configuration --function-name api \\",
             "      | audit-cli redact --explain --result-of 'aws lambda get-function-configuration'",
-            "  audit-cli redact --rules my-rules.json --explain 'deploy with acme_0123456789ab'",
+            "  audit-cli redact --rules my-rules.json --explain 'deploy acme_0123456789ab'",
             "  audit-cli redact --list-rules"
         })
 public final class RedactCommand implements Callable<Integer> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.ProgressBar;
 import dev.mcpaudit.fixtures.replay.Fixture;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ProductVersion;
@@ -187,7 +188,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (ProxyDriver proxy = new ProxyDriver(ProxyLauncher.start(settings), err, verbose)) {
             proxy.initialize(clientInfo(fixture), answerTimeout);
             proxy.listTools(answerTimeout);
-            ProgressBar progress = ProgressBar.onConsole(err, plan.toSend().size());
+            ProgressBar progress = parent.progressBar(spec, plan.toSend().size());
             int sent = 0;
             for (ReplayPlan.PlannedCall p : plan.calls()) {
                 if (!p.send()) {

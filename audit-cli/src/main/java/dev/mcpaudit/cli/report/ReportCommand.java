@@ -4,7 +4,9 @@ import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.CallScopeOptions;
 import dev.mcpaudit.cli.CheckpointOptions;
 import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.ProgressTicker;
 import dev.mcpaudit.cli.TimeArgs;
+import dev.mcpaudit.cli.verify.VerifyCommand;
 import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainVerifier;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -31,8 +34,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "The compliance report for a scope of the log: per account and profile the calls, errors, denials",
-            "and mutating calls; the AWS services and operations touched; the sessions (agent, host, user);",
+            "Writes the compliance report for a scope of the log.",
+            "Per account and profile it lists the calls, errors, denials and mutating calls; then the AWS",
+            "services and operations touched; the sessions (agent, host, user);",
             "a timeline by outcome; every mutating call and every denied attempt with its time, profile,",
             "account and (redacted) arguments; and whether the log's hash chain verifies.",
             "Reads the log only; never writes to it."
@@ -56,9 +60,11 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  audit-cli report --profile prod --since 7d",
-            "  audit-cli report --account 777788889999 --since 2026-11-01 --until 2026-12-01 --format html --out nov.html",
+            "  audit-cli report --account 777788889999 --since 2026-11-01 \\",
+            "      --until 2026-12-01 --format html --out nov.html",
             "  audit-cli report --session 0b6c3a1e-... --format json | jq .mutating_calls",
-            "  audit-cli report --since 24h --checkpoint daily.checkpoint --public-key audit.key.pub",
+            "  audit-cli report --since 24h --checkpoint daily.checkpoint \\",
+            "      --public-key audit.key.pub",
             "  audit-cli report --format csv --out activity.csv",
             "",
             "Times: ISO-8601 (2026-11-26, 2026-11-26T14:00:00Z, 2026-11-26T15:00+01:00; UTC unless an offset",
@@ -123,10 +129,13 @@ public final class ReportCommand implements Callable<Integer> {
         Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), scope.session(), period.storedSince(),
                 period.storedUntil(), filter.describe());
         Report report;
-        try (AuditLog log = parent.openForReading(spec)) {
+        AtomicLong checked = new AtomicLong();
+        try (AuditLog log = parent.openForReading(spec);
+                ProgressTicker progress = parent.progress(spec, "verifying the chain", noVerify ? 0
+                        : VerifyCommand.headSeq(log), checked::get)) {
             // The chain is checked on its own connection while the queries run.
             CompletableFuture<VerificationReport> verification = noVerify ? null
-                    : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key));
+                    : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key, checked));
             Report built;
             try {
                 built = new ReportBuilder(log, filter, maxListed).build(reportScope, TimeArgs.stored(now));
@@ -155,7 +164,7 @@ public final class ReportCommand implements Callable<Integer> {
             w.print(text);
             w.flush();
             if (format == Format.csv && report.empty()) {
-                spec.commandLine().getErr().println("audit-cli: " + report.noCallsMessage() + ".");
+                parent.note(spec, report.noCallsMessage() + ".");
             }
         }
         boolean chainFailed = report.verification().performed() && !report.verification().intact();

@@ -38,7 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Examples:",
             "  audit-cli keygen --key ~/secure/audit-checkpoint.key",
-            "  audit-cli checkpoint --key ~/secure/audit-checkpoint.key --out ~/secure/audit-$(date +%%F).checkpoint",
+            "  audit-cli checkpoint --key ~/secure/audit-checkpoint.key \\",
+            "      --out ~/secure/audit-$(date +%%F).checkpoint",
             "",
             "Exit codes: 0 signed and written, 1 the log does not verify (nothing signed or written),",
             "2 usage error, 3 log missing, never written, locked or read-only, key unreadable, FILE not writable."

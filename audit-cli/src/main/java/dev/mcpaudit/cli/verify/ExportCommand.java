@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.ProgressTicker;
 import dev.mcpaudit.cli.RowWriter;
 import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.cli.TimeRangeOptions;
@@ -25,6 +26,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,9 +54,9 @@ import picocli.CommandLine.Spec;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes the log's events, in seq order and with their hash fields, as JSON",
-            "Lines or CSV. A JSON Lines export can be re-verified on another machine:",
-            "audit-cli verify --jsonl FILE.",
+            "Writes the log's events, in seq order with their hash fields, as JSON Lines or CSV.",
+            "A JSON Lines export can be re-verified on another machine: audit-cli verify",
+            "--jsonl FILE.",
             "",
             "jsonl: line 1 is a header: {\"export\":\"mcp-audit-proxy events\",\"version\":2,",
             "\"log_id\":…,\"first_seq\":…,\"last_seq\":…,\"since\":…,\"until\":…,\"exported_at\":…}.",
@@ -83,7 +85,8 @@ import picocli.CommandLine.Spec;
             "  audit-cli export --since 2026-11-01 --until 2026-12-01 --out november.jsonl",
             "  audit-cli verify --jsonl november.jsonl",
             "  audit-cli export --format csv --since 7d > last-week.csv",
-            "  audit-cli export | jq -c 'select(.type == \"call.requested\") | .payload | fromjson | .args'",
+            "  audit-cli export \\",
+            "      | jq -c 'select(.type == \"call.requested\") | .payload | fromjson | .args'",
             "",
             "Exit codes: 0 ok, 2 usage error, 3 log missing or unreadable, or FILE cannot be written."
         })
@@ -133,25 +136,32 @@ public final class ExportCommand implements Callable<Integer> {
                 stdout.flush();
                 return ExitCode.OK;
             }
-            Exported done = exportToFile(log, from, to, now);
-            PrintWriter err = spec.commandLine().getErr();
-            if (done.events() == 0) {
-                err.printf("No events%s in %s; wrote an empty export to %s.%n", range(from, to), log.path(), out);
-            } else {
-                err.printf("Exported %,d events (seq %d to %d, %s to %s) of log %s to %s.%n", done.events(),
-                        done.firstSeq(), done.lastSeq(), done.firstTime(), done.lastTime(), log.logId(), out);
+            // Only into a file: on a terminal, stdout would be drawn over.
+            AtomicLong exportedSeq = new AtomicLong();
+            Exported done;
+            try (ProgressTicker progress = parent.progress(spec, "exporting, seq", VerifyCommand.headSeq(log),
+                    exportedSeq::get)) {
+                done = exportToFile(log, from, to, now, exportedSeq);
             }
-            err.flush();
+            if (done.events() == 0) {
+                parent.info(spec, String.format("No events%s in %s; wrote an empty export to %s.", range(from, to),
+                        log.path(), out));
+            } else {
+                parent.info(spec, String.format("Exported %,d events (seq %d to %d, %s to %s) of log %s to %s.",
+                        done.events(), done.firstSeq(), done.lastSeq(), done.firstTime(), done.lastTime(), log.logId(),
+                        out));
+            }
         }
         return ExitCode.OK;
     }
 
-    private Exported exportToFile(AuditLog log, String from, String to, Instant now) throws IOException, SQLException {
+    private Exported exportToFile(AuditLog log, String from, String to, Instant now, AtomicLong exportedSeq)
+            throws IOException, SQLException {
         try (AtomicFile file = AtomicFile.beside(out)) {
             Exported done;
             try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file.path()),
                     StandardCharsets.UTF_8), 1 << 16)) {
-                done = export(log, format, from, to, now, w);
+                done = export(log, format, from, to, now, w, exportedSeq);
             }
             file.commit();
             return done;
@@ -164,8 +174,14 @@ public final class ExportCommand implements Callable<Integer> {
      */
     static Exported export(AuditLog log, Format format, String from, String to, Instant now, Writer w)
             throws IOException, SQLException {
+        return export(log, format, from, to, now, w, new AtomicLong());
+    }
+
+    /** As above, setting {@code exportedSeq} to the seq of each event as it is written, for a progress bar. */
+    static Exported export(AuditLog log, Format format, String from, String to, Instant now, Writer w,
+            AtomicLong exportedSeq) throws IOException, SQLException {
         EventWriter writer = new EventWriter(format == Format.jsonl ? JSON.createGenerator(w) : null, w, log.logId(),
-                from, to, now);
+                from, to, now, exportedSeq);
         EventRange.read(log, from, to, writer);
         if (writer.json != null) {
             writer.json.flush();
@@ -186,8 +202,11 @@ public final class ExportCommand implements Callable<Integer> {
         private long count;
         private String firstTime;
         private String lastTime;
+        private final AtomicLong exportedSeq;
 
-        EventWriter(JsonGenerator json, Writer w, String logId, String from, String to, Instant now) {
+        EventWriter(JsonGenerator json, Writer w, String logId, String from, String to, Instant now,
+                AtomicLong exportedSeq) {
+            this.exportedSeq = exportedSeq;
             this.json = json;
             this.w = w;
             this.logId = logId;
@@ -213,6 +232,7 @@ public final class ExportCommand implements Callable<Integer> {
             if (count++ == 0) {
                 firstTime = e.time();
             }
+            exportedSeq.set(e.seq());
             lastTime = e.time();
             if (json != null) {
                 json.writeStartObject();

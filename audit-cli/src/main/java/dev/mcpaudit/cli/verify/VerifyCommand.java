@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.CheckpointOptions;
 import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.ProgressTicker;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
+import dev.mcpaudit.schema.ChainHead;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.LogPermissions;
 import dev.mcpaudit.schema.PurgeNotice;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,9 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
         name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Recomputes every hash of the log's chain and reports each problem with its seq:",
-            "edited, deleted, inserted or reordered events, broken links. Checks the log's schema too:",
-            "a dropped or rewritten trigger, index or view (such as `calls`) is a problem.",
+            "Recomputes every hash of the log's chain and reports each problem with its seq.",
+            "Problems are edited, deleted, inserted or reordered events and broken links. Checks the log's",
+            "schema too: a dropped or rewritten trigger, index or view (such as `calls`) is a problem.",
             "With a signed checkpoint it also detects removal of the newest events and a rewritten chain;",
             "with --public-key, the checkpoints recorded in the log are checked against that key too.",
             "A payload replaced by `audit-cli purge` is a notice (PURGED: which values,",
@@ -45,10 +48,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Examples:",
             "  audit-cli verify",
-            "  audit-cli verify --checkpoint daily.checkpoint --public-key audit-checkpoint.key.pub",
-            "  audit-cli verify --public-key audit-checkpoint.key.pub   (the checkpoints recorded in the log)",
+            "  audit-cli verify --checkpoint daily.checkpoint \\",
+            "      --public-key audit-checkpoint.key.pub",
+            "  audit-cli verify --public-key audit-checkpoint.key.pub   # logged checkpoints",
             "  audit-cli verify --format json | jq .intact",
-            "  audit-cli verify --jsonl november.jsonl      (an export, e.g. on another machine)",
+            "  audit-cli verify --jsonl november.jsonl   # an export, e.g. on another machine",
             "",
             "Warns on stderr (JSON: warnings) when the log or its WAL can be read or written by group or others;",
             "that is not a problem of the log. A 0-byte log (never written) verifies as an empty log.",
@@ -98,7 +102,10 @@ public final class VerifyCommand implements Callable<Integer> {
             path = log.path();
             warnings = LogPermissions.warnings(path);
             warnings.forEach(w -> spec.commandLine().getErr().println("audit-cli: warning: " + w));
-            verdict = check(log, checkpoint, key);
+            AtomicLong checked = new AtomicLong();
+            try (ProgressTicker progress = parent.progress(spec, "verifying the chain", headSeq(log), checked::get)) {
+                verdict = check(log, checkpoint, key, checked);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         String keyId = key == null ? null : CheckpointKeys.keyId(key);
@@ -142,7 +149,17 @@ public final class VerifyCommand implements Callable<Integer> {
      * {@code key}; either may be null) and its schema, as `audit-cli verify` does.
      */
     static Verdict check(AuditLog log, Checkpoint checkpoint, PublicKey key) {
-        return new Verdict(ChainVerifier.verify(log, checkpoint, key), SchemaCheck.check(log));
+        return check(log, checkpoint, key, new AtomicLong());
+    }
+
+    /** As above, counting the events checked in {@code checked} for a progress bar. */
+    static Verdict check(AuditLog log, Checkpoint checkpoint, PublicKey key, AtomicLong checked) {
+        return new Verdict(ChainVerifier.verify(log, checkpoint, key, checked), SchemaCheck.check(log));
+    }
+
+    /** The newest event's seq: about how many events a verification reads. */
+    public static long headSeq(AuditLog log) {
+        return log.head().map(ChainHead::seq).orElse(0L);
     }
 
     /** One "INVALID" line for each problem of the chain, then of the schema. */

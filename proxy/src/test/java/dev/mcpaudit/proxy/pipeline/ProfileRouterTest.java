@@ -32,6 +32,15 @@ class ProfileRouterTest {
     }
 
     @Test
+    void aJsonNullProfileMeansTheDefaultAsTheReadmeSays() {
+        Call call = toolCall("aws___call_aws", "{\"cli_command\":\"x\",\"aws_profile\":null}");
+
+        assertThat(router.route(call)).isEqualTo(new ProfileRouter.Allowed("dev"));
+        assertThat(call.arguments()).isEqualTo(json("{\"cli_command\":\"x\"}"));
+        assertThat(call.forwardedParams().path("arguments")).isEqualTo(json("{\"cli_command\":\"x\"}"));
+    }
+
+    @Test
     void anyValueOutsideTheAllowlistIsRefusedWithTheAllowedOnesNamed() {
         for (String bad : List.of("\"evil\"", "\"PROD\"", "5", "true", "[\"prod\"]", "{\"p\":1}")) {
             ProfileRouter.Route r = router.route(toolCall("aws___call_aws", "{\"aws_profile\":" + bad + "}"));
