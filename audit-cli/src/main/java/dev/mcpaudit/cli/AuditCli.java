@@ -52,6 +52,7 @@ import picocli.CommandLine.Option;
             DiffCommand.class,
             FixtureCommand.class,
             ReplayCommand.class,
+            dev.mcpaudit.cli.demo.DemoCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
