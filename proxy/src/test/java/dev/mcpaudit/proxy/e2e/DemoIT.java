@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code audit-cli demo}, the README's first command, run as a new user runs it: from the built jar,
  * and through {@code bin/audit-cli} symlinked elsewhere and started from another directory. It must
  * show both accounts, the refused {@code admin} profile and an intact log, never the secret, and
- * finish within 10 seconds. Also the launchers' own errors: no Java, no jar.
+ * finish within 10 seconds.
  */
 class DemoIT {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -32,17 +30,11 @@ class DemoIT {
     @TempDir
     Path dir;
 
-    record Run(int exit, String stdout, String stderr, long wallMs) {
-        @Override
-        public String toString() {
-            return "exit " + exit + " after " + wallMs + " ms\n" + stdout + stderr;
-        }
-    }
-
     @Test
     void theDemoShowsBothAccountsTheRefusedProfileAndAnIntactLogWithoutTheSecret() throws Exception {
         Path keep = dir.resolve("demo");
-        Run run = run(dir, Map.of(), ProxyProcess.javaBinary(), "-jar", AUDIT_CLI_JAR.toString(), "demo", "--keep", keep.toString());
+        ExternalCommand.Run run = ExternalCommand.run(dir, Map.of(),
+                ProxyProcess.javaBinary(), "-jar", AUDIT_CLI_JAR.toString(), "demo", "--keep", keep.toString());
         System.out.println("audit-cli demo (java -jar) took " + run.wallMs() + " ms");
 
         assertThat(run.exit()).as("%s", run).isZero();
@@ -67,7 +59,8 @@ class DemoIT {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
 
         // Through sh, so that the command is looked up on the child's PATH, as a shell does.
-        Run run = run(elsewhere, Map.of("PATH", onPath + ":" + System.getenv("PATH")), "/bin/sh", "-c", "audit-cli demo");
+        ExternalCommand.Run run = ExternalCommand.run(elsewhere, Map.of("PATH", onPath + ":" + System.getenv("PATH")),
+                "/bin/sh", "-c", "audit-cli demo");
         System.out.println("audit-cli demo (bin/audit-cli on PATH) took " + run.wallMs() + " ms");
 
         assertThat(run.exit()).as("%s", run).isZero();
@@ -83,44 +76,11 @@ class DemoIT {
     void aKeepDirectoryThatHoldsFilesIsRefusedAndLeftAlone() throws Exception {
         Path keep = Files.createDirectories(dir.resolve("full"));
         Files.writeString(keep.resolve("audit.db"), "someone else's");
-        Run run = run(dir, Map.of(), ProxyProcess.javaBinary(), "-jar", AUDIT_CLI_JAR.toString(), "demo", "--keep", keep.toString());
+        ExternalCommand.Run run = ExternalCommand.run(dir, Map.of(),
+                ProxyProcess.javaBinary(), "-jar", AUDIT_CLI_JAR.toString(), "demo", "--keep", keep.toString());
         assertThat(run.exit()).as("%s", run).isEqualTo(2);
         assertThat(run.stderr()).contains("is not empty; name a new or empty directory");
         assertThat(Files.readString(keep.resolve("audit.db"))).isEqualTo("someone else's");
-    }
-
-    @Test
-    void theProxyLauncherRunsTheJarFromAnotherDirectoryThroughASymlink() throws Exception {
-        Path link = dir.resolve("mcp-audit-proxy");
-        Files.createSymbolicLink(link, REPO.resolve("bin/mcp-audit-proxy"));
-        Run run = run(dir, Map.of(), link.toString(), "--version");
-        assertThat(run.exit()).as("%s", run).isZero();
-        assertThat(run.stdout()).startsWith("mcp-audit-proxy ");
-    }
-
-    @Test
-    void withoutJavaTheLaunchersSaySoAndExit127() throws Exception {
-        Path tools = Files.createDirectories(dir.resolve("no-java"));
-        for (String tool : List.of("dirname", "readlink")) { // all a launcher needs besides java
-            Files.createSymbolicLink(tools.resolve(tool), which(tool));
-        }
-        for (String launcher : List.of("mcp-audit-proxy", "audit-cli")) {
-            Run run = run(dir, Map.of("PATH", tools.toString(), "JAVA_HOME", ""), "/bin/sh",
-                    REPO.resolve("bin").resolve(launcher).toString(), "--version");
-            assertThat(run.exit()).as("%s", run).isEqualTo(127);
-            assertThat(run.stderr()).contains(launcher + ": no Java found").contains("JDK 17");
-        }
-    }
-
-    @Test
-    void withoutTheJarTheLauncherSaysHowToBuildIt() throws Exception {
-        Path copy = Files.createDirectories(dir.resolve("unbuilt/bin/lib"));
-        for (String file : List.of("audit-cli", "lib/run-jar.sh")) {
-            Files.copy(REPO.resolve("bin").resolve(file), copy.getParent().resolve(file));
-        }
-        Run run = run(dir, Map.of(), "/bin/sh", copy.getParent().resolve("audit-cli").toString(), "--version");
-        assertThat(run.exit()).as("%s", run).isEqualTo(127);
-        assertThat(run.stderr()).contains("audit-cli.jar is missing").contains("./mvnw -B -q package -DskipTests");
     }
 
     /** The lines of the {@code calls} listing with the admin attempt. */
@@ -128,7 +88,7 @@ class DemoIT {
         return stdout.lines().filter(l -> l.contains(" admin ") && l.contains("denied")).toList();
     }
 
-    private static void assertSecretNowhere(Run run, Path keep) throws IOException {
+    private static void assertSecretNowhere(ExternalCommand.Run run, Path keep) throws IOException {
         assertThat(run.stdout()).doesNotContain(DemoSeed.SECRET);
         assertThat(run.stderr()).doesNotContain(DemoSeed.SECRET);
         byte[] secret = DemoSeed.SECRET.getBytes(StandardCharsets.UTF_8);
@@ -153,34 +113,5 @@ class DemoIT {
             return i;
         }
         return -1;
-    }
-
-    private static Path which(String tool) {
-        for (String entry : System.getenv("PATH").split(":")) {
-            Path candidate = Path.of(entry, tool);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException(tool + " is not on PATH");
-    }
-
-    private static Run run(Path workingDir, Map<String, String> env, String... command) throws Exception {
-        Path out = Files.createTempFile("demo", ".out");
-        Path err = Files.createTempFile("demo", ".err");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(workingDir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().putAll(env);
-            long started = System.nanoTime();
-            Process p = pb.start();
-            p.getOutputStream().close();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s ended", String.join(" ", command)).isTrue();
-            long wallMs = (System.nanoTime() - started) / 1_000_000;
-            return new Run(p.exitValue(), Files.readString(out), Files.readString(err), wallMs);
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
     }
 }
