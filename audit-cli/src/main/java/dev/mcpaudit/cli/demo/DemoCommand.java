@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,6 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        refuseDb();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path proxyJar = ProxyJarLocator.locate(null, System.getenv(), ProxyJarLocator.runningFrom());
@@ -95,6 +98,15 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         problems.forEach(p -> err.println("audit-cli demo: " + p));
         return problems.isEmpty() ? ExitCode.OK : ExitCode.FINDING;
+    }
+
+    /** --db is every command's option; the demo writes a log of its own, so one given here would be silently unused. */
+    private void refuseDb() {
+        OptionSpec db = spec.findOption("--db");
+        if (db != null && db.getValue() != null) {
+            throw new ParameterException(spec.commandLine(), "audit-cli demo writes a log of its own and does not use --db;"
+                    + " leave --db out, and use --keep DIR to keep the demo's log (DIR/audit.db).");
+        }
     }
 
     private static void showSetUp(PrintWriter out, DemoDirectory dir, LocalAws aws, ProxyLauncher.Settings settings) {
