@@ -1,5 +1,6 @@
 package dev.mcpaudit.cli;
 
+import dev.mcpaudit.cli.demo.DemoCommand;
 import dev.mcpaudit.cli.query.CallsCommand;
 import dev.mcpaudit.cli.query.SessionsCommand;
 import dev.mcpaudit.cli.query.ShowCommand;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Option;
             DiffCommand.class,
             FixtureCommand.class,
             ReplayCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class
         },

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * <p>stdout carries JSON-RPC only. stderr is copied to audit-cli's stderr with {@code --verbose};
  * otherwise its last lines are kept, to be shown if the proxy fails.
  */
-final class ProxyDriver implements AutoCloseable {
+public final class ProxyDriver implements AutoCloseable {
     /** As agents do: time to exit on its own after stdin closes, before SIGTERM. */
     static final Duration EXIT_GRACE = Duration.ofSeconds(2);
     static final String PROTOCOL_VERSION = "2025-06-18";
@@ -53,7 +53,7 @@ final class ProxyDriver implements AutoCloseable {
     private final Thread stderrReader;
     private volatile boolean stdoutClosed;
 
-    ProxyDriver(Process process, PrintWriter err, boolean verbose) {
+    public ProxyDriver(Process process, PrintWriter err, boolean verbose) {
         this.process = process;
         this.stdin = process.getOutputStream();
         this.stdoutReader = pump("replay-proxy-stdout", process.getInputStream(), this::onStdout, this::onStdoutClosed);
@@ -73,7 +73,7 @@ final class ProxyDriver implements AutoCloseable {
      *
      * @throws ReplayEnvironmentException when the proxy exits, refuses or stays silent: it did not start
      */
-    JsonNode initialize(JsonNode clientInfo, Duration timeout) {
+    public JsonNode initialize(JsonNode clientInfo, Duration timeout) {
         ObjectNode params = JSON.createObjectNode().put("protocolVersion", PROTOCOL_VERSION);
         params.putObject("capabilities");
         params.set("clientInfo", clientInfo);
@@ -97,12 +97,12 @@ final class ProxyDriver implements AutoCloseable {
      * {@code --record-results}) records upstream's catalogue in the replay's session. The answer
      * itself is not used: the proxy has changed it (added {@code aws_profile}).
      */
-    Answer listTools(Duration timeout) {
+    public Answer listTools(Duration timeout) {
         return request(TOOLS_LIST_ID, "tools/list", JSON.createObjectNode(), timeout);
     }
 
     /** Sends one request and waits for its answer; an answer that does not come in time is cancelled and MISSING. */
-    Answer request(long id, String method, JsonNode params, Duration timeout) {
+    public Answer request(long id, String method, JsonNode params, Duration timeout) {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
         if (stdoutClosed) { // set before pending is drained, so a request made after that is not left waiting
@@ -139,13 +139,13 @@ final class ProxyDriver implements AutoCloseable {
     }
 
     /** What the proxy wrote on stderr, its last lines; empty with nothing written. */
-    String stderr() {
+    public String stderr() {
         synchronized (keptStderr) {
             return String.join("\n", keptStderr);
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 

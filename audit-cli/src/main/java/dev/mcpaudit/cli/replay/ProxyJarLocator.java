@@ -13,7 +13,7 @@ import java.util.Map;
  * ({@code proxy/target/}, next to {@code audit-cli/target/}). A path the user named must exist;
  * only the guessed places are tried in turn.
  */
-final class ProxyJarLocator {
+public final class ProxyJarLocator {
     static final String ENV = "MCP_AUDIT_PROXY_JAR";
     static final String JAR_NAME = "mcp-audit-proxy.jar";
 
@@ -24,7 +24,7 @@ final class ProxyJarLocator {
      * @param runningFrom the audit-cli jar (or classes directory) this code runs from, or null if unknown
      * @throws ReplayEnvironmentException naming every place looked at
      */
-    static Path locate(Path flag, Map<String, String> env, Path runningFrom) {
+    public static Path locate(Path flag, Map<String, String> env, Path runningFrom) {
         if (flag != null) {
             return existing(flag, "--proxy-jar");
         }
@@ -51,7 +51,7 @@ final class ProxyJarLocator {
     }
 
     /** The jar or classes directory audit-cli runs from, or null when the JVM does not say. */
-    static Path runningFrom() {
+    public static Path runningFrom() {
         try {
             var source = ProxyJarLocator.class.getProtectionDomain().getCodeSource();
             return source == null ? null : Path.of(source.getLocation().toURI());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Starts {@code mcp-audit-proxy} the way an agent does (README, "Wiring the proxy into your
@@ -13,7 +14,7 @@ import java.util.Map;
  * endpoint, the profiles the replay signs with, the same audit log (the replay is recorded as a
  * session of its own, results included, ready for {@code diff}).
  */
-final class ProxyLauncher {
+public final class ProxyLauncher {
     /** Environment that would override the flags given here: the proxy's own profile list wins over --profile. */
     static final List<String> OVERRIDING_ENV = List.of("AWS_MCP_PROXY_PROFILES");
 
@@ -22,15 +23,15 @@ final class ProxyLauncher {
      * @param region   --region for the proxy, or null to let it infer one from the endpoint
      * @param service  --service for the proxy, or null to let it infer one from the endpoint
      */
-    record Settings(Path jar, URI endpoint, List<String> profiles, Path auditDb, String region, String service) {
-        Settings {
+    public record Settings(Path jar, URI endpoint, List<String> profiles, Path auditDb, String region, String service) {
+        public Settings {
             profiles = List.copyOf(profiles);
         }
     }
 
     private ProxyLauncher() {}
 
-    static List<String> command(Path javaBinary, Settings s) {
+    public static List<String> command(Path javaBinary, Settings s) {
         List<String> cmd = new ArrayList<>(List.of(javaBinary.toString(), "-XX:+UseSerialGC", "-jar", s.jar().toString(),
                 s.endpoint().toString()));
         if (!s.profiles().isEmpty()) {
@@ -49,9 +50,15 @@ final class ProxyLauncher {
 
     /** The proxy as a child process; its stdin, stdout and stderr are pipes for {@link ProxyDriver}. */
     static Process start(Settings settings) {
+        return start(settings, env -> { });
+    }
+
+    /** As {@link #start(Settings)}, with the inherited environment changed by {@code adjustEnvironment} first. */
+    public static Process start(Settings settings, Consumer<Map<String, String>> adjustEnvironment) {
         ProcessBuilder pb = new ProcessBuilder(command(javaBinary(), settings));
         Map<String, String> env = pb.environment();
         OVERRIDING_ENV.forEach(env::remove);
+        adjustEnvironment.accept(env);
         try {
             return pb.start();
         } catch (IOException e) {
@@ -60,7 +67,7 @@ final class ProxyLauncher {
         }
     }
 
-    static Path javaBinary() {
+    public static Path javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 }

@@ -31,6 +31,11 @@ class CommittedFixturesIT {
         check("denied-error-timeout-secret", sessions -> sessions.deniedErrorTimeoutSecret());
     }
 
+    @Test
+    void theDemoSeedSessionIsRecordedAsCommitted() throws Exception {
+        check("demo", sessions -> sessions.demo());
+    }
+
     private interface Scenario {
         void record(RecordedSessions sessions) throws Exception;
     }

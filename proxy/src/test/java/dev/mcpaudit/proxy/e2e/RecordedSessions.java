@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.fixtures.AwsProfileFiles;
 import dev.mcpaudit.fixtures.AwsProfileFiles.ProfileSpec;
+import dev.mcpaudit.fixtures.DemoSeed;
 import dev.mcpaudit.fixtures.FakeAwsMcpServer;
+import dev.mcpaudit.fixtures.FixtureProfiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +21,10 @@ import java.util.Map;
  * agent drives it, against the SigV4-checking fake AWS MCP Server with two accounts.
  */
 final class RecordedSessions implements AutoCloseable {
-    static final ProfileSpec DEV = new ProfileSpec("dev", "AKIAFIXTUREDEV000001", "dev-secret-key", null, "us-east-1");
-    static final ProfileSpec PROD = new ProfileSpec("prod", "AKIAFIXTUREPROD00002", "prod-secret-key", null, "eu-west-1");
-    static final String DEV_ACCOUNT = "111122223333";
-    static final String PROD_ACCOUNT = "444455556666";
+    static final ProfileSpec DEV = FixtureProfiles.DEV;
+    static final ProfileSpec PROD = FixtureProfiles.PROD;
+    static final String DEV_ACCOUNT = FixtureProfiles.DEV_ACCOUNT;
+    static final String PROD_ACCOUNT = FixtureProfiles.PROD_ACCOUNT;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -72,6 +74,23 @@ final class RecordedSessions implements AutoCloseable {
         call("aws___run_script", "script", "import boto3\nfns = boto3.client('lambda').list_functions()['Functions']\n"
                 + "print(sorted(f['FunctionName'] for f in fns))", "prod");
         callAws("aws logs filter-log-events --log-group-name /aws/lambda/orders --filter-pattern ERROR", "prod");
+        stop();
+    }
+
+    /**
+     * The seed session of {@code audit-cli demo}: who the agent is in each account, the Lambda
+     * functions of both, a script, a profile that is not allowed, and a write that carries a secret.
+     */
+    void demo() throws Exception {
+        start();
+        callAws("aws sts get-caller-identity", "dev");
+        callAws("aws sts get-caller-identity", "prod");
+        callAws("aws lambda list-functions --region us-east-1", "dev");
+        callAws("aws lambda list-functions --region eu-west-1", "prod");
+        call("aws___run_script", "script", "import boto3\nfns = boto3.client('lambda').list_functions()['Functions']\n"
+                + "print(len(fns), 'functions')", "prod");
+        callAws("aws iam list-users", "admin");
+        callAws("aws secretsmanager put-secret-value --secret-id prod/orders-db --secret-string " + DemoSeed.SECRET, "prod");
         stop();
     }
 
