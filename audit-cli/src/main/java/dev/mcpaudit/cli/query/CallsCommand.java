@@ -5,6 +5,7 @@ import dev.mcpaudit.cli.AwsOperation;
 import dev.mcpaudit.cli.CallScopeOptions;
 import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.cli.RowWriter;
+import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.CallFilter;
 import dev.mcpaudit.schema.query.CallQueries;
@@ -78,8 +79,9 @@ public final class CallsCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
         }
-        CallFilter filter = scope.filter(scope.time().period(Instant.now()), tool, outcome, writes);
+        TimeArgs.Period period = scope.time().period(Instant.now());
         try (AuditLog log = parent.openForReading(spec)) {
+            CallFilter filter = scope.filter(log, period, tool, outcome, writes);
             List<Map<String, Object>> rows = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit)
                     .stream().map(CallsCommand::row).toList();
             if (rows.isEmpty() && format == RowWriter.Format.table) {

@@ -119,11 +119,11 @@ public final class ReportCommand implements Callable<Integer> {
         Checkpoint checkpoint = checkpointOptions.checkpoint();
         PublicKey key = checkpointOptions.publicKey();
 
-        CallFilter filter = scope.filter(period, null, null, false);
-        Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), scope.session(), period.storedSince(),
-                period.storedUntil(), filter.describe());
         Report report;
         try (AuditLog log = parent.openForReading(spec)) {
+            CallFilter filter = scope.filter(log, period, null, null, false);
+            Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), filter.session(),
+                    period.storedSince(), period.storedUntil(), filter.describe());
             // The chain is checked on its own connection while the queries run.
             CompletableFuture<VerificationReport> verification = noVerify ? null
                     : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key));
