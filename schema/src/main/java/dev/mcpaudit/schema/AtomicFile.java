@@ -55,6 +55,23 @@ public final class AtomicFile implements AutoCloseable {
         committed = true;
     }
 
+    /**
+     * Puts the written file at the target only if nothing is there: never replaces a file, even one
+     * that appeared while this was being written.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if the target exists; the temporary file is kept until {@link #close()}
+     */
+    public void commitNew() throws IOException {
+        try {
+            // A hard link is created atomically and fails if the name is taken.
+            Files.createLink(target, tmp);
+            Files.delete(tmp);
+        } catch (UnsupportedOperationException e) {
+            Files.move(tmp, target); // no link support: a move that refuses an existing target
+        }
+        committed = true;
+    }
+
     /** Removes the temporary file unless it was committed. */
     @Override
     public void close() throws IOException {
