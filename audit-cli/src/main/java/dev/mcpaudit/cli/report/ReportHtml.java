@@ -35,7 +35,8 @@ final class ReportHtml {
                     + "max-width:1200px;padding:0 1em;color:#1b1b1b;line-height:1.4}",
             "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd;"
                     + "padding-bottom:.2em}",
-            "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}",
+            // A table wider than the window scrolls on its own instead of being cut off at the page's edge.
+            "table{border-collapse:collapse;margin:.5em 0;font-size:.9em;display:block;overflow-x:auto;max-width:100%}",
             "th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}",
             "th{background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}",
             "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.95em}",
@@ -124,8 +125,8 @@ final class ReportHtml {
         b.append("<h2>Accounts and profiles</h2>\n<table>\n<tr><th>profile</th><th>account</th>").append(countHeads())
                 .append("<th>first call</th><th>last call</th></tr>\n");
         for (AccountRow a : r.accounts()) {
-            b.append("<tr><td>").append(esc(orDash(a.profile()))).append("</td><td>").append(esc(orDash(a.accountId())))
-                    .append("</td>").append(countCells(a.counts())).append(time(a.firstCall())).append(time(a.lastCall()))
+            b.append("<tr><td class=\"t\">").append(esc(orDash(a.profile()))).append("</td><td class=\"t\">")
+                    .append(esc(orDash(a.accountId()))).append("</td>").append(countCells(a.counts())).append(time(a.firstCall())).append(time(a.lastCall()))
                     .append("</tr>\n");
         }
         b.append("<tr><th>total</th><th></th>").append(countCells(r.totals()).replace("<td", "<th").replace("</td>", "</th>"))
@@ -355,9 +356,9 @@ final class ReportHtml {
                 b.append("<tr>").append(time(c.time())).append("<td>")
                         .append(c.profileRefused() ? "<code class=\"w\">" + esc(c.profileLabel()) + "</code>"
                                 : esc(orDash(c.profile())))
-                        .append("</td><td>").append(esc(orDash(c.accountId()))).append("</td><td>");
+                        .append("</td><td class=\"t\">").append(esc(orDash(c.accountId()))).append("</td><td>");
                 if (!denied) {
-                    b.append(esc(orDash(c.region()))).append("</td><td>");
+                    b.append("<span class=\"w\">").append(esc(orDash(c.region()))).append("</span></td><td>");
                 }
                 b.append("<code>").append(words(ReportText.what(c))).append("</code></td><td>");
                 if (denied) {
@@ -370,7 +371,8 @@ final class ReportHtml {
                 }
                 String script = ReportText.script(c);
                 b.append("</td><td>").append(script != null ? "<pre><code>" + esc(script) + "</code></pre>"
-                        : "<code class=\"args\">" + esc(ReportText.args(c)) + "</code>").append("</td></tr>\n");
+                        : "<code class=\"args\">" + words(ReportText.args(c), MAX_WHOLE_WORD) + "</code>")
+                        .append("</td></tr>\n");
             }
             b.append("</table>\n");
         }
@@ -400,8 +402,16 @@ final class ReportHtml {
         return "<td class=\"t\">" + esc(t) + "</td>";
     }
 
+    /** Longest word of the arguments kept whole; a longer one (unspaced JSON) may break anywhere. */
+    static final int MAX_WHOLE_WORD = 48;
+
     /** Text that may wrap at its spaces only: each word kept whole (hyphens included). */
     static String words(String text) {
+        return words(text, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #words(String)}, but words longer than {@code maxWhole} may break where they must. */
+    static String words(String text, int maxWhole) {
         if (text == null) {
             return "";
         }
@@ -410,7 +420,9 @@ final class ReportHtml {
             if (b.length() > 0) {
                 b.append(' ');
             }
-            if (!w.isEmpty()) {
+            if (w.length() > maxWhole) {
+                b.append(esc(w));
+            } else if (!w.isEmpty()) {
                 b.append("<span class=\"w\">").append(esc(w)).append("</span>");
             }
         }
