@@ -132,7 +132,11 @@ final class ReportHtml {
         b.append("<tr><th>total</th><th></th>").append(countCells(r.totals()).replace("<td", "<th").replace("</td>", "</th>"))
                 .append("<th class=\"t\">").append(esc(r.firstCall())).append("</th><th class=\"t\">")
                 .append(esc(r.lastCall())).append("</th></tr>\n</table>\n");
-        b.append("<p class=\"note\">").append(esc(ReportText.COUNTS_NOTE)).append("</p>\n");
+        b.append("<p class=\"note\">").append(esc(ReportText.COUNTS_NOTE));
+        if (ReportText.refusedInTotal(r) != null) {
+            b.append(' ').append(esc(ReportText.refusedInTotal(r)));
+        }
+        b.append("</p>\n");
         refusedProfiles(b, r.refusedProfiles());
 
         sessions(b, r.sessions());

@@ -54,6 +54,9 @@ final class ReportMarkdown {
         b.append("| **total** | | ").append(counts(r.totals())).append(" | ").append(r.firstCall()).append(" | ")
                 .append(r.lastCall()).append(" |\n\n");
         b.append(ReportText.COUNTS_NOTE).append("\n\n");
+        if (ReportText.refusedInTotal(r) != null) {
+            b.append(ReportText.refusedInTotal(r)).append("\n\n");
+        }
         refusedProfiles(b, r.refusedProfiles());
 
         sessions(b, r.sessions());

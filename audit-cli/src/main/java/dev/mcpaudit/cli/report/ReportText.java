@@ -215,6 +215,20 @@ final class ReportText {
                 + " (refused aws_profile values, differing from it only in case or surrounding whitespace)";
     }
 
+    /**
+     * Under the accounts table when refused aws_profile values were tried: why the total's denials
+     * exceed the profiles' ("The total includes 3 denied attempts …"), else null.
+     */
+    static String refusedInTotal(Report r) {
+        long n = r.refusedProfiles().stream().mapToLong(Report.RefusedProfileRow::attempts).sum();
+        if (n == 0) {
+            return null;
+        }
+        return "The total includes " + n(n) + (n == 1 ? " denied attempt" : " denied attempts")
+                + " that asked for a refused aws_profile value (below); no profile row counts "
+                + (n == 1 ? "it." : "them.");
+    }
+
     /** What the refused values section says before its table. */
     static final String REFUSED_NOTE = "Values an agent gave as aws_profile that are not among its session's allowed"
             + " profiles; each was refused and never reached AWS. Shown as JSON strings, so that case and whitespace show;"

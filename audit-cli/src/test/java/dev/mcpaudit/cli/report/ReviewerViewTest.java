@@ -120,6 +120,8 @@ class ReviewerViewTest {
         assertThat(md.out()).contains("| prod | 777788889999 | 3 | 2 | 0 | 1 | 0 | 1 |")
                 .contains("| dev | 111122223333 | 2 | 2 | 0 | 0 | 0 | 0 |")
                 .contains("| **total** | | 9 | 4 | 0 | 5 | 0 | 1 |")
+                .contains("The total includes 4 denied attempts that asked for a refused aws_profile value (below);"
+                        + " no profile row counts them.")
                 .contains("## Refused aws_profile values (3)")
                 .contains("| `\"prod \"` | 1 |", "| `\"PROD\"` | 2 |", "| `\"\\tstaging\"` | 1 |")
                 .contains("| `refused \"prod \"` |")
