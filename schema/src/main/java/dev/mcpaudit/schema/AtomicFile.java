@@ -3,6 +3,8 @@ package dev.mcpaudit.schema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -66,8 +68,10 @@ public final class AtomicFile implements AutoCloseable {
             // A hard link is created atomically and fails if the name is taken.
             Files.createLink(target, tmp);
             Files.delete(tmp);
-        } catch (UnsupportedOperationException e) {
-            Files.move(tmp, target); // no link support: a move that refuses an existing target
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            Files.move(tmp, target); // no hard links here: a move that refuses an existing target
         }
         committed = true;
     }
