@@ -64,14 +64,20 @@ public final class AtomicFile implements AutoCloseable {
      * @throws java.nio.file.FileAlreadyExistsException if the target exists; the temporary file is kept until {@link #close()}
      */
     public void commitNew() throws IOException {
+        boolean linked;
         try {
             // A hard link is created atomically and fails if the name is taken.
             Files.createLink(target, tmp);
-            Files.delete(tmp);
+            linked = true;
         } catch (FileAlreadyExistsException e) {
             throw e;
         } catch (UnsupportedOperationException | FileSystemException e) {
-            Files.move(tmp, target); // no hard links here: a move that refuses an existing target
+            linked = false; // no hard links here
+        }
+        if (linked) {
+            Files.delete(tmp);
+        } else {
+            Files.move(tmp, target); // without REPLACE_EXISTING: refuses an existing target
         }
         committed = true;
     }
