@@ -10,6 +10,7 @@ import dev.mcpaudit.cli.replay.FixtureCommand;
 import dev.mcpaudit.cli.replay.MockCommand;
 import dev.mcpaudit.cli.replay.ReplayCommand;
 import dev.mcpaudit.cli.report.ReportCommand;
+import dev.mcpaudit.cli.verify.BackupCommand;
 import dev.mcpaudit.cli.verify.CheckpointCommand;
 import dev.mcpaudit.cli.verify.ExportCommand;
 import dev.mcpaudit.cli.verify.KeygenCommand;
@@ -51,6 +52,7 @@ import picocli.CommandLine.Option;
             PurgeCommand.class,
             RedactCommand.class,
             ReportCommand.class,
+            BackupCommand.class,
             MockCommand.class,
             DiffCommand.class,
             FixtureCommand.class,

@@ -1,7 +1,9 @@
 package dev.mcpaudit.cli;
 
+import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.CallFilter;
 import dev.mcpaudit.schema.query.CallOutcome;
+import java.sql.SQLException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -16,7 +18,7 @@ public final class CallScopeOptions {
     @Option(names = "--account", paramLabel = "ID", description = "Only calls in this AWS account.")
     String account;
 
-    @Option(names = "--session", paramLabel = "ID", description = "Only calls of this proxy session (see `audit-cli sessions`).")
+    @Option(names = "--session", paramLabel = "ID", description = "Only calls of this proxy session: its id or a unique prefix of it (see `audit-cli sessions`).")
     String session;
 
     @Mixin
@@ -43,10 +45,23 @@ public final class CallScopeOptions {
      * caller against its "now") and a command's own {@code tool}, {@code outcome} and {@code writes}.
      */
     public CallFilter filter(TimeArgs.Period period, String tool, String outcome, boolean writes) {
+        return filter(period, tool, outcome, writes, session);
+    }
+
+    /**
+     * As {@link #filter(TimeArgs.Period, String, String, boolean)}, with {@code --session} resolved
+     * in {@code log} from a unique prefix to the whole id ({@link SessionArgument}).
+     */
+    public CallFilter filter(AuditLog log, TimeArgs.Period period, String tool, String outcome, boolean writes)
+            throws SQLException {
+        return filter(period, tool, outcome, writes, session == null ? null : SessionArgument.resolve(log, session));
+    }
+
+    private CallFilter filter(TimeArgs.Period period, String tool, String outcome, boolean writes, String sessionId) {
         if (outcome != null && CallOutcome.ofWireName(outcome).isEmpty()) {
             throw new IllegalArgumentException("--outcome " + outcome + " is not an outcome; use ok, tool_error, error,"
                     + " timeout, cancelled, denied or incomplete.");
         }
-        return new CallFilter(profile, account, tool, session, outcome, period.since(), period.until(), writes);
+        return new CallFilter(profile, account, tool, sessionId, outcome, period.since(), period.until(), writes);
     }
 }

@@ -29,4 +29,12 @@ public final class JsonText {
         JsonNode parsed = parse(args);
         return parsed == null && args != null ? JSON.getNodeFactory().textNode(args) : parsed;
     }
+
+    /**
+     * {@code value} as a JSON string literal, {@code "prod "}: quoted, with a tab, a newline or any other
+     * control character escaped, so that whitespace and case are visible. "null" for null.
+     */
+    public static String quoted(String value) {
+        return JSON.getNodeFactory().textNode(value).toString();
+    }
 }

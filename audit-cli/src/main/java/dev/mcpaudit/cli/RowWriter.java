@@ -19,7 +19,8 @@ public final class RowWriter {
     public enum Format { table, json, jsonl, csv }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> JSON_COLUMNS = Set.of("args", "result", "payload", "client_info", "profiles");
+    private static final Set<String> JSON_COLUMNS = Set.of("args", "result", "payload", "client_info", "profiles",
+            "refused_profiles");
     private static final int MAX_CELL = 60;
 
     private RowWriter() {}

@@ -3,6 +3,8 @@ package dev.mcpaudit.schema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,6 +53,31 @@ public final class AtomicFile implements AutoCloseable {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        committed = true;
+    }
+
+    /**
+     * Puts the written file at the target only if nothing is there: never replaces a file, even one
+     * that appeared while this was being written.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if the target exists; the temporary file is kept until {@link #close()}
+     */
+    public void commitNew() throws IOException {
+        boolean linked;
+        try {
+            // A hard link is created atomically and fails if the name is taken.
+            Files.createLink(target, tmp);
+            linked = true;
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            linked = false; // no hard links here
+        }
+        if (linked) {
+            Files.delete(tmp);
+        } else {
+            Files.move(tmp, target); // without REPLACE_EXISTING: refuses an existing target
         }
         committed = true;
     }

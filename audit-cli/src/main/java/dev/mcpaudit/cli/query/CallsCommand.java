@@ -4,7 +4,9 @@ import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.AwsOperation;
 import dev.mcpaudit.cli.CallScopeOptions;
 import dev.mcpaudit.cli.ExitCode;
+import dev.mcpaudit.cli.JsonText;
 import dev.mcpaudit.cli.RowWriter;
+import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.CallFilter;
 import dev.mcpaudit.schema.query.CallQueries;
@@ -41,14 +43,19 @@ import picocli.CommandLine.Spec;
             "",
             "JSON, JSON Lines and CSV fields are the calls read model's names (see README): call_id, session_id,",
             "started_at, ended_at, duration_ms, profile, account_id, account_source, region, service, tool, args,",
-            "args_fingerprint, outcome, error, result_sha256, result."
+            "args_fingerprint, outcome, error, result_sha256, result; and refused_profile: for a call denied because",
+            "its aws_profile value is not an allowed profile, that value (profile is then empty; table and CSV show",
+            "it JSON-quoted, so \"prod \" and \"PROD\" do not read as prod)."
         })
 public final class CallsCommand implements Callable<Integer> {
     static final List<String> FIELDS = List.of("call_id", "session_id", "started_at", "ended_at", "duration_ms", "profile",
             "account_id", "account_source", "region", "service", "tool", "args", "args_fingerprint", "outcome", "error",
-            "result_sha256", "result");
+            "result_sha256", "result", "refused_profile");
     private static final List<String> TABLE = List.of("started_at", "profile", "account_id", "tool", "outcome",
             "duration_ms", "args", "call_id");
+    /** The table with a column for refused aws_profile values, used when a listed call has one. */
+    private static final List<String> TABLE_WITH_REFUSED = List.of("started_at", "profile", "refused_profile",
+            "account_id", "tool", "outcome", "duration_ms", "args", "call_id");
 
     @ParentCommand
     AuditCli parent;
@@ -80,28 +87,38 @@ public final class CallsCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
         }
-        CallFilter filter = scope.filter(scope.time().period(Instant.now()), tool, outcome, writes);
+        TimeArgs.Period period = scope.time().period(Instant.now());
         try (AuditLog log = parent.openForReading(spec)) {
-            List<Map<String, Object>> rows = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit)
-                    .stream().map(CallsCommand::row).toList();
+            CallFilter filter = scope.filter(log, period, tool, outcome, writes);
+            List<CallRecord> calls = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit);
+            boolean table = format == RowWriter.Format.table;
+            // JSON escapes a value by itself; text formats show it JSON-quoted so whitespace can be seen.
+            boolean quote = table || format == RowWriter.Format.csv;
+            List<Map<String, Object>> rows = calls.stream().map(c -> row(c, quote)).toList();
             if (rows.isEmpty() && format == RowWriter.Format.table) {
                 spec.commandLine().getOut().println("No calls match (" + filter.describe() + ") in " + log.path() + ".");
                 return ExitCode.OK;
             }
-            RowWriter.write(spec.commandLine().getOut(), format, format == RowWriter.Format.table ? TABLE : FIELDS, rows);
+            boolean anyRefused = calls.stream().anyMatch(CallRecord::profileRefused);
+            RowWriter.write(spec.commandLine().getOut(), format,
+                    table ? (anyRefused ? TABLE_WITH_REFUSED : TABLE) : FIELDS, rows);
         }
         return ExitCode.OK;
     }
 
-    /** A call as a row named by the calls view's columns, the names of every format's fields. */
-    static Map<String, Object> row(CallRecord c) {
+    /**
+     * A call as a row named by the calls view's columns, the names of every format's fields; a refused
+     * aws_profile value goes to {@code refused_profile}, never {@code profile} (JSON-quoted when
+     * {@code quote}, so whitespace and case show).
+     */
+    static Map<String, Object> row(CallRecord c, boolean quote) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("call_id", c.callId());
         row.put("session_id", c.sessionId());
         row.put("started_at", c.startedAt());
         row.put("ended_at", c.endedAt());
         row.put("duration_ms", c.durationMs());
-        row.put("profile", c.profile());
+        row.put("profile", c.profileRefused() ? null : c.profile());
         row.put("account_id", c.accountId());
         row.put("account_source", c.accountSource());
         row.put("region", c.region());
@@ -113,6 +130,7 @@ public final class CallsCommand implements Callable<Integer> {
         row.put("error", c.error());
         row.put("result_sha256", c.resultSha256());
         row.put("result", c.result());
+        row.put("refused_profile", !c.profileRefused() ? null : quote ? JsonText.quoted(c.profile()) : c.profile());
         return row;
     }
 }

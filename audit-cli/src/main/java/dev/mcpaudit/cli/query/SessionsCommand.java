@@ -29,9 +29,11 @@ import picocli.CommandLine.Spec;
             "  audit-cli calls --session 0b6c3a1e-5f7d-7c2a-9e41-2b8f0d6a4c19   # its calls"})
 public final class SessionsCommand implements Callable<Integer> {
     private static final List<String> FIELDS = List.of("session_id", "started_at", "ended_at", "client", "host", "os_user",
-            "profiles_used", "calls", "errors", "denied", "incomplete", "clean_end");
-    private static final List<String> TABLE = List.of("started_at", "ended_at", "client", "profiles_used", "calls",
-            "errors", "denied", "incomplete", "session_id");
+            "profiles_used", "refused_profiles", "calls", "errors", "denied", "incomplete", "clean_end", "ended_by");
+    private static final List<String> TABLE = List.of("started_at", "ended_at", "client", "profiles_used",
+            "refused_profiles", "calls", "errors", "denied", "incomplete", "ended_by", "session_id");
+    /** What {@code ended_by} says of a session without a session.ended event. */
+    public static final String NO_SESSION_ENDED = "no session.ended: the proxy was killed or lost the log";
 
     @ParentCommand
     AuditCli parent;
@@ -72,11 +74,14 @@ public final class SessionsCommand implements Callable<Integer> {
         row.put("host", s.host());
         row.put("os_user", s.osUser());
         row.put("profiles_used", s.profilesUsed());
+        // A JSON array, so that "prod " and "PROD" read as what the agent asked for, not as prod.
+        row.put("refused_profiles", s.refusedProfiles());
         row.put("calls", s.calls());
         row.put("errors", s.errors());
         row.put("denied", s.denied());
         row.put("incomplete", s.incomplete());
         row.put("clean_end", s.cleanEnd() ? 1 : 0);
+        row.put("ended_by", s.cleanEnd() ? s.endedBy() : NO_SESSION_ENDED);
         return row;
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcpaudit.cli.replay;
 
+import dev.mcpaudit.cli.SessionArgument;
 import dev.mcpaudit.cli.JsonText;
 import dev.mcpaudit.fixtures.replay.Fixture;
 import dev.mcpaudit.schema.AuditLog;

@@ -1,5 +1,6 @@
 package dev.mcpaudit.cli.replay;
 
+import dev.mcpaudit.cli.SessionArgument;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -20,6 +20,7 @@ record Report(
         String lastCall,
         Counts totals,
         List<AccountRow> accounts,
+        List<RefusedProfileRow> refusedProfiles,
         List<ActivityRow> activity,
         List<OperationRow> operations,
         List<ServiceRow> services,
@@ -40,8 +41,20 @@ record Report(
 
     /** This report with {@code v} as its verification. */
     Report withVerification(Verification v) {
-        return new Report(generatedAt, database, logId, scope, firstCall, lastCall, totals, accounts, activity,
+        return new Report(generatedAt, database, logId, scope, firstCall, lastCall, totals, accounts, refusedProfiles,
+                activity,
                 operations, services, sessions, timeline, mutatingCalls, deniedCalls, purges, v);
+    }
+
+    /**
+     * For a report on one profile: the refused values that differ from it only in case or surrounding
+     * whitespace ("PROD", "prod "), which the scope took in as attempts at that profile.
+     */
+    List<RefusedProfileRow> lookAlikes() {
+        if (scope.profile() == null) {
+            return List.of();
+        }
+        return refusedProfiles.stream().filter(p -> !p.value().equals(scope.profile())).toList();
     }
 
     /** "no calls match profile prod, since …" */
@@ -82,8 +95,24 @@ record Report(
     /** One profile and account: the "where". */
     record AccountRow(String profile, String accountId, Counts counts, String firstCall, String lastCall) {}
 
-    /** One profile, account, tool and operation: the finest grain the report keeps (and the CSV's rows). */
-    record ActivityRow(String profile, String accountId, String tool, String service, String operation,
+    /**
+     * A refused {@code aws_profile} value: what an agent asked for that is not an allowed profile
+     * ({@code "prod "}, {@code "PROD"}), with its denied attempts. Never a profile: it has no row in the
+     * per-profile tables, and its attempts are counted under {@code denied} only.
+     */
+    record RefusedProfileRow(String value, long attempts, String firstAttempt, String lastAttempt) {
+        /** The value as a JSON string literal, so that whitespace, case and control characters show. */
+        String quoted() {
+            return dev.mcpaudit.cli.JsonText.quoted(value);
+        }
+    }
+
+    /**
+     * One profile, account, tool and operation: the finest grain the report keeps (and the CSV's rows).
+     * Denied attempts with a refused aws_profile value have {@code profile} null and the value in
+     * {@code refusedProfile}: they count in the operation and service tables, never under a profile.
+     */
+    record ActivityRow(String profile, String refusedProfile, String accountId, String tool, String service, String operation,
             boolean mutating, Counts counts, String firstCall, String lastCall) {}
 
     /**
@@ -108,9 +137,26 @@ record Report(
     /** One AWS service ({@code s3api}, {@code ec2}); calls through other tools are not counted here. */
     record ServiceRow(String service, Counts counts, int operations) {}
 
-    /** One proxy run with calls in scope: the "who". Fields the log does not hold are null. */
+    /** What a session without a session.ended event says about how it ended. */
+    static final String NO_SESSION_ENDED = "no session.ended: the proxy was killed or lost the log";
+
+    /**
+     * One proxy run with calls in scope: the "who". {@code endedBy} is its session.ended's
+     * {@code ended_by} ({@code stdin_closed}, {@code SIGTERM}, …), null when it has none. Other fields
+     * the log does not hold are null.
+     */
     record SessionRow(String sessionId, String client, String clientVersion, String host, String osUser,
-            String proxyVersion, String startedAt, long calls, String firstCall, String lastCall) {
+            String proxyVersion, String startedAt, long calls, String firstCall, String lastCall, String endedBy) {
+        boolean cleanEnd() {
+            return endedBy != null;
+        }
+
+        /** "clean (stdin_closed)" or the sentence for a session that has no session.ended. */
+        @com.fasterxml.jackson.annotation.JsonProperty("end")
+        String end() {
+            return endedBy == null ? NO_SESSION_ENDED : "clean (" + endedBy + ")";
+        }
+
         String clientLabel() {
             if (client == null) {
                 return null;
@@ -143,10 +189,16 @@ record Report(
     /**
      * One listed call. {@code operation} is "service operation" for {@code aws___call_aws}, else
      * empty; {@code args} the redacted arguments as recorded; {@code detail} the error or, for a
-     * denied attempt, the reason.
+     * denied attempt, the reason. {@code profileRefused}: {@code profile} is the refused
+     * {@code aws_profile} value the denied call asked for.
      */
     record CallRow(String time, String profile, String accountId, String region, String tool, String operation,
-            String outcome, JsonNode args, String detail, String sessionId, String callId) {}
+            String outcome, JsonNode args, String detail, String sessionId, String callId, boolean profileRefused) {
+        /** The profile, or for a refused aws_profile value {@code refused "prod "}: never read as the profile. */
+        String profileLabel() {
+            return profileRefused ? "refused " + dev.mcpaudit.cli.JsonText.quoted(profile) : profile;
+        }
+    }
 
     /**
      * A payload replaced by {@code audit-cli purge}, for an event of a call (or session) in scope: when

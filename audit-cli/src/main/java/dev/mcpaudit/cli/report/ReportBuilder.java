@@ -14,6 +14,7 @@ import dev.mcpaudit.cli.report.Report.Listing;
 import dev.mcpaudit.cli.report.Report.OperationRow;
 import dev.mcpaudit.cli.report.Report.Problem;
 import dev.mcpaudit.cli.report.Report.PurgeRow;
+import dev.mcpaudit.cli.report.Report.RefusedProfileRow;
 import dev.mcpaudit.cli.report.Report.ServiceRow;
 import dev.mcpaudit.cli.report.Report.SessionRow;
 import dev.mcpaudit.cli.report.Report.Timeline;
@@ -92,7 +93,14 @@ final class ReportBuilder {
         Map<String, SessionRow> sessionCalls = new HashMap<>();
         // Commands of mutating aws___call_aws calls, for the listing query.
         Set<String> mutatingKeys = new HashSet<>();
+        Map<String, RefusedProfileRow> refused = new TreeMap<>();
         for (CallGroup g : groups) {
+            if (g.profileRefused()) {
+                // Not a profile: listed on its own, and its attempts kept out of every per-profile table.
+                refused.merge(g.profile(), new RefusedProfileRow(g.profile(), g.calls(), g.firstCall(), g.lastCall()),
+                        (a, b) -> new RefusedProfileRow(a.value(), a.attempts() + b.attempts(),
+                                min(a.firstAttempt(), b.firstAttempt()), max(a.lastAttempt(), b.lastAttempt())));
+            }
             String tool = g.tool();
             String key = g.command();
             Optional<AwsOperation> op = AwsOperation.CALL_AWS.equals(tool)
@@ -106,7 +114,8 @@ final class ReportBuilder {
             long n = g.calls();
             String first = g.firstCall();
             String last = g.lastCall();
-            ActivityKey ak = new ActivityKey(g.profile(), g.accountId(), tool,
+            ActivityKey ak = new ActivityKey(g.profileRefused() ? null : g.profile(),
+                    g.profileRefused() ? g.profile() : null, g.accountId(), tool,
                     op.map(AwsOperation::service).orElse(null), op.map(AwsOperation::operation).orElse(null), mutating);
             Counts counts = Counts.of(outcome, mutating, n);
             activity.merge(ak, counts, Counts::plus);
@@ -114,16 +123,14 @@ final class ReportBuilder {
             span[0] = min(span[0], first);
             span[1] = max(span[1], last);
             hours.merge(g.hour(), counts, Counts::plus);
-            sessionCalls.merge(g.sessionId(),
-                    new SessionRow(g.sessionId(), null, null, null, null, null, null, n, first, last),
-                    (a, b) -> new SessionRow(a.sessionId(), null, null, null, null, null, null, a.calls() + b.calls(),
-                            min(a.firstCall(), b.firstCall()), max(a.lastCall(), b.lastCall())));
+            mergeSession(sessionCalls, g);
         }
+        List<RefusedProfileRow> refusedProfiles = List.copyOf(refused.values());
 
         List<ActivityRow> activityRows = new ArrayList<>();
         activity.forEach((k, counts) -> {
             String[] span = activitySpan.get(k);
-            activityRows.add(new ActivityRow(k.profile, k.account, k.tool, k.service, k.operation, k.mutating, counts,
+            activityRows.add(new ActivityRow(k.profile, k.refusedProfile, k.account, k.tool, k.service, k.operation, k.mutating, counts,
                     span[0], span[1]));
         });
         activityRows.sort(Comparator.comparing(ActivityRow::profile, NULLS_LAST)
@@ -133,6 +140,8 @@ final class ReportBuilder {
         Counts totals = activityRows.stream().map(ActivityRow::counts).reduce(Counts.ZERO, Counts::plus);
         String firstCall = activityRows.stream().map(ActivityRow::firstCall).reduce(null, ReportBuilder::min);
         String lastCall = activityRows.stream().map(ActivityRow::lastCall).reduce(null, ReportBuilder::max);
+        String unit = timelineUnit(firstCall, lastCall);
+        TreeMap<String, Counts> periods = unit.equals("minute") ? minutes(calls) : hours;
 
         List<SessionRow> sessions = new ArrayList<>(sessionCalls.values());
         sessions.sort(Comparator.comparing(SessionRow::firstCall, NULLS_LAST).thenComparing(SessionRow::sessionId));
@@ -147,9 +156,26 @@ final class ReportBuilder {
                 : callRows(calls, calls.deniedSeqs(maxListed)));
 
         return new Report(generatedAt, log.path().toString(), log.logId(), scope, firstCall, lastCall, totals,
-                accounts(activityRows), activityRows, operations(activityRows), services(activityRows),
-                new Listing<>(sessionCalls.size(), sessions), timeline(hours, firstCall, lastCall), mutating, denied,
+                accounts(activityRows), refusedProfiles, activityRows, operations(activityRows), services(activityRows),
+                new Listing<>(sessionCalls.size(), sessions), timeline(periods, unit), mutating, denied,
                 purges(calls), notVerified());
+    }
+
+    /** Adds a group's calls to its session's row (details are filled in later). */
+    private static void mergeSession(Map<String, SessionRow> sessionCalls, CallGroup g) {
+        sessionCalls.merge(g.sessionId(),
+                new SessionRow(g.sessionId(), null, null, null, null, null, null, g.calls(), g.firstCall(), g.lastCall(), null),
+                (a, b) -> new SessionRow(a.sessionId(), null, null, null, null, null, null, a.calls() + b.calls(),
+                        min(a.firstCall(), b.firstCall()), max(a.lastCall(), b.lastCall()), null));
+    }
+
+    /** The calls in scope per minute ({@code 2026-11-26T14:05}), for a timeline of a short span. */
+    private static TreeMap<String, Counts> minutes(ReportScope calls) throws SQLException {
+        TreeMap<String, Counts> minutes = new TreeMap<>();
+        for (ReportScope.MinuteCount m : calls.perMinute()) {
+            minutes.merge(m.minute(), Counts.of(m.outcome(), false, m.calls()), Counts::plus);
+        }
+        return minutes;
     }
 
     /** The payloads purged from events of the calls in scope (and from their sessions' other events), oldest first. */
@@ -171,7 +197,7 @@ final class ReportBuilder {
             JsonNode args = JsonText.parseArgs(r.args());
             String operation = AwsOperation.ofCall(r.tool(), args).map(AwsOperation::name).orElse("");
             bySeq.putIfAbsent(r.seq(), new CallRow(r.startedAt(), r.profile(), r.accountId(), r.region(), r.tool(),
-                    operation, r.outcome(), args, r.error(), r.sessionId(), r.callId()));
+                    operation, r.outcome(), args, r.error(), r.sessionId(), r.callId(), r.profileRefused()));
         }
         return seqs.stream().map(bySeq::get).filter(Objects::nonNull).toList();
     }
@@ -184,7 +210,8 @@ final class ReportBuilder {
         Map<String, JsonNode> started = new HashMap<>();
         Map<String, String> startedAt = new HashMap<>();
         Map<String, JsonNode> client = new HashMap<>();
-        for (StoredEvent e : calls.sessionStarts(sessions.stream().map(SessionRow::sessionId).toList())) {
+        Map<String, String> endedBy = new HashMap<>();
+        for (StoredEvent e : calls.sessionBoundaries(sessions.stream().map(SessionRow::sessionId).toList())) {
             String sid = e.sessionId();
             JsonNode payload = JsonText.parse(e.payload());
             if (payload == null) {
@@ -193,6 +220,8 @@ final class ReportBuilder {
             if ("session.started".equals(e.type())) {
                 started.putIfAbsent(sid, payload);
                 startedAt.putIfAbsent(sid, e.time());
+            } else if ("session.ended".equals(e.type())) {
+                endedBy.putIfAbsent(sid, payload.path("ended_by").asText("(no ended_by)"));
             } else {
                 client.putIfAbsent(sid, payload.path("client_info"));
             }
@@ -203,7 +232,7 @@ final class ReportBuilder {
             JsonNode ci = client.get(s.sessionId());
             out.add(new SessionRow(s.sessionId(), text(ci, "name"), text(ci, "version"), text(st, "host"),
                     text(st, "os_user"), text(st, "proxy_version"), startedAt.get(s.sessionId()), s.calls(),
-                    s.firstCall(), s.lastCall()));
+                    s.firstCall(), s.lastCall(), endedBy.get(s.sessionId())));
         }
         return out;
     }
@@ -212,6 +241,9 @@ final class ReportBuilder {
         Map<List<String>, Counts> counts = new LinkedHashMap<>();
         Map<List<String>, String[]> spans = new HashMap<>();
         for (ActivityRow a : activity) {
+            if (a.refusedProfile() != null) {
+                continue; // a refused value is not a profile: RefusedProfileRow lists it
+            }
             List<String> key = java.util.Arrays.asList(a.profile(), a.accountId());
             counts.merge(key, a.counts(), Counts::plus);
             String[] span = spans.computeIfAbsent(key, k -> new String[2]);
@@ -256,20 +288,31 @@ final class ReportBuilder {
     }
 
     /**
-     * Calls per hour when the calls span up to two days, per day up to 92 days, else per week
-     * (starting Monday, UTC); empty buckets in between are kept so gaps show.
+     * The timeline's bucket: a minute when the calls span up to two hours, an hour up to two days, a
+     * day up to 92 days, else a week (starting Monday, UTC).
      */
-    static Timeline timeline(TreeMap<String, Counts> hours, String firstCall, String lastCall) {
-        if (hours.isEmpty() || firstCall == null) {
-            return new Timeline("hour", List.of());
+    static String timelineUnit(String firstCall, String lastCall) {
+        if (firstCall == null) {
+            return "hour";
         }
-        Instant first = Instant.parse(firstCall);
-        Instant last = Instant.parse(lastCall);
-        Duration span = Duration.between(first, last);
-        String unit = span.compareTo(Duration.ofHours(48)) <= 0 ? "hour"
+        Duration span = Duration.between(Instant.parse(firstCall), Instant.parse(lastCall));
+        return span.compareTo(Duration.ofHours(2)) <= 0 ? "minute"
+                : span.compareTo(Duration.ofHours(48)) <= 0 ? "hour"
                 : span.compareTo(Duration.ofDays(92)) <= 0 ? "day" : "week";
+    }
+
+    /**
+     * Calls per {@code unit} from calls per period ({@code periods}: keys are stored times cut to the
+     * hour, {@code 2026-11-26T14}, or to the minute, {@code 2026-11-26T14:05}); empty buckets in
+     * between are kept so gaps show.
+     */
+    static Timeline timeline(TreeMap<String, Counts> periods, String unit) {
+        if (periods.isEmpty()) {
+            return new Timeline(unit, List.of());
+        }
         TreeMap<Instant, Counts> buckets = new TreeMap<>();
-        hours.forEach((hour, c) -> buckets.merge(bucketStart(Instant.parse(hour + ":00:00Z"), unit), c, Counts::plus));
+        periods.forEach((period, c) -> buckets.merge(bucketStart(Instant.parse(period
+                + (period.length() == 13 ? ":00:00Z" : ":00Z")), unit), c, Counts::plus));
         List<Bucket> out = new ArrayList<>();
         for (Instant t = buckets.firstKey(); !t.isAfter(buckets.lastKey()); t = next(t, unit)) {
             Counts c = buckets.getOrDefault(t, Counts.ZERO);
@@ -280,6 +323,7 @@ final class ReportBuilder {
 
     private static Instant bucketStart(Instant t, String unit) {
         return switch (unit) {
+            case "minute" -> t.truncatedTo(ChronoUnit.MINUTES);
             case "hour" -> t.truncatedTo(ChronoUnit.HOURS);
             case "day" -> t.truncatedTo(ChronoUnit.DAYS);
             default -> t.atZone(ZoneOffset.UTC).toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
@@ -289,6 +333,7 @@ final class ReportBuilder {
 
     private static Instant next(Instant t, String unit) {
         return switch (unit) {
+            case "minute" -> t.plus(1, ChronoUnit.MINUTES);
             case "hour" -> t.plus(1, ChronoUnit.HOURS);
             case "day" -> t.plus(1, ChronoUnit.DAYS);
             default -> t.plus(7, ChronoUnit.DAYS);
@@ -310,7 +355,7 @@ final class ReportBuilder {
         return new Verification(false, false, 0, 0, 0, null, null, false, null, 0, List.of(), 0);
     }
 
-    private record ActivityKey(String profile, String account, String tool, String service, String operation,
+    private record ActivityKey(String profile, String refusedProfile, String account, String tool, String service, String operation,
             boolean mutating) {}
 
     private static final Comparator<String> NULLS_LAST = Comparator.nullsLast(Comparator.naturalOrder());

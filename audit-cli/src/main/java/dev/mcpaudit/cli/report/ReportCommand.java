@@ -48,13 +48,18 @@ import picocli.CommandLine.Spec;
             "  html  one self-contained file (inline CSS and SVG timeline; no scripts, fonts or network).",
             "  json  the whole report, arguments embedded as JSON (listings: total, not_listed, rows).",
             "  csv   one row per profile, account, tool and operation: profile, account_id, tool, service,",
-            "        operation, mutating, calls, ok, errors, denied, incomplete, first_call, last_call.",
+            "        operation, mutating, calls, ok, errors, denied, incomplete, first_call, last_call,",
+            "        refused_profile (a refused aws_profile value, JSON-quoted; profile is then empty).",
             "        For one row per call use `audit-cli calls --format csv`.",
             "",
             "Errors are tool errors, failures, timeouts and cancellations. Mutating calls are those sent to AWS",
             "that may change something: every operation that is not a read (describe, list, get, ...), and every",
-            "aws___run_script. Denied attempts never reached AWS and are listed on their own.",
-            "The timeline is per hour for calls spanning up to 2 days, per day up to 92 days, else per week (UTC).",
+            "aws___run_script. Denied attempts never reached AWS and are listed on their own. An aws_profile value",
+            "that is not among its session's allowed profiles is a refused value, never a profile: it has a section",
+            "of its own, quoted (\"prod \", \"PROD\"); --profile prod also takes in the denied attempts whose value",
+            "differs from prod only in case or surrounding whitespace, and says so.",
+            "The timeline is per minute for calls spanning up to 2 hours, per hour up to 2 days, per day up to",
+            "92 days, else per week (UTC).",
             "The chain is verified over the whole log (all events, not only the scope), optionally against a",
             "signed checkpoint, while the report is computed; --no-verify skips it (and the report says so).",
             "",
@@ -125,14 +130,14 @@ public final class ReportCommand implements Callable<Integer> {
         Checkpoint checkpoint = checkpointOptions.checkpoint();
         PublicKey key = checkpointOptions.publicKey();
 
-        CallFilter filter = scope.filter(period, null, null, false);
-        Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), scope.session(), period.storedSince(),
-                period.storedUntil(), filter.describe());
         Report report;
         AtomicLong checked = new AtomicLong();
         try (AuditLog log = parent.openForReading(spec);
                 ProgressTicker progress = parent.progress(spec, "verifying the chain", noVerify ? 0
                         : VerifyCommand.headSeq(log), checked::get)) {
+            CallFilter filter = scope.filter(log, period, null, null, false);
+            Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), filter.session(),
+                    period.storedSince(), period.storedUntil(), filter.describe());
             // The chain is checked on its own connection while the queries run.
             CompletableFuture<VerificationReport> verification = noVerify ? null
                     : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key, checked));

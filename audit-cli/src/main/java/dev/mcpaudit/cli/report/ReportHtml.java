@@ -11,6 +11,7 @@ import dev.mcpaudit.cli.report.Report.Listing;
 import dev.mcpaudit.cli.report.Report.OperationRow;
 import dev.mcpaudit.cli.report.Report.Problem;
 import dev.mcpaudit.cli.report.Report.PurgeRow;
+import dev.mcpaudit.cli.report.Report.RefusedProfileRow;
 import dev.mcpaudit.cli.report.Report.ServiceRow;
 import dev.mcpaudit.cli.report.Report.SessionRow;
 import dev.mcpaudit.cli.report.Report.Timeline;
@@ -34,11 +35,19 @@ final class ReportHtml {
                     + "max-width:1200px;padding:0 1em;color:#1b1b1b;line-height:1.4}",
             "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd;"
                     + "padding-bottom:.2em}",
-            "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}",
+            // A table wider than the window scrolls on its own instead of being cut off at the page's edge.
+            "table{border-collapse:collapse;margin:.5em 0;font-size:.9em;display:block;overflow-x:auto;max-width:100%}",
             "th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}",
             "th{background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}",
-            "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.95em;"
-                    + "word-break:break-all;white-space:pre-wrap}",
+            "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.95em}",
+            // Operation names, ids and timestamps wrap at spaces only, never inside a word.
+            "td,code{overflow-wrap:normal;word-break:keep-all}",
+            ".t{white-space:nowrap}.w{white-space:nowrap}",
+            // Arguments may be long unbroken JSON: they alone may break anywhere rather than widen the table.
+            "code.args{white-space:pre-wrap;overflow-wrap:anywhere}",
+            "pre{margin:0;max-width:48em;overflow-x:auto;background:#f7f7f7;padding:.4em .6em;border-radius:4px}",
+            "pre code{white-space:pre}",
+            ".unclean{background:#fff8e1}",
             ".meta td:first-child{font-weight:600;background:#fafafa}",
             ".cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}",
             ".card{border:1px solid #ddd;border-radius:6px;padding:.5em 1em;min-width:8em}",
@@ -103,6 +112,8 @@ final class ReportHtml {
         }
 
         b.append("<h2>Timeline: calls ").append(ReportText.unitPlural(r.timeline().unit())).append(" (UTC)</h2>\n");
+        b.append("<p class=\"note\">Calls ").append(ReportText.unitPlural(r.timeline().unit())).append(' ')
+                .append(esc(ReportText.timelineSpan(r.timeline()))).append(".</p>\n");
         b.append(svg(r.timeline()));
         b.append("<p class=\"legend\">");
         legend(b, OK_COLOR, "ok");
@@ -114,14 +125,19 @@ final class ReportHtml {
         b.append("<h2>Accounts and profiles</h2>\n<table>\n<tr><th>profile</th><th>account</th>").append(countHeads())
                 .append("<th>first call</th><th>last call</th></tr>\n");
         for (AccountRow a : r.accounts()) {
-            b.append("<tr><td>").append(esc(orDash(a.profile()))).append("</td><td>").append(esc(orDash(a.accountId())))
-                    .append("</td>").append(countCells(a.counts())).append("<td>").append(esc(a.firstCall()))
-                    .append("</td><td>").append(esc(a.lastCall())).append("</td></tr>\n");
+            b.append("<tr><td class=\"t\">").append(esc(orDash(a.profile()))).append("</td><td class=\"t\">")
+                    .append(esc(orDash(a.accountId()))).append("</td>").append(countCells(a.counts())).append(time(a.firstCall())).append(time(a.lastCall()))
+                    .append("</tr>\n");
         }
         b.append("<tr><th>total</th><th></th>").append(countCells(r.totals()).replace("<td", "<th").replace("</td>", "</th>"))
-                .append("<th>").append(esc(r.firstCall())).append("</th><th>").append(esc(r.lastCall()))
-                .append("</th></tr>\n</table>\n");
-        b.append("<p class=\"note\">").append(esc(ReportText.COUNTS_NOTE)).append("</p>\n");
+                .append("<th class=\"t\">").append(esc(r.firstCall())).append("</th><th class=\"t\">")
+                .append(esc(r.lastCall())).append("</th></tr>\n</table>\n");
+        b.append("<p class=\"note\">").append(esc(ReportText.COUNTS_NOTE));
+        if (ReportText.refusedInTotal(r) != null) {
+            b.append(' ').append(esc(ReportText.refusedInTotal(r)));
+        }
+        b.append("</p>\n");
+        refusedProfiles(b, r.refusedProfiles());
 
         sessions(b, r.sessions());
 
@@ -141,15 +157,15 @@ final class ReportHtml {
                 + "<th>ok</th><th>errors</th><th>denied</th><th>incomplete</th><th>profiles</th></tr>\n");
         for (OperationRow o : r.operations()) {
             Counts c = o.counts();
-            b.append("<tr><td><code>").append(esc(o.label())).append("</code></td><td>")
+            b.append("<tr><td><code>").append(words(o.label())).append("</code></td><td>")
                     .append(o.mutating() ? "yes" : "no").append("</td>").append(num(c.calls())).append(num(c.ok()))
                     .append(num(c.errors())).append(num(c.denied())).append(num(c.incomplete())).append("<td>")
                     .append(esc(String.join(", ", o.profiles()))).append("</td></tr>\n");
         }
         b.append("</table>\n");
 
-        calls(b, "Mutating calls", r.mutatingCalls(), false);
-        calls(b, "Denied attempts", r.deniedCalls(), true);
+        calls(b, "Mutating calls", r.mutatingCalls(), false, null);
+        calls(b, "Denied attempts", r.deniedCalls(), true, ReportText.lookAlikes(r));
         purges(b, r.purges());
         return b.append("</body>\n</html>\n").toString();
     }
@@ -164,7 +180,7 @@ final class ReportHtml {
                 + " recorded in the chain.</p>\n");
         b.append("<table>\n<tr><th>purged at</th><th>by</th><th>what</th><th>call</th><th>reason</th><th>record</th></tr>\n");
         for (PurgeRow p : purges.rows()) {
-            b.append("<tr><td>").append(esc(p.time())).append("</td><td>").append(esc(orDash(p.osUser())))
+            b.append("<tr>").append(time(p.time())).append("<td>").append(esc(orDash(p.osUser())))
                     .append("</td><td><code>").append(esc(ReportText.purged(p))).append("</code></td><td><code>")
                     .append(esc(orDash(p.callId()))).append("</code></td><td>").append(esc(orDash(p.reason())))
                     .append("</td><td class=\"n\">seq ").append(p.purgeSeq()).append("</td></tr>\n");
@@ -204,7 +220,7 @@ final class ReportHtml {
         int count = buckets.size();
         double slot = count == 0 ? plotW : plotW / count;
         double barW = Math.max(0.5, slot * (count > 60 ? 0.9 : 0.75));
-        int labelEvery = Math.max(1, (int) Math.ceil(count / 10.0));
+        int labelEvery = tickStep(t.unit(), count);
         for (int i = 0; i < count; i++) {
             Bucket k = buckets.get(i);
             double x = left + i * slot + (slot - barW) / 2;
@@ -228,7 +244,7 @@ final class ReportHtml {
                         .append(f(barW)).append("\" height=\"").append(f(plotH)).append("\" fill=\"transparent\"/>");
             }
             s.append("</g>\n");
-            if (i % labelEvery == 0) {
+            if (isTick(k.start(), t.unit(), i, labelEvery)) {
                 double cx = left + i * slot + slot / 2;
                 s.append("<line x1=\"").append(f(cx)).append("\" x2=\"").append(f(cx)).append("\" y1=\"")
                         .append(f(top + plotH)).append("\" y2=\"").append(f(top + plotH + 4))
@@ -239,11 +255,8 @@ final class ReportHtml {
             }
         }
         s.append("<text x=\"").append(left + plotW / 2).append("\" y=\"").append(height - 6)
-                .append("\" text-anchor=\"middle\">UTC, ").append(esc(t.unit())).append("s from ")
-                .append(esc(count == 0 ? "-" : ReportText.bucketLabel(buckets.get(0).start(), t.unit())))
-                .append(" to ")
-                .append(esc(count == 0 ? "-" : ReportText.bucketLabel(buckets.get(count - 1).start(), t.unit())))
-                .append("</text>\n");
+                .append("\" text-anchor=\"middle\">Calls ").append(ReportText.unitPlural(t.unit())).append(' ')
+                .append(esc(ReportText.timelineSpan(t))).append("</text>\n");
         return s.append("</svg>\n").toString();
     }
 
@@ -253,8 +266,49 @@ final class ReportHtml {
                 + " denied, " + n(k.incomplete()) + " incomplete)";
     }
 
-    private static String axisLabel(String start, String unit) {
-        return unit.equals("hour") ? start.substring(5, 10) + " " + start.substring(11, 16) : start.substring(5, 10);
+    /**
+     * A tick label: the time of day for minutes and hours ("14:05"; with the date at midnight), the date
+     * for days and weeks ("12-05").
+     */
+    static String axisLabel(String start, String unit) {
+        String time = start.substring(11, 16);
+        return switch (unit) {
+            case "minute" -> time;
+            case "hour" -> time.equals("00:00") ? start.substring(5, 10) + " " + time : time;
+            default -> start.substring(5, 10);
+        };
+    }
+
+    /**
+     * Buckets between ticks, so that a timeline has at most about 12: round steps of the unit (5, 10, 15,
+     * 30 minutes; 2, 3, 6, 12 hours; 2, 3, 7 days; weeks), so ticks fall on round times.
+     */
+    static int tickStep(String unit, int buckets) {
+        int[] steps = switch (unit) {
+            case "minute" -> new int[] {1, 5, 10, 15, 30, 60, 120};
+            case "hour" -> new int[] {1, 2, 3, 6, 12, 24};
+            case "day" -> new int[] {1, 2, 3, 7, 14, 28};
+            default -> new int[] {1, 2, 4, 8, 13, 26, 52};
+        };
+        for (int step : steps) {
+            if (buckets / step <= 12) {
+                return step;
+            }
+        }
+        return Math.max(1, buckets / 12);
+    }
+
+    /**
+     * Whether bucket {@code i} (starting at {@code start}) gets a tick: minutes and hours on round
+     * times of the day (14:00, 14:15), days and weeks every {@code step} from the first.
+     */
+    private static boolean isTick(String start, String unit, int i, int step) {
+        int minuteOfDay = Integer.parseInt(start.substring(11, 13)) * 60 + Integer.parseInt(start.substring(14, 16));
+        return switch (unit) {
+            case "minute" -> minuteOfDay % step == 0;
+            case "hour" -> (minuteOfDay / 60) % step == 0;
+            default -> i % step == 0;
+        };
     }
 
     /** 1, 2 or 5 times a power of ten, at least {@code v}. */
@@ -272,20 +326,27 @@ final class ReportHtml {
 
     private static void sessions(StringBuilder b, Listing<SessionRow> sessions) {
         b.append("<h2>Sessions (who)</h2>\n<table>\n<tr><th>session</th><th>agent</th><th>host</th><th>user</th>"
-                + "<th>proxy</th><th>calls</th><th>first call</th><th>last call</th></tr>\n");
+                + "<th>proxy</th><th>calls</th><th>first call</th><th>last call</th><th>end</th></tr>\n");
         for (SessionRow s : sessions.rows()) {
-            b.append("<tr><td><code>").append(esc(s.sessionId())).append("</code></td><td>")
+            b.append(s.cleanEnd() ? "<tr>" : "<tr class=\"unclean\">").append("<td><code class=\"t\">")
+                    .append(esc(s.sessionId())).append("</code></td><td>")
                     .append(esc(orDash(s.clientLabel()))).append("</td><td>").append(esc(orDash(s.host())))
                     .append("</td><td>").append(esc(orDash(s.osUser()))).append("</td><td>")
-                    .append(esc(orDash(s.proxyVersion()))).append("</td>").append(num(s.calls())).append("<td>")
-                    .append(esc(s.firstCall())).append("</td><td>").append(esc(s.lastCall())).append("</td></tr>\n");
+                    .append(esc(orDash(s.proxyVersion()))).append("</td>").append(num(s.calls()))
+                    .append(time(s.firstCall())).append(time(s.lastCall())).append("<td>")
+                    .append(s.cleanEnd() ? esc(s.end()) : "<strong>" + esc(s.end()) + "</strong>").append("</td></tr>\n");
         }
         b.append("</table>\n");
         more(b, sessions.notListed(), "sessions");
     }
 
-    private static void calls(StringBuilder b, String title, Listing<CallRow> calls, boolean denied) {
+    /** {@code note}: a sentence under the heading (the look-alikes a profile scope took in), or null. */
+    private static void calls(StringBuilder b, String title, Listing<CallRow> calls, boolean denied, String note) {
         b.append("<h2>").append(title).append(" (").append(n(calls.total())).append(")</h2>\n");
+        if (note != null) {
+            b.append("<p class=\"verdict warn\">").append(esc(note.substring(0, 1).toUpperCase(Locale.ROOT)
+                    + note.substring(1))).append(".</p>\n");
+        }
         if (calls.total() == 0) {
             b.append("<p>None.</p>\n");
             return;
@@ -296,12 +357,14 @@ final class ReportHtml {
                     : "<table>\n<tr><th>time</th><th>profile</th><th>account</th><th>region</th><th>operation</th>"
                     + "<th>outcome</th><th>arguments</th></tr>\n");
             for (CallRow c : calls.rows()) {
-                b.append("<tr><td>").append(esc(c.time())).append("</td><td>").append(esc(orDash(c.profile())))
-                        .append("</td><td>").append(esc(orDash(c.accountId()))).append("</td><td>");
+                b.append("<tr>").append(time(c.time())).append("<td>")
+                        .append(c.profileRefused() ? "<code class=\"w\">" + esc(c.profileLabel()) + "</code>"
+                                : esc(orDash(c.profile())))
+                        .append("</td><td class=\"t\">").append(esc(orDash(c.accountId()))).append("</td><td>");
                 if (!denied) {
-                    b.append(esc(orDash(c.region()))).append("</td><td>");
+                    b.append("<span class=\"w\">").append(esc(orDash(c.region()))).append("</span></td><td>");
                 }
-                b.append("<code>").append(esc(ReportText.what(c))).append("</code></td><td>");
+                b.append("<code>").append(words(ReportText.what(c))).append("</code></td><td>");
                 if (denied) {
                     b.append(esc(orDash(c.detail())));
                 } else {
@@ -310,11 +373,64 @@ final class ReportHtml {
                         b.append(": ").append(esc(c.detail()));
                     }
                 }
-                b.append("</td><td><code>").append(esc(ReportText.args(c))).append("</code></td></tr>\n");
+                String script = ReportText.script(c);
+                b.append("</td><td>").append(script != null ? "<pre><code>" + esc(script) + "</code></pre>"
+                        : "<code class=\"args\">" + words(ReportText.args(c), MAX_WHOLE_WORD) + "</code>")
+                        .append("</td></tr>\n");
             }
             b.append("</table>\n");
         }
         more(b, calls.notListed(), title.toLowerCase(Locale.ROOT));
+    }
+
+    /** Refused aws_profile values, on their own and quoted: never profiles. */
+    private static void refusedProfiles(StringBuilder b, List<RefusedProfileRow> refused) {
+        if (refused.isEmpty()) {
+            return;
+        }
+        b.append("<h2>Refused aws_profile values (").append(refused.size()).append(")</h2>\n");
+        b.append("<p class=\"note\">").append(esc(ReportText.REFUSED_NOTE)).append("</p>\n");
+        b.append("<table>\n<tr><th>value asked for</th><th>denied attempts</th><th>first attempt</th>"
+                + "<th>last attempt</th></tr>\n");
+        for (RefusedProfileRow p : refused) {
+            // white-space:pre keeps a leading or trailing space of the quoted value visible.
+            b.append("<tr><td><code class=\"w\" style=\"white-space:pre\">").append(esc(p.quoted()))
+                    .append("</code></td>").append(num(p.attempts())).append(time(p.firstAttempt()))
+                    .append(time(p.lastAttempt())).append("</tr>\n");
+        }
+        b.append("</table>\n");
+    }
+
+    /** A timestamp cell that never wraps. */
+    private static String time(String t) {
+        return "<td class=\"t\">" + esc(t) + "</td>";
+    }
+
+    /** Longest word of the arguments kept whole; a longer one (unspaced JSON) may break anywhere. */
+    static final int MAX_WHOLE_WORD = 48;
+
+    /** Text that may wrap at its spaces only: each word kept whole (hyphens included). */
+    static String words(String text) {
+        return words(text, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #words(String)}, but words longer than {@code maxWhole} may break where they must. */
+    static String words(String text, int maxWhole) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (String w : text.split(" ", -1)) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            if (w.length() > maxWhole) {
+                b.append(esc(w));
+            } else if (!w.isEmpty()) {
+                b.append("<span class=\"w\">").append(esc(w)).append("</span>");
+            }
+        }
+        return b.toString();
     }
 
     private static void more(StringBuilder b, long notListed, String what) {

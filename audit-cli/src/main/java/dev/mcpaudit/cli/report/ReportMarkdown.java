@@ -11,6 +11,7 @@ import dev.mcpaudit.cli.report.Report.Listing;
 import dev.mcpaudit.cli.report.Report.OperationRow;
 import dev.mcpaudit.cli.report.Report.Problem;
 import dev.mcpaudit.cli.report.Report.PurgeRow;
+import dev.mcpaudit.cli.report.Report.RefusedProfileRow;
 import dev.mcpaudit.cli.report.Report.ServiceRow;
 import dev.mcpaudit.cli.report.Report.SessionRow;
 import dev.mcpaudit.cli.report.Report.Verification;
@@ -53,6 +54,10 @@ final class ReportMarkdown {
         b.append("| **total** | | ").append(counts(r.totals())).append(" | ").append(r.firstCall()).append(" | ")
                 .append(r.lastCall()).append(" |\n\n");
         b.append(ReportText.COUNTS_NOTE).append("\n\n");
+        if (ReportText.refusedInTotal(r) != null) {
+            b.append(ReportText.refusedInTotal(r)).append("\n\n");
+        }
+        refusedProfiles(b, r.refusedProfiles());
 
         sessions(b, r.sessions());
 
@@ -82,6 +87,8 @@ final class ReportMarkdown {
         b.append('\n');
 
         b.append("## Timeline (calls ").append(ReportText.unitPlural(r.timeline().unit())).append(", UTC)\n\n");
+        b.append("Calls ").append(ReportText.unitPlural(r.timeline().unit())).append(' ')
+                .append(ReportText.timelineSpan(r.timeline())).append(".\n\n");
         long max = Math.max(1, r.timeline().maxTotal());
         b.append("| ").append(r.timeline().unit()).append(" | ok | errors | denied | incomplete | total | |\n");
         b.append("|---|--:|--:|--:|--:|--:|---|\n");
@@ -93,10 +100,25 @@ final class ReportMarkdown {
         }
         b.append("\nBars: `█` ok, `▓` errors, `▒` denied, `░` incomplete.\n\n");
 
-        calls(b, "Mutating calls", r.mutatingCalls(), false);
-        calls(b, "Denied attempts", r.deniedCalls(), true);
+        calls(b, "Mutating calls", r.mutatingCalls(), false, null);
+        calls(b, "Denied attempts", r.deniedCalls(), true, ReportText.lookAlikes(r));
         purges(b, r.purges());
         return b.toString();
+    }
+
+    /** Refused aws_profile values, on their own: never profiles. */
+    private static void refusedProfiles(StringBuilder b, List<RefusedProfileRow> refused) {
+        if (refused.isEmpty()) {
+            return;
+        }
+        b.append("## Refused aws_profile values (").append(refused.size()).append(")\n\n");
+        b.append(ReportText.REFUSED_NOTE).append("\n\n");
+        b.append("| value asked for | denied attempts | first attempt | last attempt |\n|---|--:|---|---|\n");
+        for (RefusedProfileRow p : refused) {
+            b.append("| ").append(code(p.quoted())).append(" | ").append(n(p.attempts())).append(" | ")
+                    .append(p.firstAttempt()).append(" | ").append(p.lastAttempt()).append(" |\n");
+        }
+        b.append('\n');
     }
 
     private static void purges(StringBuilder b, Listing<PurgeRow> purges) {
@@ -136,20 +158,25 @@ final class ReportMarkdown {
 
     private static void sessions(StringBuilder b, Listing<SessionRow> sessions) {
         b.append("## Sessions (who)\n\n");
-        b.append("| session | agent | host | user | proxy | calls | first call | last call |\n");
-        b.append("|---|---|---|---|---|--:|---|---|\n");
+        b.append("| session | agent | host | user | proxy | calls | first call | last call | end |\n");
+        b.append("|---|---|---|---|---|--:|---|---|---|\n");
         for (SessionRow s : sessions.rows()) {
             b.append("| ").append(code(s.sessionId())).append(" | ").append(esc(orDash(s.clientLabel()))).append(" | ")
                     .append(esc(orDash(s.host()))).append(" | ").append(esc(orDash(s.osUser()))).append(" | ")
                     .append(esc(orDash(s.proxyVersion()))).append(" | ").append(n(s.calls())).append(" | ")
-                    .append(s.firstCall()).append(" | ").append(s.lastCall()).append(" |\n");
+                    .append(s.firstCall()).append(" | ").append(s.lastCall()).append(" | ")
+                    .append(s.cleanEnd() ? esc(s.end()) : "**" + esc(s.end()) + "**").append(" |\n");
         }
         more(b, sessions.notListed(), "sessions");
         b.append('\n');
     }
 
-    private static void calls(StringBuilder b, String title, Listing<CallRow> calls, boolean denied) {
+    /** {@code note}: a sentence under the heading (the look-alikes a profile scope took in), or null. */
+    private static void calls(StringBuilder b, String title, Listing<CallRow> calls, boolean denied, String note) {
         b.append("## ").append(title).append(" (").append(n(calls.total())).append(")\n\n");
+        if (note != null) {
+            b.append(esc(note.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + note.substring(1))).append(".\n\n");
+        }
         if (calls.total() == 0) {
             b.append("None.\n\n");
             return;
@@ -160,7 +187,8 @@ final class ReportMarkdown {
             b.append(denied ? "|---|---|---|---|---|---|\n" : "|---|---|---|---|---|---|---|\n");
         }
         for (CallRow c : calls.rows()) {
-            b.append("| ").append(c.time()).append(" | ").append(esc(orDash(c.profile()))).append(" | ")
+            b.append("| ").append(c.time()).append(" | ")
+                    .append(c.profileRefused() ? code(c.profileLabel()) : esc(orDash(c.profile()))).append(" | ")
                     .append(esc(orDash(c.accountId()))).append(" | ");
             if (!denied) {
                 b.append(esc(orDash(c.region()))).append(" | ");

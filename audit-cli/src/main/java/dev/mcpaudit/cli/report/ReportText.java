@@ -1,9 +1,13 @@
 package dev.mcpaudit.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.cli.report.Report.CallRow;
 import dev.mcpaudit.cli.report.Report.Verification;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -116,6 +120,27 @@ final class ReportText {
         return s;
     }
 
+    /** Longest script shown as a code block in HTML; JSON carries it whole. */
+    static final int MAX_SCRIPT = 8_000;
+
+    /**
+     * The code of an {@code aws___run_script} call, as recorded (redacted), line breaks kept, cut at
+     * {@link #MAX_SCRIPT}; null for other calls and for arguments that hold no script text.
+     */
+    static String script(CallRow c) {
+        JsonNode a = c.args();
+        if (!dev.mcpaudit.cli.AwsOperation.RUN_SCRIPT.equals(c.tool()) || a == null || !a.isObject()) {
+            return null;
+        }
+        JsonNode code = a.has("script") ? a.get("script") : a.size() == 1 ? singleValue(a) : null;
+        if (code == null || !code.isTextual()) {
+            return null;
+        }
+        String s = code.asText();
+        return s.length() <= MAX_SCRIPT ? s : s.substring(0, MAX_SCRIPT) + "\n… (" + n(s.length() - MAX_SCRIPT)
+                + " more characters)";
+    }
+
     private static JsonNode singleValue(JsonNode object) {
         Iterator<Map.Entry<String, JsonNode>> it = object.fields();
         return it.next().getValue();
@@ -134,13 +159,78 @@ final class ReportText {
     /** A bucket start as a short label: "2026-11-01 09:00", "2026-11-01", "week of 2026-10-26". */
     static String bucketLabel(String start, String unit) {
         return switch (unit) {
-            case "hour" -> start.substring(0, 10) + " " + start.substring(11, 16);
+            case "minute", "hour" -> start.substring(0, 10) + " " + start.substring(11, 16);
             case "day" -> start.substring(0, 10);
             default -> "week of " + start.substring(0, 10);
         };
     }
 
     static String unitPlural(String unit) {
-        return unit.equals("hour") ? "per hour" : unit.equals("day") ? "per day" : "per week";
+        return "per " + unit;
     }
+
+    /**
+     * The span a timeline covers, from the start of its first bucket to the end of its last: "from 14:00
+     * to 15:00 UTC on 2026-12-05" within one day, else "from 2026-11-01 09:00 to 2026-11-03 10:00 UTC"
+     * (times left out for days and weeks).
+     */
+    static String timelineSpan(Report.Timeline t) {
+        List<Report.Bucket> buckets = t.buckets();
+        if (buckets.isEmpty()) {
+            return "no calls";
+        }
+        Instant from = Instant.parse(buckets.get(0).start());
+        Instant to = Instant.parse(buckets.get(buckets.size() - 1).start()).plus(switch (t.unit()) {
+            case "minute" -> Duration.ofMinutes(1);
+            case "hour" -> Duration.ofHours(1);
+            case "day" -> Duration.ofDays(1);
+            default -> Duration.ofDays(7);
+        });
+        String a = TimeArgs.stored(from);
+        String b = TimeArgs.stored(to);
+        boolean timed = t.unit().equals("minute") || t.unit().equals("hour");
+        if (!timed) {
+            // The last day or week shown is the one the end falls in; say its first day, not the next one.
+            return "from " + a.substring(0, 10) + " to " + TimeArgs.stored(to.minus(Duration.ofDays(1))).substring(0, 10)
+                    + " (UTC), " + (t.unit().equals("day") ? "days" : "weeks starting Monday");
+        }
+        String lastDay = TimeArgs.stored(to.minusMillis(1)).substring(0, 10);
+        if (a.substring(0, 10).equals(lastDay)) {
+            String end = b.substring(0, 10).equals(lastDay) ? b.substring(11, 16) : "24:00"; // ends at midnight
+            return "from " + a.substring(11, 16) + " to " + end + " UTC on " + a.substring(0, 10);
+        }
+        return "from " + a.substring(0, 10) + " " + a.substring(11, 16) + " to " + b.substring(0, 10) + " "
+                + b.substring(11, 16) + " UTC";
+    }
+
+    /** "also 2 denied attempts that asked for a look-alike of prod: "PROD", "prod "", or null when none. */
+    static String lookAlikes(Report r) {
+        List<Report.RefusedProfileRow> l = r.lookAlikes();
+        if (l.isEmpty()) {
+            return null;
+        }
+        long n = l.stream().mapToLong(Report.RefusedProfileRow::attempts).sum();
+        return "including " + n(n) + (n == 1 ? " denied attempt" : " denied attempts") + " that asked for a look-alike of "
+                + r.scope().profile() + ": " + String.join(", ", l.stream().map(Report.RefusedProfileRow::quoted).toList())
+                + " (refused aws_profile values, differing from it only in case or surrounding whitespace)";
+    }
+
+    /**
+     * Under the accounts table when refused aws_profile values were tried: why the total's denials
+     * exceed the profiles' ("The total includes 3 denied attempts …"), else null.
+     */
+    static String refusedInTotal(Report r) {
+        long n = r.refusedProfiles().stream().mapToLong(Report.RefusedProfileRow::attempts).sum();
+        if (n == 0) {
+            return null;
+        }
+        return "The total includes " + n(n) + (n == 1 ? " denied attempt" : " denied attempts")
+                + " that asked for a refused aws_profile value (below); no profile row counts "
+                + (n == 1 ? "it." : "them.");
+    }
+
+    /** What the refused values section says before its table. */
+    static final String REFUSED_NOTE = "Values an agent gave as aws_profile that are not among its session's allowed"
+            + " profiles; each was refused and never reached AWS. Shown as JSON strings, so that case and whitespace show;"
+            + " they are not profiles and are not counted under any profile.";
 }

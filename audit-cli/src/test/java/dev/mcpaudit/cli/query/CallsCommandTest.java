@@ -195,7 +195,10 @@ class CallsCommandTest {
         assertThat(first.get("denied").asInt()).isEqualTo(1);
         assertThat(first.get("incomplete").asInt()).isEqualTo(1);
         assertThat(first.get("clean_end").asInt()).isEqualTo(1);
-        assertThat(first.get("profiles_used").asText().split(",")).containsExactlyInAnyOrder("dev", "prod", "admin");
+        // "admin" was refused (not an allowed profile): its own column, never among the profiles used.
+        assertThat(first.get("profiles_used").asText().split(",")).containsExactlyInAnyOrder("dev", "prod");
+        assertThat(first.get("refused_profiles").get(0).asText()).isEqualTo("admin");
+        assertThat(first.get("ended_by").isNull()).isTrue(); // this hand-made session.ended has no ended_by
         assertThat(sessions.get(0).get("calls").asInt()).isEqualTo(40);
         assertThat(cli("sessions").out()).contains("claude-code 2.1");
     }

@@ -111,7 +111,8 @@ class ReportCommandTest {
                 // per profile and account: calls, ok, errors, denied, incomplete, mutating
                 .contains("| dev | 111122223333 | 4 | 3 | 1 | 0 | 0 | 1 |")
                 .contains("| prod | 777788889999 | 5 | 3 | 1 | 0 | 1 | 4 |")
-                .contains("| admin | - | 1 | 0 | 0 | 1 | 0 | 0 |")
+                .doesNotContain("| admin |")
+                .contains("## Refused aws_profile values (1)", "| `\"admin\"` | 1 | 2026-11-01T10:20:00.000Z |")
                 .contains("| **total** | | 10 | 6 | 2 | 1 | 1 | 5 |")
                 // who
                 .contains("claude-code 2.0.1").contains("build-01").contains("alice").contains("laptop")
@@ -150,7 +151,9 @@ class ReportCommandTest {
         assertThat(totals.path("incomplete").asLong()).isEqualTo(1);
         assertThat(totals.path("mutating").asLong()).isEqualTo(5);
 
-        assertThat(r.path("accounts")).hasSize(3);
+        assertThat(r.path("accounts")).hasSize(2); // "admin" was refused: not a profile
+        assertThat(r.path("refused_profiles").get(0).path("value").asText()).isEqualTo("admin");
+        assertThat(r.path("refused_profiles").get(0).path("attempts").asLong()).isEqualTo(1);
         JsonNode prod = find(r.path("accounts"), "profile", "prod");
         assertThat(prod.path("account_id").asText()).isEqualTo("777788889999");
         assertThat(prod.path("counts").path("mutating").asLong()).isEqualTo(4);
@@ -306,7 +309,7 @@ class ReportCommandTest {
             }
             records.add(m);
         }
-        assertThat(records).hasSize(10); // every call here has its own profile/account/operation
+        assertThat(records).hasSize(10); // every call here has its own profile/account/operation, or refused value
         assertThat(records.stream().mapToLong(m -> Long.parseLong(m.get("calls"))).sum()).isEqualTo(10);
         Map<String, String> put = records.stream().filter(m -> m.get("operation").equals("put-bucket-policy")).findFirst()
                 .orElseThrow();
@@ -314,9 +317,10 @@ class ReportCommandTest {
                 .containsEntry("tool", "aws___call_aws").containsEntry("service", "s3api")
                 .containsEntry("mutating", "true").containsEntry("ok", "1")
                 .containsEntry("first_call", "2026-11-01T09:10:00.000Z");
-        Map<String, String> denied = records.stream().filter(m -> m.get("profile").equals("admin")).findFirst()
-                .orElseThrow();
-        assertThat(denied).containsEntry("account_id", "").containsEntry("denied", "1").containsEntry("operation", "create-user");
+        assertThat(records).noneMatch(m -> m.get("profile").equals("admin"));
+        Map<String, String> denied = records.stream().filter(m -> m.get("refused_profile").equals("\"admin\""))
+                .findFirst().orElseThrow();
+        assertThat(denied).containsEntry("profile", "").containsEntry("denied", "1").containsEntry("calls", "1");
     }
 
     @Test
@@ -331,7 +335,9 @@ class ReportCommandTest {
         assertThat(html).doesNotContainIgnoringCase("<script").doesNotContain("http://").doesNotContain("https://")
                 .doesNotContain("src=").doesNotContain("href=").doesNotContain("@import").doesNotContain("url(");
         // the recorded arguments are text, not markup
-        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more");
+        // (each short word of the arguments kept whole in a span, so lines break at spaces only)
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt; <span class=\"w\">&amp;</span>"
+                + " <span class=\"w\">more");
         assertThat(html).contains("<svg").contains("<rect").contains("2026-11-01 09:00: 5 calls (4 ok, 1 error, 0 denied,"
                 + " 0 incomplete)");
 

@@ -26,7 +26,9 @@ public final class CallQueries {
     /** Calls matching the filter, newest first, at most {@code limit} (0 = all). */
     public List<CallRecord> calls(CallFilter filter, int limit) throws SQLException {
         List<Object> params = new ArrayList<>();
-        String sql = "SELECT * FROM calls" + filter.where(params) + " ORDER BY started_at DESC, call_id DESC"
+        String sql = "SELECT *, CASE WHEN outcome = 'denied' AND "
+                + RefusedProfiles.refused("v.profile", "v.session_id", "v.account_source")
+                + " THEN 1 ELSE 0 END AS profile_refused FROM calls v" + filter.where(params) + " ORDER BY started_at DESC, call_id DESC"
                 + (limit > 0 ? " LIMIT " + limit : "");
         try (Connection c = log.openReader()) {
             if (filter.writes()) {
@@ -67,6 +69,7 @@ public final class CallQueries {
                 rs.getString("ended_at"), Rows.number(rs, "duration_ms"), rs.getString("profile"),
                 rs.getString("account_id"), rs.getString("account_source"), rs.getString("region"),
                 rs.getString("service"), rs.getString("tool"), rs.getString("args"), rs.getString("args_fingerprint"),
-                rs.getString("outcome"), rs.getString("error"), rs.getString("result_sha256"), rs.getString("result"));
+                rs.getString("outcome"), rs.getString("error"), rs.getString("result_sha256"), rs.getString("result"),
+                rs.getInt("profile_refused") == 1);
     }
 }

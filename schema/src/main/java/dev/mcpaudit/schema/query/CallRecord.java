@@ -5,6 +5,8 @@ package dev.mcpaudit.schema.query;
  * {@code args} and {@code result} are JSON text as recorded (or a purge marker's text);
  * {@code durationMs} is as stored, an integer or a real number; {@code ended_at}, {@code durationMs},
  * {@code error}, {@code resultSha256} and {@code result} are null for a call that never completed.
+ * {@code profileRefused}: a denied call whose {@code profile} is the refused {@code aws_profile} value
+ * the agent asked for, not a profile ({@link RefusedProfiles}).
  */
 public record CallRecord(
         String callId,
@@ -23,4 +25,5 @@ public record CallRecord(
         String outcome,
         String error,
         String resultSha256,
-        String result) {}
+        String result,
+        boolean profileRefused) {}

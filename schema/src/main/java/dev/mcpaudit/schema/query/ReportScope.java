@@ -58,13 +58,26 @@ public final class ReportScope implements AutoCloseable {
 
     /** The calls in scope grouped by profile, account, tool, command, outcome, hour and session. */
     public List<CallGroup> groups() throws SQLException {
-        return Rows.list(c, "SELECT profile, account_id, tool, c, outcome, substr(started_at, 1, 13) AS hour, session_id,"
-                + " count(*) AS n, min(started_at) AS first, max(started_at) AS last FROM " + SCOPE_TABLE
-                + " GROUP BY profile, account_id, tool, c, outcome, hour, session_id", List.of(),
-                rs -> new CallGroup(rs.getString("profile"), rs.getString("account_id"), rs.getString("tool"),
-                        rs.getString("c"), rs.getString("outcome"), rs.getString("hour"), rs.getString("session_id"),
-                        rs.getLong("n"), rs.getString("first"), rs.getString("last")));
+        return Rows.list(c, "SELECT profile, refused, account_id, tool, c, outcome, substr(started_at, 1, 13) AS hour,"
+                + " session_id, count(*) AS n, min(started_at) AS first, max(started_at) AS last FROM " + SCOPE_TABLE
+                + " GROUP BY profile, refused, account_id, tool, c, outcome, hour, session_id", List.of(),
+                rs -> new CallGroup(rs.getString("profile"), rs.getInt("refused") == 1, rs.getString("account_id"),
+                        rs.getString("tool"), rs.getString("c"), rs.getString("outcome"), rs.getString("hour"),
+                        rs.getString("session_id"), rs.getLong("n"), rs.getString("first"), rs.getString("last")));
     }
+
+    /**
+     * The calls in scope per minute and outcome ({@code minute}: the stored start time cut to the
+     * minute, {@code 2026-11-26T14:05}), for a timeline finer than the hours of {@link #groups()}.
+     */
+    public List<MinuteCount> perMinute() throws SQLException {
+        return Rows.list(c, "SELECT substr(started_at, 1, 16) AS minute, outcome, count(*) AS n FROM " + SCOPE_TABLE
+                + " GROUP BY minute, outcome", List.of(),
+                rs -> new MinuteCount(rs.getString("minute"), rs.getString("outcome"), rs.getLong("n")));
+    }
+
+    /** {@code calls} calls with {@code outcome} started in {@code minute} ({@code 2026-11-26T14:05}). */
+    public record MinuteCount(String minute, String outcome, long calls) {}
 
     /** The first {@code max} denied calls, oldest first, by the seq of their call.rejected event. */
     public List<Long> deniedSeqs(int max) throws SQLException {
@@ -96,13 +109,15 @@ public final class ReportScope implements AutoCloseable {
                 + " json_extract(r.payload, '$.tool') AS tool, json_extract(r.payload, '$.args') AS args,"
                 + " " + CallOutcome.sqlOf("r", "x") + " AS outcome,"
                 + " CASE WHEN r.type = 'call.rejected' THEN json_extract(r.payload, '$.reason')"
-                + " ELSE json_extract(x.payload, '$.error') END AS error"
+                + " ELSE json_extract(x.payload, '$.error') END AS error,"
+                + " r.type = 'call.rejected' AND " + RefusedProfiles.refused("json_extract(r.payload, '$.profile')",
+                        "r.session_id", "json_extract(r.payload, '$.account_source')") + " AS refused"
                 + " FROM events r LEFT JOIN events x ON x.call_id = r.call_id AND x.type = 'call.completed'"
                 + " AND r.type = 'call.requested' WHERE r.seq IN (SELECT value FROM json_each(?))",
                 List.of(array.toString()), rs -> new ListedCall(rs.getLong("seq"), rs.getString("call_id"),
                         rs.getString("session_id"), rs.getString("started_at"), rs.getString("profile"),
                         rs.getString("account_id"), rs.getString("region"), rs.getString("tool"), rs.getString("args"),
-                        rs.getString("outcome"), rs.getString("error")));
+                        rs.getString("outcome"), rs.getString("error"), rs.getInt("refused") == 1));
     }
 
     /**
@@ -119,14 +134,14 @@ public final class ReportScope implements AutoCloseable {
                         rs.getString("payload"), rs.getLong("seq"), rs.getString("type"), rs.getString("call_id")));
     }
 
-    /** The session.started and client.initialized events of these sessions, in seq order. */
-    public List<StoredEvent> sessionStarts(Collection<String> sessionIds) throws SQLException {
+    /** The session.started, client.initialized and session.ended events of these sessions, in seq order. */
+    public List<StoredEvent> sessionBoundaries(Collection<String> sessionIds) throws SQLException {
         if (sessionIds.isEmpty()) {
             return List.of();
         }
         return Rows.list(c, "SELECT seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash, hash_rule,"
                 + " payload_salt, payload_sha256 FROM events WHERE session_id IN (SELECT value FROM json_each(?))"
-                + " AND type IN ('session.started', 'client.initialized') ORDER BY seq", List.of(jsonArray(sessionIds)),
+                + " AND type IN ('session.started', 'client.initialized', 'session.ended') ORDER BY seq", List.of(jsonArray(sessionIds)),
                 EventRange::storedEvent);
     }
 
@@ -148,12 +163,13 @@ public final class ReportScope implements AutoCloseable {
     /** One pass over the log: every call in scope, one row each, with what the report groups by. */
     private static void createScopeTable(Connection c, CallFilter filter) throws SQLException {
         List<Object> params = new ArrayList<>();
-        String requested = scopeWhere(filter, "r", params);
-        String rejected = scopeWhere(filter, "j", params);
+        String requested = scopeWhere(filter, "r", false, params);
+        String rejected = scopeWhere(filter, "j", true, params);
         boolean ranged = filter.since() != null || filter.until() != null || filter.session() != null;
         String sql = "CREATE TEMP TABLE " + SCOPE_TABLE + " AS"
                 + " SELECT r.seq AS seq, r.call_id AS call_id, r.session_id AS session_id, r.time AS started_at,"
-                + " json_extract(r.payload, '$.profile') AS profile, json_extract(r.payload, '$.account_id') AS account_id,"
+                + " json_extract(r.payload, '$.profile') AS profile, 0 AS refused,"
+                + " json_extract(r.payload, '$.account_id') AS account_id,"
                 + " json_extract(r.payload, '$.tool') AS tool,"
                 + " CASE WHEN json_extract(r.payload, '$.tool') = '" + AwsTools.CALL_AWS + "'"
                 + " THEN ltrim(" + command("r") + ") END AS c,"
@@ -163,6 +179,7 @@ public final class ReportScope implements AutoCloseable {
                 + " WHERE " + (ranged ? "" : "+") + "r.type = 'call.requested'" + requested
                 + " UNION ALL"
                 + " SELECT j.seq, j.call_id, j.session_id, j.time, json_extract(j.payload, '$.profile'),"
+                + " " + refused("j") + ","
                 + " json_extract(j.payload, '$.account_id'), json_extract(j.payload, '$.tool'),"
                 + " CASE WHEN json_extract(j.payload, '$.tool') = '" + AwsTools.CALL_AWS + "'"
                 + " THEN ltrim(" + command("j") + ") END, '" + CallOutcome.DENIED.wireName() + "'"
@@ -182,10 +199,27 @@ public final class ReportScope implements AutoCloseable {
                 + ".payload, '$.args') = 'text' THEN json_extract(" + e + ".payload, '$.args') END)";
     }
 
-    /** The scope as " AND …" clauses on event alias {@code e}, as {@link CallFilter#where} puts them on the view. */
-    private static String scopeWhere(CallFilter filter, String e, List<Object> params) {
+    /** Whether the call.rejected event of alias {@code e} asked for a refused aws_profile value ({@link RefusedProfiles}). */
+    private static String refused(String e) {
+        return RefusedProfiles.refused("json_extract(" + e + ".payload, '$.profile')", e + ".session_id",
+                "json_extract(" + e + ".payload, '$.account_source')");
+    }
+
+    /**
+     * The scope as " AND …" clauses on event alias {@code e}, as {@link CallFilter#where} puts them on
+     * the view. For {@code rejections} (call.rejected events) a profile scope also takes the refused
+     * values that differ from the profile only in case or surrounding whitespace: an attempt at
+     * {@code "PROD"} or {@code "prod "} is an attempt at {@code prod}, and a reviewer of prod must see it.
+     */
+    private static String scopeWhere(CallFilter filter, String e, boolean rejections, List<Object> params) {
         StringBuilder b = new StringBuilder();
-        if (filter.profile() != null) {
+        if (filter.profile() != null && rejections) {
+            String profile = "json_extract(" + e + ".payload, '$.profile')";
+            b.append(" AND (").append(profile).append(" = ? OR (").append(RefusedProfiles.lookAlike(profile))
+                    .append(" AND ").append(refused(e)).append("))");
+            params.add(filter.profile());
+            params.add(filter.profile());
+        } else if (filter.profile() != null) {
             payloadField(b, e, "profile", filter.profile(), params);
         }
         if (filter.account() != null) {

@@ -1,4 +1,4 @@
-package dev.mcpaudit.cli.replay;
+package dev.mcpaudit.cli;
 
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.SessionCallQueries;
@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A session named on the command line by its id or a unique prefix of it, as {@code show} takes a
- * call id and {@code diff} a session. A prefix that fits several sessions, or none, is a usage error
+ * call id and {@code diff}, {@code calls} and {@code report} a session. A prefix that fits several sessions, or none, is a usage error
  * that names the candidates or says where to look.
  */
 public final class SessionArgument {
