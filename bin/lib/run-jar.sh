@@ -9,7 +9,7 @@
 MCP_AUDIT_JVM_FLAGS='-XX:+UseSerialGC -Xms8m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xlog:disable -Xlog:all=warning:stderr'
 
 # run_jar NAME JAR ARGS...: NAME is the command, for error messages. A command's own JVM flags come
-# in COMMAND_JVM_FLAGS, set by its script.
+# in COMMAND_JVM_FLAGS, set by its script, and COMMAND_CDS=on gives it an AppCDS archive.
 run_jar() {
     name=$1
     jar=$2
@@ -35,7 +35,10 @@ run_jar() {
         exit 127
     fi
 
-    cds_flag=$(class_data_sharing "$jar" "$@")
+    cds_flag=
+    if [ "${COMMAND_CDS-off}" = on ]; then
+        cds_flag=$(class_data_sharing "$jar" "$@")
+    fi
 
     # The flags and MCP_AUDIT_JAVA_OPTS are split on spaces, like JAVA_OPTS; no globbing.
     set -f
