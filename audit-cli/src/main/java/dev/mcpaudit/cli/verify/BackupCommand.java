@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
         name = "backup",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes a consistent single-file copy of the log to OUT, WAL included, while a proxy may still be",
-            "appending, then verifies the copy's chain and prints its seq range and head hash.",
+            "Writes a verified single-file copy of the log, WAL included, to OUT.",
+            "The copy is consistent while a proxy may still be appending; its chain is then verified and",
+            "its seq range and head hash printed.",
             "Copying audit.db alone is not a backup: the newest events sit in audit.db-wal, and a copy without",
             "it lacks them yet still verifies."
         },
