@@ -213,7 +213,8 @@ public final class ProxyDriver implements AutoCloseable {
             case "ping" -> reply.putObject("result");
             case "roots/list" -> reply.putObject("result").putArray("roots");
             default -> reply.putObject("error").put("code", -32601)
-                    .put("message", "audit-cli replay cannot answer " + method + ": nobody is at the keyboard");
+                    .put("message", "audit-cli cannot answer " + method
+                            + " while it drives the proxy: nobody is at the keyboard");
         }
         try {
             write(reply);
