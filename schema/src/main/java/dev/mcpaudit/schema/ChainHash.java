@@ -31,30 +31,25 @@ public final class ChainHash {
     public static String canonicalEvent(
             String eventId, String type, String time, String sessionId, String callId, String canonicalPayload) {
         StringBuilder sb = new StringBuilder(canonicalPayload.length() + 200);
-        // Keys in RFC 8785 order (UTF-16 code units): call_id, event_id, payload, session_id, time, type.
-        sb.append("{\"call_id\":");
-        if (callId == null) {
-            sb.append("null");
-        } else {
-            CanonicalJson.appendQuoted(sb, callId);
-        }
-        sb.append(",\"event_id\":");
-        CanonicalJson.appendQuoted(sb, eventId);
-        sb.append(",\"payload\":").append(canonicalPayload);
-        sb.append(",\"session_id\":");
-        CanonicalJson.appendQuoted(sb, sessionId);
-        sb.append(",\"time\":");
-        CanonicalJson.appendQuoted(sb, time);
-        sb.append(",\"type\":");
-        CanonicalJson.appendQuoted(sb, type);
-        return sb.append('}').toString();
+        openEvent(sb, callId, eventId, ",\"payload\":").append(canonicalPayload);
+        return closeEvent(sb, sessionId, time, type);
     }
 
     /** Rule 2: the canonical event, given the payload's {@link #payloadSha256 digest}. */
     public static String canonicalEventV2(
             String eventId, String type, String time, String sessionId, String callId, String payloadSha256) {
         StringBuilder sb = new StringBuilder(300);
-        // Keys in RFC 8785 order: call_id, event_id, payload_sha256, session_id, time, type.
+        openEvent(sb, callId, eventId, ",\"payload_sha256\":");
+        CanonicalJson.appendQuoted(sb, payloadSha256);
+        return closeEvent(sb, sessionId, time, type);
+    }
+
+    /**
+     * The members both rules share, in RFC 8785 order (UTF-16 code units): call_id and event_id, then
+     * the payload member ({@code payload} or {@code payload_sha256}, both sorting here), then
+     * session_id, time and type ({@link #closeEvent}).
+     */
+    private static StringBuilder openEvent(StringBuilder sb, String callId, String eventId, String payloadKey) {
         sb.append("{\"call_id\":");
         if (callId == null) {
             sb.append("null");
@@ -63,8 +58,10 @@ public final class ChainHash {
         }
         sb.append(",\"event_id\":");
         CanonicalJson.appendQuoted(sb, eventId);
-        sb.append(",\"payload_sha256\":");
-        CanonicalJson.appendQuoted(sb, payloadSha256);
+        return sb.append(payloadKey);
+    }
+
+    private static String closeEvent(StringBuilder sb, String sessionId, String time, String type) {
         sb.append(",\"session_id\":");
         CanonicalJson.appendQuoted(sb, sessionId);
         sb.append(",\"time\":");
