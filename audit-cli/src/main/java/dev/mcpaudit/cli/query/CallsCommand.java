@@ -1,7 +1,7 @@
 package dev.mcpaudit.cli.query;
 
 import dev.mcpaudit.cli.AuditCli;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.WriteRules;
 import dev.mcpaudit.cli.CallScopeOptions;
 import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.cli.JsonText;
@@ -90,7 +90,7 @@ public final class CallsCommand implements Callable<Integer> {
         TimeArgs.Period period = scope.time().period(Instant.now());
         try (AuditLog log = parent.openForReading(spec)) {
             CallFilter filter = scope.filter(log, period, tool, outcome, writes);
-            List<CallRecord> calls = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit);
+            List<CallRecord> calls = new CallQueries(log, WriteRules.RECORDED_CALLS).calls(filter, limit);
             boolean table = format == RowWriter.Format.table;
             // JSON escapes a value by itself; text formats show it JSON-quoted so whitespace can be seen.
             boolean quote = table || format == RowWriter.Format.csv;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.cli.AuditCli;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.WriteRules;
 import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventType;
@@ -57,7 +57,7 @@ public final class ShowCommand implements Callable<Integer> {
             throw new IllegalArgumentException("CALL_ID is empty; take one from `audit-cli calls`.");
         }
         try (AuditLog log = parent.openForReading(spec)) {
-            CallQueries queries = new CallQueries(log, AwsOperation.RECORDED_CALLS);
+            CallQueries queries = new CallQueries(log, WriteRules.RECORDED_CALLS);
             List<String> ids = queries.callIdsStartingWith(callId, 2);
             PrintWriter err = spec.commandLine().getErr();
             if (ids.isEmpty()) {

@@ -129,7 +129,7 @@ final class ReportText {
      */
     static String script(CallRow c) {
         JsonNode a = c.args();
-        if (!dev.mcpaudit.cli.AwsOperation.RUN_SCRIPT.equals(c.tool()) || a == null || !a.isObject()) {
+        if (!dev.mcpaudit.schema.writes.AwsOperation.RUN_SCRIPT.equals(c.tool()) || a == null || !a.isObject()) {
             return null;
         }
         JsonNode code = a.has("script") ? a.get("script") : a.size() == 1 ? singleValue(a) : null;
