@@ -261,6 +261,11 @@ public final class AuditLog implements AutoCloseable {
         return redactor().redactArguments(tool, arguments).value();
     }
 
+    /** Free text redacted as a payload string is stored ({@link #argumentsAsStored}'s reason). */
+    public String textAsStored(String text) {
+        return redactor().redactText(text);
+    }
+
     /** The single appender of this handle (group commit needs one writer per process). */
     public synchronized EventAppender appender() {
         if (!writable) {

@@ -353,8 +353,24 @@ public final class AuditRecorder implements AutoCloseable {
                 LOG.debug("redacting with a throw-away key, the audit log is unavailable: {}", e.getMessage());
             }
         }
-        return new dev.mcpaudit.schema.redact.Redactor(rules, dev.mcpaudit.schema.redact.FingerprintKey.ephemeral())
-                .redactArguments(tool, args).value();
+        return throwAwayRedactor().redactArguments(tool, args).value();
+    }
+
+    /** Text as the log will store it in a payload string: what the user is shown is what the log holds. */
+    public String textAsStored(String text) {
+        if (enabled) {
+            try {
+                return openLog().textAsStored(text);
+            } catch (RuntimeException | LinkageError e) {
+                closeLog();
+                LOG.debug("redacting with a throw-away key, the audit log is unavailable: {}", e.getMessage());
+            }
+        }
+        return throwAwayRedactor().redactText(text);
+    }
+
+    private dev.mcpaudit.schema.redact.Redactor throwAwayRedactor() {
+        return new dev.mcpaudit.schema.redact.Redactor(rules, dev.mcpaudit.schema.redact.FingerprintKey.ephemeral());
     }
 
     /** Records {@code session.ended} as ended by stdin closing, and closes the log. */

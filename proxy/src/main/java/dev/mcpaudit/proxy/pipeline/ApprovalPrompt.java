@@ -20,9 +20,8 @@ final class ApprovalPrompt {
     /**
      * @param call the call as the log describes it
      * @param shownArgs its arguments redacted as the log stores them
-     * @param whyWrite the classifier's reason ({@code s3 rm: a write})
      */
-    static String message(CallStart call, JsonNode shownArgs, String whyWrite) {
+    static String message(CallStart call, JsonNode shownArgs) {
         StringBuilder m = new StringBuilder();
         m.append("Approve this write on AWS profile '").append(call.profile()).append("'?\n\n");
         m.append("Profile: ").append(call.profile()).append('\n');
@@ -39,7 +38,9 @@ final class ApprovalPrompt {
         } else {
             m.append("Arguments: ").append(shownArgs == null ? "(none)" : shownArgs.toString()).append('\n');
         }
-        m.append("\nWhy you are asked: ").append(whyWrite).append(", and writes on '").append(call.profile())
+        // The classifier's reason is recorded (write_reason), not shown: "put-secret-value: a write" reads
+        // to the redaction rules as a secret's name and value.
+        m.append("\nWhy you are asked: it may change something, and writes on '").append(call.profile())
                 .append("' need your approval (mcp-audit-proxy --confirm-writes).\n");
         m.append("Accept to run it once; decline to refuse it. A reason is optional; it goes to the audit log.");
         return m.toString();

@@ -62,13 +62,14 @@ public final class WriteApproval implements CallStep {
             return next.proceed(call);
         }
         Call held = call.identifiedAs(EventIds.next());
-        CallStart described = describer.describe(held);
         if (!channel.canAsk()) {
+            CallStart described = describer.describe(held);
             return settings.fallbackAllow() ? allowUnasked(held, described, verdict, next)
                     : refuseUnasked(held, described, verdict);
         }
         Decision decision;
         try {
+            // Before anything that can block (the account lookup may wait for STS), so arrival order holds.
             turns.take(held.inFlight().arrival());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -76,6 +77,7 @@ public final class WriteApproval implements CallStep {
                     JsonRpc.INTERNAL_ERROR);
         }
         try {
+            CallStart described = describer.describe(held);
             decision = ask(held, described, verdict);
             Optional<CallResult> notRecorded = record(held, described, decision.payload());
             if (notRecorded.isPresent()) {
@@ -96,7 +98,8 @@ public final class WriteApproval implements CallStep {
 
     private Decision ask(Call call, CallStart described, WriteRules.Verdict verdict) {
         JsonNode shownArgs = recorder.argumentsAsStored(call.tool(), call.arguments());
-        String message = ApprovalPrompt.message(described, shownArgs, verdict.reason());
+        // Redacted once more as a whole, as the log stores it: the message recorded is the message shown.
+        String message = recorder.textAsStored(ApprovalPrompt.message(described, shownArgs));
         ObjectNode payload = payload(verdict);
         payload.put("message", message);
         long started = System.nanoTime();

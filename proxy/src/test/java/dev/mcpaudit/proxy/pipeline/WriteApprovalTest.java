@@ -126,7 +126,7 @@ class WriteApprovalTest {
         assertThat(upstream.reached).hasSize(1);
         String message = agent.asked.get(0).get("message").asText();
         assertThat(message).contains("Profile: prod", "Region:  eu-west-1", "Tool:    aws___call_aws",
-                "Command: aws s3 rm s3://b/k", "s3 rm: a write");
+                "Command: aws s3 rm s3://b/k", "it may change something");
         assertThat(agent.asked.get(0).at("/requestedSchema/properties/reason/type").asText()).isEqualTo("string");
         List<Map<String, Object>> events = AuditLogRows.query(db, "SELECT type, call_id,"
                 + " json_extract(payload, '$.decision') AS decision, json_extract(payload, '$.reason') AS reason,"
@@ -136,6 +136,9 @@ class WriteApprovalTest {
         assertThat(events).extracting(e -> e.get("call_id")).containsOnly(events.get(0).get("call_id"));
         assertThat(events.get(0)).containsEntry("decision", "accept").containsEntry("reason", "planned change CHG-1")
                 .containsEntry("client", "test-agent");
+        assertThat(AuditLogRows.query(db, "SELECT json_extract(payload, '$.write_reason') AS w,"
+                + " json_extract(payload, '$.message') AS m FROM events WHERE type = 'call.approval'"))
+                .containsExactly(Map.of("w", "s3 rm: a write", "m", message));
     }
 
     @Test
@@ -204,7 +207,7 @@ class WriteApprovalTest {
 
         assertThat(agent.asked).hasSize(2);
         assertThat(agent.asked.get(0).get("message").asText()).contains("Script:\nimport boto3");
-        assertThat(agent.asked.get(1).get("message").asText()).contains("eks_apply: not marked readOnlyHint: true");
+        assertThat(agent.asked.get(1).get("message").asText()).contains("Tool:    eks_apply", "Manifest:\nkind: Pod");
     }
 
     @Test
