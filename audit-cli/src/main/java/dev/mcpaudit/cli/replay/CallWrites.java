@@ -6,7 +6,7 @@ import dev.mcpaudit.schema.writes.WriteRules;
 
 /**
  * Whether a recorded call may change something in AWS, by the one shared rule ({@link WriteRules};
- * schema/FORMAT.md "Reads and writes"), with the reason in words: {@code s3 ls: a read (…)},
+ * schema/FORMAT.md "Reads and writes"), with the reason in words: {@code s3 ls: a read},
  * {@code ec2 terminate-instances: a write}, {@code aws___run_script: code cannot be proven read-only}.
  */
 public record CallWrites(boolean writes, String reason) {
