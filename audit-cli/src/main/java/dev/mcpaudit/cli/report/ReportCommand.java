@@ -153,7 +153,8 @@ public final class ReportCommand implements Callable<Integer> {
             }
             Report.Verification verified = verification == null ? ReportBuilder.notVerified()
                     : ReportBuilder.verification(join(verification), built.lastCall());
-            report = built.withVerification(verified);
+            report = built.withVerification(verified)
+                    .withProtectedWrites(ReportApprovals.of(log, reportScope, maxListed));
         }
 
         String text = switch (format) {

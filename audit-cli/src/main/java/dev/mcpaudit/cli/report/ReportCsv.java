@@ -11,11 +11,14 @@ import java.util.List;
  * operation, with its outcome counts, whether it mutates, and its first and last call; denied attempts
  * with a refused {@code aws_profile} value have their profile empty and the value, JSON-quoted so that
  * case and whitespace show, in {@code refused_profile}. Per-call rows are what {@code calls --format csv} and
- * {@code export} are for.
+ * {@code export} are for. The section "Writes on protected profiles: approved by, declined" is the last three
+ * columns: how many of the row's calls the user approved and declined ({@code call.approval}), and who
+ * approved them (the answering clients, {@code ; }-separated).
  */
 final class ReportCsv {
     static final List<String> COLUMNS = List.of("profile", "account_id", "tool", "service", "operation", "mutating",
-            "calls", "ok", "errors", "denied", "incomplete", "first_call", "last_call", "refused_profile");
+            "calls", "ok", "errors", "denied", "incomplete", "first_call", "last_call", "refused_profile",
+            "approved", "declined", "approved_by");
 
     private ReportCsv() {}
 
@@ -24,10 +27,16 @@ final class ReportCsv {
         line(b, COLUMNS);
         for (ActivityRow a : r.activity()) {
             Counts c = a.counts();
+            List<Report.ApprovalRow> asked = r.protectedWrites().rows().stream().filter(w -> sameActivity(a, w)).toList();
+            long approved = asked.stream().filter(w -> w.approval().equals("approved")).count();
+            long declined = asked.stream().filter(w -> w.approval().equals("declined")).count();
+            String approvedBy = String.join("; ", asked.stream().filter(w -> w.approval().equals("approved"))
+                    .map(w -> w.client() == null ? "unknown client" : w.client()).distinct().toList());
             line(b, List.of(s(a.profile()), s(a.accountId()), s(a.tool()), s(a.service()), s(a.operation()),
                     String.valueOf(a.mutating()), String.valueOf(c.calls()), String.valueOf(c.ok()),
                     String.valueOf(c.errors()), String.valueOf(c.denied()), String.valueOf(c.incomplete()),
-                    s(a.firstCall()), s(a.lastCall()), a.refusedProfile() == null ? "" : JsonText.quoted(a.refusedProfile())));
+                    s(a.firstCall()), s(a.lastCall()), a.refusedProfile() == null ? "" : JsonText.quoted(a.refusedProfile()),
+                    String.valueOf(approved), String.valueOf(declined), approvedBy));
         }
         return b.toString();
     }
@@ -44,5 +53,14 @@ final class ReportCsv {
 
     private static String s(String v) {
         return v == null ? "" : v;
+    }
+
+    /** Whether an approval is of a call counted in this activity row: same profile, account, tool and operation. */
+    private static boolean sameActivity(ActivityRow a, Report.ApprovalRow w) {
+        String operation = a.service() == null ? "" : a.operation() == null || a.operation().isEmpty() ? a.service()
+                : a.service() + " " + a.operation();
+        return a.refusedProfile() == null && java.util.Objects.equals(a.profile(), w.profile())
+                && java.util.Objects.equals(a.accountId(), w.accountId()) && java.util.Objects.equals(a.tool(), w.tool())
+                && operation.equals(w.operation());
     }
 }

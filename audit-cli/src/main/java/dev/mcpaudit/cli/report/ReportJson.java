@@ -26,7 +26,7 @@ final class ReportJson {
             root.put("message", r.noCallsMessage());
         }
         root.setAll(tree);
-        for (String listing : new String[] {"sessions", "mutating_calls", "denied_calls", "purges"}) {
+        for (String listing : new String[] {"sessions", "mutating_calls", "denied_calls", "purges", "protected_writes"}) {
             ObjectNode l = (ObjectNode) root.get(listing);
             l.put("not_listed", l.get("total").asLong() - l.get("rows").size());
         }

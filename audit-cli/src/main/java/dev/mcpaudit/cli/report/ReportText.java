@@ -98,7 +98,11 @@ final class ReportText {
      * itself, anything else as compact JSON; whitespace runs become one space; cut at {@link #MAX_ARGS}.
      */
     static String args(CallRow c) {
-        JsonNode a = c.args();
+        return args(c.args());
+    }
+
+    /** The same for arguments on their own (an approval's). */
+    static String args(JsonNode a) {
         String s;
         if (a == null || a.isNull() || a.isMissingNode()) {
             s = "";
