@@ -57,6 +57,9 @@ final class AgentElicitation implements ApprovalChannel {
 
     @Override
     public Optional<JsonNode> ask(ObjectNode params, Duration timeout, InFlight call) throws InterruptedException {
+        if (call.cancelled()) {
+            return Optional.empty(); // cancelled while it waited for its turn: nobody needs to be asked
+        }
         ObjectNode sent = params;
         if (sendsMode) {
             sent = params.objectNode().put("mode", "form");
