@@ -64,6 +64,8 @@ import picocli.CommandLine.Mixin;
             "  mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --profile dev prod",
             "  AWS_MCP_PROXY_PROFILES='dev staging prod' mcp-audit-proxy \\",
             "      https://aws-mcp.us-east-1.api.aws/mcp --read-only",
+            "  mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --profile dev prod \\",
+            "      --confirm-writes prod",
             "",
             "stdout carries JSON-RPC only; logs go to stderr."
         })
