@@ -1,11 +1,13 @@
 package dev.mcpaudit.cli.report;
 
 import dev.mcpaudit.cli.JsonText;
+import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.cli.report.Report.ApprovalRow;
 import dev.mcpaudit.cli.report.Report.Listing;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.Approval;
 import dev.mcpaudit.schema.query.ApprovalQueries;
+import dev.mcpaudit.schema.query.CallFilter;
 import dev.mcpaudit.schema.writes.AwsOperation;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -24,10 +26,10 @@ final class ReportApprovals {
     private ReportApprovals() {}
 
     /** The approvals in the report's scope (time, profile, account, session), oldest first, at most {@code max} listed. */
-    static Listing<ApprovalRow> of(AuditLog log, Report.Scope scope, int max) throws SQLException {
+    static Listing<ApprovalRow> of(AuditLog log, CallFilter scope, TimeArgs.Period period, int max) throws SQLException {
         List<ApprovalRow> rows = new ArrayList<>();
         long total = 0;
-        for (Approval a : new ApprovalQueries(log).between(scope.since(), scope.until())) {
+        for (Approval a : new ApprovalQueries(log).between(period.storedSince(), period.storedUntil())) {
             if ((scope.profile() != null && !scope.profile().equals(a.profile()))
                     || (scope.account() != null && !scope.account().equals(a.accountId()))
                     || (scope.session() != null && !scope.session().equals(a.sessionId()))) {

@@ -11,20 +11,23 @@ import java.util.List;
  * operation, with its outcome counts, whether it mutates, and its first and last call; denied attempts
  * with a refused {@code aws_profile} value have their profile empty and the value, JSON-quoted so that
  * case and whitespace show, in {@code refused_profile}. Per-call rows are what {@code calls --format csv} and
- * {@code export} are for. The section "Writes on protected profiles: approved by, declined" is the last three
- * columns: how many of the row's calls the user approved and declined ({@code call.approval}), and who
- * approved them (the answering clients, {@code ; }-separated).
+ * {@code export} are for. The section "Writes on protected profiles: approved by, declined" is three more
+ * columns, there only when the scope has approvals ({@code call.approval}): how many of the row's calls the
+ * user approved and declined, and who approved them (the answering clients, {@code ; }-separated).
  */
 final class ReportCsv {
     static final List<String> COLUMNS = List.of("profile", "account_id", "tool", "service", "operation", "mutating",
-            "calls", "ok", "errors", "denied", "incomplete", "first_call", "last_call", "refused_profile",
-            "approved", "declined", "approved_by");
+            "calls", "ok", "errors", "denied", "incomplete", "first_call", "last_call", "refused_profile");
+    /** {@link #COLUMNS} and the approvals' three, for a scope that has approvals. */
+    static final List<String> COLUMNS_WITH_APPROVALS = java.util.stream.Stream.concat(COLUMNS.stream(),
+            java.util.stream.Stream.of("approved", "declined", "approved_by")).toList();
 
     private ReportCsv() {}
 
     static String render(Report r) {
         StringBuilder b = new StringBuilder();
-        line(b, COLUMNS);
+        boolean approvals = r.protectedWrites().total() > 0;
+        line(b, approvals ? COLUMNS_WITH_APPROVALS : COLUMNS);
         for (ActivityRow a : r.activity()) {
             Counts c = a.counts();
             List<Report.ApprovalRow> asked = r.protectedWrites().rows().stream().filter(w -> sameActivity(a, w)).toList();
@@ -32,11 +35,15 @@ final class ReportCsv {
             long declined = asked.stream().filter(w -> w.approval().equals("declined")).count();
             String approvedBy = String.join("; ", asked.stream().filter(w -> w.approval().equals("approved"))
                     .map(w -> w.client() == null ? "unknown client" : w.client()).distinct().toList());
-            line(b, List.of(s(a.profile()), s(a.accountId()), s(a.tool()), s(a.service()), s(a.operation()),
-                    String.valueOf(a.mutating()), String.valueOf(c.calls()), String.valueOf(c.ok()),
-                    String.valueOf(c.errors()), String.valueOf(c.denied()), String.valueOf(c.incomplete()),
-                    s(a.firstCall()), s(a.lastCall()), a.refusedProfile() == null ? "" : JsonText.quoted(a.refusedProfile()),
-                    String.valueOf(approved), String.valueOf(declined), approvedBy));
+            List<String> cells = new java.util.ArrayList<>(List.of(s(a.profile()), s(a.accountId()), s(a.tool()),
+                    s(a.service()), s(a.operation()), String.valueOf(a.mutating()), String.valueOf(c.calls()),
+                    String.valueOf(c.ok()), String.valueOf(c.errors()), String.valueOf(c.denied()),
+                    String.valueOf(c.incomplete()), s(a.firstCall()), s(a.lastCall()),
+                    a.refusedProfile() == null ? "" : JsonText.quoted(a.refusedProfile())));
+            if (approvals) {
+                cells.addAll(List.of(String.valueOf(approved), String.valueOf(declined), approvedBy));
+            }
+            line(b, cells);
         }
         return b.toString();
     }

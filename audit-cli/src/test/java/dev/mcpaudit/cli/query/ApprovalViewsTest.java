@@ -131,7 +131,12 @@ class ApprovalViewsTest {
                 .satisfies(l -> assertThat(l).endsWith(",1,0,claude-code 2.1"));
         assertThat(lines).filteredOn(l -> l.contains(",terminate-instances,")).singleElement()
                 .satisfies(l -> assertThat(l).endsWith(",0,1,"));
+        // A scope without approvals (a log written without --confirm-writes) reads as before, in every format.
         assertThat(cli("report", "--no-verify", "--session", "bbbb").out()).doesNotContain("Writes on protected profiles");
+        assertThat(JSON.readTree(cli("report", "--no-verify", "--format", "json", "--session", "bbbb").out())
+                .has("protected_writes")).isFalse();
+        assertThat(cli("report", "--no-verify", "--format", "csv", "--session", "bbbb").out().lines().findFirst()
+                .orElseThrow()).doesNotContain("approved");
     }
 
     @Test
