@@ -242,16 +242,22 @@ class WriteApprovalTest {
         List<String> order = new ArrayList<>();
         int[] open = {0};
         int[] mostOpen = {0};
+        java.util.concurrent.CountDownLatch firstAsked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch othersQueued = new java.util.concurrent.CountDownLatch(1);
         ApprovalChannel slowAgent = new ScriptedAgent(true, p -> answer("accept", null)) {
             @Override
             public Optional<JsonNode> ask(ObjectNode params, Duration timeout, InFlight call) {
+                String command = params.get("message").asText().replaceAll("(?s).*Command: (\\S+ \\S+ \\S+ \\S+).*", "$1");
                 synchronized (order) {
                     open[0]++;
                     mostOpen[0] = Math.max(mostOpen[0], open[0]);
-                    order.add(params.get("message").asText().replaceAll("(?s).*Command: (\\S+ \\S+ \\S+ \\S+).*", "$1"));
+                    order.add(command);
                 }
                 try {
-                    Thread.sleep(100);
+                    if (command.endsWith("/1")) {
+                        firstAsked.countDown();
+                        othersQueued.await(); // the user takes a while; meanwhile the other two wait their turn
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -263,23 +269,24 @@ class WriteApprovalTest {
         };
         WriteApproval approval = new WriteApproval(new ApprovalSettings(List.of("prod"), Duration.ofSeconds(5), false),
                 slowAgent, catalog, describer, recorder);
-        // Made in this order, as the stdin reader makes them; started in the reverse order.
+        // Made in this order, as the stdin reader makes them (InFlight numbers arrivals).
         List<Call> calls = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             calls.add(onProd("aws s3 rm s3://b/" + i).routedTo("prod"));
         }
         List<Thread> threads = new ArrayList<>();
-        Thread first = new Thread(() -> approval.handle(calls.get(0), c -> null));
-        first.start();
-        Thread.sleep(30); // the first is being asked; the other two wait, arriving in reverse
-        for (int i = 2; i >= 1; i--) {
+        threads.add(new Thread(() -> approval.handle(calls.get(0), c -> null)));
+        threads.get(0).start();
+        firstAsked.await();
+        for (int i = 2; i >= 1; i--) { // their threads start in the reverse order
             Call c = calls.get(i);
             Thread t = new Thread(() -> approval.handle(c, x -> null));
             t.start();
             threads.add(t);
-            Thread.sleep(20);
+            Thread.sleep(100);
         }
-        first.join();
+        Thread.sleep(400);
+        othersQueued.countDown();
         for (Thread t : threads) {
             t.join();
         }
