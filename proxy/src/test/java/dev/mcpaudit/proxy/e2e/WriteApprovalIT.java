@@ -297,27 +297,38 @@ class WriteApprovalIT {
         List<String> asked = new CopyOnWriteArrayList<>();
         AtomicInteger open = new AtomicInteger();
         AtomicInteger mostOpen = new AtomicInteger();
+        CountDownLatch firstAsked = new CountDownLatch(1);
+        CountDownLatch othersSent = new CountDownLatch(1);
         McpSyncClient client = connect(request -> {
             mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-            asked.add(request.message().replaceAll("(?s).*Command: (\\S+ \\S+ \\S+ \\S+).*", "$1"));
+            String command = request.message().replaceAll("(?s).*Command: (\\S+ \\S+ \\S+ \\S+).*", "$1");
+            asked.add(command);
             try {
-                Thread.sleep(400);
+                if (command.endsWith("/1")) {
+                    firstAsked.countDown();
+                    othersSent.await(30, TimeUnit.SECONDS); // the user takes a while; the other two wait their turn
+                } else {
+                    Thread.sleep(100);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             open.decrementAndGet();
             return answer(ElicitResult.Action.ACCEPT, null);
         });
-
         // The SDK lists tools before its first call (to check results against output schemas); done
-        // now, so that the three calls leave the client in the order they are made.
+        // now, so that the calls leave the client in the order they are made.
         client.listTools();
+
         List<Future<McpSchema.CallToolResult>> results = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
+        results.add(background.submit(() -> callAws(client, "aws s3 rm s3://app-data/1", "prod")));
+        assertThat(firstAsked.await(30, TimeUnit.SECONDS)).isTrue();
+        for (int i = 2; i <= 3; i++) {
             String cli = "aws s3 rm s3://app-data/" + i;
             results.add(background.submit(() -> callAws(client, cli, "prod")));
-            Thread.sleep(100); // sent in this order
+            Thread.sleep(300); // sent in this order
         }
+        othersSent.countDown();
         for (Future<McpSchema.CallToolResult> r : results) {
             assertThat(r.get(60, TimeUnit.SECONDS).isError()).isFalse();
         }
