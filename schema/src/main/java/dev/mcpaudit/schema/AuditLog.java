@@ -251,6 +251,21 @@ public final class AuditLog implements AutoCloseable {
         return redactor;
     }
 
+    /**
+     * A tool's arguments redacted exactly as a call event will store them (this log's rules and
+     * fingerprint key), for text shown to a person before the event is written: the approval prompt
+     * must show what the log will hold, never the secret. Payloads still go to the appender raw.
+     */
+    public com.fasterxml.jackson.databind.JsonNode argumentsAsStored(String tool,
+            com.fasterxml.jackson.databind.JsonNode arguments) {
+        return redactor().redactArguments(tool, arguments).value();
+    }
+
+    /** Free text redacted as a payload string is stored ({@link #argumentsAsStored}'s reason). */
+    public String textAsStored(String text) {
+        return redactor().redactText(text);
+    }
+
     /** The single appender of this handle (group commit needs one writer per process). */
     public synchronized EventAppender appender() {
         if (!writable) {

@@ -1,7 +1,7 @@
 package dev.mcpaudit.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.AwsOperation;
 import dev.mcpaudit.cli.JsonText;
 import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.cli.report.Report.AccountRow;

@@ -132,10 +132,13 @@ public final class ReportCommand implements Callable<Integer> {
         PublicKey key = checkpointOptions.publicKey();
 
         Report report;
+        Report.Listing<Report.ApprovalRow> protectedWrites;
         AtomicLong checked = new AtomicLong();
         try (AuditLog log = parent.openForReading(spec);
                 ProgressTicker progress = parent.progress(spec, "verifying the chain", noVerify ? 0
                         : VerifyCommand.headSeq(log), checked::get)) {
+            // Its own small query (approvals are few), apart from the rest of the report.
+            protectedWrites = ReportApprovals.of(log, scope.filter(log, period, null, null, false), period, maxListed);
             CallFilter filter = scope.filter(log, period, null, null, false);
             Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), filter.session(),
                     period.storedSince(), period.storedUntil(), filter.describe());
@@ -152,6 +155,7 @@ public final class ReportCommand implements Callable<Integer> {
                     : ReportBuilder.verification(verification, built.lastCall());
             report = built.withVerification(verified);
         }
+        report = report.withProtectedWrites(protectedWrites);
 
         String text = switch (format) {
             case html -> ReportHtml.render(report);
