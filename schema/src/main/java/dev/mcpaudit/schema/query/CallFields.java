@@ -98,8 +98,53 @@ record CallFields(SqlValue profile, SqlValue accountId, boolean hasAccountSource
         }
     }
 
+    private static final byte[] OUTCOME_MEMBER = "\"outcome\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     /** {@code json_extract(payload, '$.outcome')} of a call.completed payload. */
     static SqlValue outcome(byte[] payload) {
+        SqlValue plain = plainOutcome(payload);
+        return plain != null ? plain : parsedOutcome(payload);
+    }
+
+    /**
+     * The outcome read straight from the bytes when that is certain, else null: the first
+     * {@code "outcome":"} is a top-level member when no object or array opens before it (the bytes
+     * cannot occur inside a string, where quotes are escaped), and its value needs no unescaping
+     * when it holds no backslash. A completion stored by the proxy (canonical JSON) always qualifies.
+     */
+    private static SqlValue plainOutcome(byte[] p) {
+        if (p.length == 0 || p[0] != '{') {
+            return null;
+        }
+        outer:
+        for (int i = 1; i + OUTCOME_MEMBER.length <= p.length; i++) {
+            byte b = p[i];
+            if (b == '{' || b == '[') {
+                return null;
+            }
+            if (b != '"') {
+                continue;
+            }
+            for (int j = 1; j < OUTCOME_MEMBER.length; j++) {
+                if (p[i + j] != OUTCOME_MEMBER[j]) {
+                    continue outer;
+                }
+            }
+            int start = i + OUTCOME_MEMBER.length;
+            for (int end = start; end < p.length; end++) {
+                if (p[end] == '\\') {
+                    return null;
+                }
+                if (p[end] == '"') {
+                    return new SqlValue(new String(p, start, end - start, java.nio.charset.StandardCharsets.UTF_8), false);
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static SqlValue parsedOutcome(byte[] payload) {
         try (JsonParser p = FACTORY.createParser(payload)) {
             return p.nextToken() == JsonToken.START_OBJECT ? member(p, "outcome", true) : null;
         } catch (IOException | RuntimeException e) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 /**
  * The calls of a compliance report's scope ({@link ScopeReader}: picked out of the same whole-log
@@ -72,13 +73,11 @@ public final class ReportScope implements AutoCloseable {
 
     /** The calls in scope grouped by profile, account, tool, command, outcome, hour and session, in that order. */
     public List<CallGroup> groups() {
-        Map<GroupKey, Group> groups = new HashMap<>();
-        for (ScopedCall call : calls) {
-            byte[] started = call.startedAtBytes();
-            GroupKey key = new GroupKey(call.profile, call.refused ? 1 : 0, call.accountId, call.tool,
-                    call.command, call.outcome, prefix(call.startedAt(), 13), call.sessionId);
-            groups.computeIfAbsent(key, k -> new Group(started)).add(started);
-        }
+        // In parts on every core (a scope can hold a million calls), merged afterwards.
+        int parts = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), calls.size() / 50_000));
+        Map<GroupKey, Group> groups = IntStream.range(0, parts).parallel()
+                .mapToObj(p -> group(calls.subList(calls.size() * p / parts, calls.size() * (p + 1) / parts)))
+                .reduce(ReportScope::merge).orElseGet(HashMap::new);
         List<GroupKey> keys = new ArrayList<>(groups.keySet());
         keys.sort(GroupKey.ORDER);
         List<CallGroup> out = new ArrayList<>(keys.size());
@@ -90,22 +89,35 @@ public final class ReportScope implements AutoCloseable {
         return out;
     }
 
+    private static Map<GroupKey, Group> group(List<ScopedCall> part) {
+        Map<GroupKey, Group> groups = new HashMap<>();
+        for (ScopedCall call : part) {
+            byte[] started = call.startedAtBytes();
+            GroupKey key = new GroupKey(call.profile, call.refused ? 1 : 0, call.accountId, call.tool,
+                    call.command, call.outcome, prefix(call.startedAt(), 13), call.sessionId);
+            groups.computeIfAbsent(key, k -> new Group()).add(1, started, started);
+        }
+        return groups;
+    }
+
+    private static Map<GroupKey, Group> merge(Map<GroupKey, Group> a, Map<GroupKey, Group> b) {
+        b.forEach((k, g) -> a.computeIfAbsent(k, x -> new Group()).add(g.calls, g.first, g.last));
+        return a;
+    }
+
     /** A group's count and its earliest and latest start time, as stored bytes (compared as SQLite compares text). */
     private static final class Group {
         long calls;
         byte[] first;
         byte[] last;
 
-        Group(byte[] started) {
-            first = started;
-            last = started;
-        }
-
-        void add(byte[] started) {
-            calls++;
-            if (started != null) {
-                first = first == null || Arrays.compareUnsigned(started, first) < 0 ? started : first;
-                last = last == null || Arrays.compareUnsigned(started, last) > 0 ? started : last;
+        void add(long n, byte[] earliest, byte[] latest) {
+            calls += n;
+            if (earliest != null && (first == null || Arrays.compareUnsigned(earliest, first) < 0)) {
+                first = earliest;
+            }
+            if (latest != null && (last == null || Arrays.compareUnsigned(latest, last) > 0)) {
+                last = latest;
             }
         }
     }

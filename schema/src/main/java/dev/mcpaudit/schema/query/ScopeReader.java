@@ -48,8 +48,8 @@ public final class ScopeReader implements RowReader {
     private final byte[] since;
     private final byte[] until;
     /** {@code "profile":"value"} / {@code "account_id":"value"} as they appear in canonical text; null when unusable. */
-    private final byte[] profileText;
-    private final byte[] accountText;
+    private final String profileText;
+    private final String accountText;
     private final Map<Integer, SegmentCalls> segments = new ConcurrentHashMap<>();
 
     public ScopeReader(CallFilter filter) {
@@ -306,36 +306,19 @@ public final class ScopeReader implements RowReader {
      * {@code "member":"value"} as canonical JSON writes it, to rule out most rows before parsing them;
      * null (no test) when the value would need escaping, or there is no value.
      */
-    private static byte[] memberText(String member, String value) {
+    private static String memberText(String member, String value) {
         if (value == null || value.chars().anyMatch(ch -> ch == '"' || ch == '\\' || ch < 0x20 || ch > 0x7e)) {
             return null;
         }
-        return bytes("\"" + member + "\":\"" + value + "\"");
+        return "\"" + member + "\":\"" + value + "\""; // ASCII: its Latin-1 bytes are its UTF-8 bytes
     }
 
-    /** Whether {@code text} holds {@code needle} (a null needle holds everywhere). */
-    private static boolean contains(byte[] text, byte[] needle) {
-        if (needle == null) {
-            return true;
-        }
-        if (text == null) {
-            return false;
-        }
-        byte first = needle[0];
-        int last = text.length - needle.length;
-        outer:
-        for (int i = 0; i <= last; i++) {
-            if (text[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < needle.length; j++) {
-                if (text[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+    /**
+     * Whether {@code text} holds {@code needle} (a null needle holds everywhere). Through a Latin-1
+     * String, whose indexOf the JVM runs with vector instructions: a million payloads are tested.
+     */
+    private static boolean contains(byte[] text, String needle) {
+        return needle == null || (text != null && new String(text, StandardCharsets.ISO_8859_1).indexOf(needle) >= 0);
     }
 
     private static byte[] bytes(String s) {

@@ -75,8 +75,13 @@ class ScopeReaderTest {
                     }
                     while (!running.isEmpty() && (running.size() > 5 || random.nextBoolean())) {
                         String[] done = running.remove(random.nextInt(running.size()));
+                        // An error text that quotes a member named outcome must not be read as the outcome.
+                        ObjectNode completed = JSON.createObjectNode().put("duration_ms", 500);
+                        if (done[1].equals("error")) {
+                            completed.put("error", "upstream said {\"outcome\":\"ok\"}");
+                        }
                         log.appender().append(new NewEvent(EventType.CALL_COMPLETED, t.plusMillis(500), session, done[0],
-                                JSON.createObjectNode().put("outcome", done[1]).put("duration_ms", 500)));
+                                completed.put("outcome", done[1])));
                     }
                 }
                 for (String[] done : running) {
