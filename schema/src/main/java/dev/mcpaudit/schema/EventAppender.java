@@ -71,6 +71,8 @@ public final class EventAppender implements AutoCloseable {
     private volatile boolean closed;
     /** Set by {@link #close} while it holds the writer role; read only by the holder. */
     private boolean connectionClosed;
+    /** Used only by the holder of the writer role; null until the first batch and after a failed one. */
+    private WriterStatements statements;
 
     EventAppender(Path path, Connection connection, Redactor redactor, int hashRule) {
         this.path = path;
@@ -167,6 +169,9 @@ public final class EventAppender implements AutoCloseable {
         try {
             writeQueued();
             connectionClosed = true;
+            if (statements != null) {
+                statements.close();
+            }
             try {
                 connection.close();
             } catch (SQLException e) {
@@ -236,24 +241,23 @@ public final class EventAppender implements AutoCloseable {
             return;
         }
         List<AppendedEvent> appended = new ArrayList<>(batch.size());
-        try (Statement st = connection.createStatement()) {
-            st.execute("BEGIN IMMEDIATE");
+        try {
+            WriterStatements sql = statements();
             try {
-                ChainHead head = readHead(st);
+                sql.begin.execute();
+                ChainHead head = sql.readHead();
                 long seq = head.seq();
                 String prev = head.hash();
                 MessageDigest sha256 = CanonicalJson.sha256();
-                try (PreparedStatement insert = connection.prepareStatement(insertSql(hashRule))) {
-                    for (Pending p : batch) {
-                        seq++;
-                        String hash = insert(insert, sha256, seq, prev, p.event);
-                        appended.add(new AppendedEvent(seq, p.event.eventId(), hash));
-                        prev = hash;
-                    }
+                for (Pending p : batch) {
+                    seq++;
+                    String hash = insert(sql.insert, sha256, seq, prev, p.event);
+                    appended.add(new AppendedEvent(seq, p.event.eventId(), hash));
+                    prev = hash;
                 }
-                st.execute("COMMIT");
+                sql.commit.execute();
             } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(st);
+                rollbackQuietly();
                 throw e;
             }
         } catch (SQLException e) {
@@ -304,17 +308,70 @@ public final class EventAppender implements AutoCloseable {
         return hash;
     }
 
+    private static final String HEAD_SQL = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1";
+
     static ChainHead readHead(Statement st) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")) {
-            return rs.next() ? new ChainHead(rs.getLong(1), rs.getString(2)) : new ChainHead(0, ChainHash.GENESIS);
+        try (ResultSet rs = st.executeQuery(HEAD_SQL)) {
+            return head(rs);
         }
     }
 
-    private void rollbackQuietly(Statement st) {
-        try {
+    private static ChainHead head(ResultSet rs) throws SQLException {
+        return rs.next() ? new ChainHead(rs.getLong(1), rs.getString(2)) : new ChainHead(0, ChainHash.GENESIS);
+    }
+
+    /** Rolls back, and drops the prepared statements so that the next batch starts from fresh ones. */
+    private void rollbackQuietly() {
+        try (Statement st = connection.createStatement()) {
             st.execute("ROLLBACK");
         } catch (SQLException ignored) {
             // The transaction may never have started (BEGIN itself failed); nothing to undo then.
+        }
+        if (statements != null) {
+            statements.close();
+            statements = null;
+        }
+    }
+
+    /** As the writer: the statements of a batch, prepared on first use. */
+    private WriterStatements statements() throws SQLException {
+        if (statements == null) {
+            statements = new WriterStatements(connection, hashRule);
+        }
+        return statements;
+    }
+
+    /**
+     * The four statements of every batch, prepared once for the connection's life: preparing them
+     * for each batch cost about as much CPU as running the head read and the insert.
+     */
+    private static final class WriterStatements {
+        final PreparedStatement begin;
+        final PreparedStatement head;
+        final PreparedStatement insert;
+        final PreparedStatement commit;
+
+        WriterStatements(Connection connection, int hashRule) throws SQLException {
+            begin = connection.prepareStatement("BEGIN IMMEDIATE");
+            head = connection.prepareStatement(HEAD_SQL);
+            insert = connection.prepareStatement(insertSql(hashRule));
+            commit = connection.prepareStatement("COMMIT");
+        }
+
+        ChainHead readHead() throws SQLException {
+            try (ResultSet rs = head.executeQuery()) {
+                return head(rs);
+            }
+        }
+
+        void close() {
+            for (PreparedStatement ps : List.of(begin, head, insert, commit)) {
+                try {
+                    ps.close();
+                } catch (SQLException ignored) {
+                    // Dropped either way; the connection is still usable.
+                }
+            }
         }
     }
 
