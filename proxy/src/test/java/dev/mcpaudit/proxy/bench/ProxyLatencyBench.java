@@ -142,7 +142,8 @@ public final class ProxyLatencyBench {
                 out.append(String.format("start-up to first initialize answer: median %.0f ms (of %d runs)%n%n",
                         median(startups) / 1e6, startups.length));
                 out.append(String.format("proxy CPU time per sequential call (user + system, from /proc): audit on %.0f µs,"
-                        + " audit off %.0f µs%n%n", cpuPerCall, offCpuPerCall));
+                        + " audit off %.0f µs; the floor's commits: %.0f µs per commit on the committing thread%n%n",
+                        cpuPerCall, offCpuPerCall, floor.cpuMicrosPerCommit()));
                 out.append("| run | calls | percentile | direct | minimal forwarder | proxy, audit off | proxy, audit on"
                         + " | forwarder overhead (fwd − direct) | proxy overhead (off − direct) | audit cost (on − off) |\n");
                 out.append("|---|---|---|---|---|---|---|---|---|---|\n");
