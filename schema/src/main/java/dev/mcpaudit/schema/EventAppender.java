@@ -54,6 +54,8 @@ public final class EventAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventAppender.class);
     /** Bounds one transaction so that a burst cannot hold the file lock for long. */
     private static final int MAX_BATCH = 512;
+    /** Most batches a synchronous caller writes in one turn as the writer, when others are waiting. */
+    private static final int BATCHES_PER_TURN = 4;
 
     private final Path path;
     private final Connection connection;
@@ -195,9 +197,14 @@ public final class EventAppender implements AutoCloseable {
         }
     }
 
-    /** As the writer: batches from the head of the queue until the caller's own event is written. */
+    /**
+     * As the writer: batches from the head of the queue until the caller's own event is written, and
+     * then, while others wait, a few more ({@link #BATCHES_PER_TURN} in all): handing the role over
+     * means waking the next writer, and on a loaded machine that wake-up (a wait for a core) comes
+     * between two commits; the bound keeps one caller from writing for everyone for long.
+     */
     private void writeUntilSettled(Pending mine) {
-        while (!mine.isSettled()) {
+        for (int written = 0; !mine.isSettled() || (written < BATCHES_PER_TURN && !queue.isEmpty()); written++) {
             List<Pending> batch = takeBatch();
             if (batch.isEmpty()) {
                 return; // cannot happen while mine is unsettled: only the writer takes, and it settles all it takes
