@@ -26,15 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends events to the hash chain with group commit, leader/follower style: a caller enqueues its
- * event, and whichever thread finds nobody writing becomes the writer for what is waiting (its own
- * event and everyone else's, up to {@link #MAX_BATCH}), on its own thread, in a single IMMEDIATE
- * transaction that first reads the head (so several processes sharing the file stay on one linear
- * chain). A caller alone writes its event itself, with no hand-off to another thread; callers that
- * arrive while a batch is being written park, and the next batch carries all of them with one
- * shared fsync. An append returns only once its transaction is committed with synchronous=FULL,
- * i.e. durable. {@link #appendAsync} (bulk fills) leaves the writing to a background drainer that
- * takes the same writer role.
+ * Appends events to the hash chain with group commit: a caller enqueues its event, and if nobody is
+ * writing it becomes the writer for what is waiting (its own event and any other, up to
+ * {@link #MAX_BATCH}), on its own thread, in a single IMMEDIATE transaction that first reads the head
+ * (so several processes sharing the file stay on one linear chain). A caller alone thus writes its
+ * event with no hand-off to another thread. Callers that arrive while a batch is being written park;
+ * the writer then hands what is waiting to a background drainer, which writes batch after batch
+ * (each with one shared fsync) while callers keep coming, as the single writer thread did before.
+ * {@link #appendAsync} (bulk fills) leaves all its writing to the drainer. An append returns only
+ * once its transaction is committed with synchronous=FULL, i.e. durable.
  *
  * <p>The appender owns redaction: it is the one place an event payload passes through a
  * {@link Redactor}, exactly once per event, on the caller's thread before the payload is
@@ -54,8 +54,6 @@ public final class EventAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventAppender.class);
     /** Bounds one transaction so that a burst cannot hold the file lock for long. */
     private static final int MAX_BATCH = 512;
-    /** Most batches a synchronous caller writes in one turn as the writer, when others are waiting. */
-    private static final int BATCHES_PER_TURN = 4;
 
     private final Path path;
     private final Connection connection;
@@ -193,18 +191,13 @@ public final class EventAppender implements AutoCloseable {
                 } finally {
                     releaseWriting();
                 }
-            } // else the writer wakes this thread again when it is done, if an async event is next
+            } // else the writer wakes this thread again when it is done, if events wait
         }
     }
 
-    /**
-     * As the writer: batches from the head of the queue until the caller's own event is written, and
-     * then, while others wait, a few more ({@link #BATCHES_PER_TURN} in all): handing the role over
-     * means waking the next writer, and on a loaded machine that wake-up (a wait for a core) comes
-     * between two commits; the bound keeps one caller from writing for everyone for long.
-     */
+    /** As the writer: batches from the head of the queue until the caller's own event is written. */
     private void writeUntilSettled(Pending mine) {
-        for (int written = 0; !mine.isSettled() || (written < BATCHES_PER_TURN && !queue.isEmpty()); written++) {
+        while (!mine.isSettled()) {
             List<Pending> batch = takeBatch();
             if (batch.isEmpty()) {
                 return; // cannot happen while mine is unsettled: only the writer takes, and it settles all it takes
@@ -229,15 +222,18 @@ public final class EventAppender implements AutoCloseable {
     }
 
     /**
-     * Gives up the writer role and wakes whoever should take it next: the owner of the oldest
-     * waiting event, or the drainer for an async one. Checking the queue after letting go means an
-     * event queued meanwhile is either seen here or its owner finds the role free.
+     * Gives up the writer role and, if events are waiting, wakes the drainer to write them. Checking
+     * the queue after letting go means an event queued meanwhile is either seen here or its owner
+     * finds the role free. Waiting callers are not made writers in turn: on a loaded machine each such
+     * wake-up is a wait for a core between two commits, and the drainer, once awake, writes batch
+     * after batch for as long as callers keep coming (the proxy bench at 16 calls in flight).
      */
     private void releaseWriting() {
         writing.set(false);
         Pending next = queue.peek();
         if (next != null) {
-            LockSupport.unpark(next.waiter != null ? next.waiter : drainer);
+            // After close() the drainer is gone: the owner of the next event takes the role itself (and fails it).
+            LockSupport.unpark(closed && next.waiter != null ? next.waiter : drainer);
         }
     }
 
