@@ -97,75 +97,121 @@ public final class ProxyLatencyBench {
                     "--profile", "dev"));
             try (BenchProxyProcess proxy = new BenchProxyProcess(cmd, env, ProxyLatencyBench::toolCall); BenchProxyProcess unaudited = new BenchProxyProcess(auditOff, env, ProxyLatencyBench::toolCall);
                     BenchProxyProcess forwarder = new BenchProxyProcess(forwarderCmd, env, ProxyLatencyBench::toolCall);
-                    BenchProxyProcess baseline = BASELINE_JAR.isEmpty() ? null : new BenchProxyProcess(baselineCmd, baselineEnv, ProxyLatencyBench::toolCall)) {
+                    BenchProxyProcess baseline = BASELINE_JAR.isEmpty() ? null : new BenchProxyProcess(baselineCmd, baselineEnv, ProxyLatencyBench::toolCall);
+                    DurableCommitFloor floor = new DurableCommitFloor(dir)) {
                 proxy.initialize();
                 unaudited.initialize();
-                List<Call> paths = new ArrayList<>(List.of(directCall, forwarder::call, unaudited::call, proxy::call));
+                List<Timed> paths = new ArrayList<>(List.of(timed(directCall), timed(forwarder::call), timed(unaudited::call),
+                        timed(proxy::call)));
                 if (baseline != null) {
                     baseline.initialize();
-                    paths.add(baseline::call);
+                    paths.add(timed(baseline::call));
                 }
-                for (Call path : paths) {
+                for (Timed path : paths) {
                     measure("warm-up", path, 1, WARMUP);
                     measure("warm-up", path, CONCURRENCY, WARMUP / 2);
                 }
+                // The floors run in the same rounds as the proxies, as the last path: sequentially, two
+                // commits around the same direct call a recorded call makes (so the disk idles as it does
+                // for the proxy); with calls in flight, one commit at a time (what group commit can share).
+                List<Timed> sequentialPaths = new ArrayList<>(paths);
+                sequentialPaths.add(id -> floor.commitPairAround(() -> directCall.run(id)));
+                List<Timed> concurrentPaths = new ArrayList<>(paths);
+                concurrentPaths.add(id -> floor.commitOne());
+                measure("warm-up", sequentialPaths.get(sequentialPaths.size() - 1), 1, WARMUP / 10);
                 upstream.reset();
-                long[][] seq = interleaved(paths, 1, CALLS);
-                long[] floor = DurableCommitFloor.measure(dir, CALLS, 0);
+                Rounds seq = interleaved(sequentialPaths, 1, CALLS);
                 long cpuBefore = proxy.cpuMillis();
-                measure("proxy", proxy::call, 1, CALLS);
+                measure("proxy", timed(proxy::call), 1, CALLS);
                 double cpuPerCall = (proxy.cpuMillis() - cpuBefore) * 1000.0 / CALLS;
-                long[][] par = interleaved(paths, CONCURRENCY, CALLS);
+                long offCpuBefore = unaudited.cpuMillis();
+                measure("proxy, audit off", timed(unaudited::call), 1, CALLS);
+                double offCpuPerCall = (unaudited.cpuMillis() - offCpuBefore) * 1000.0 / CALLS;
+                Rounds par = interleaved(concurrentPaths, CONCURRENCY, CALLS);
                 upstream.reset(); // WireMock keeps every request; don't let the journal grow with the run
-                long[][] seqDelayed = null;
-                long[][] parDelayed = null;
-                long[] idleFloor = null;
+                Rounds seqDelayed = null;
+                Rounds parDelayed = null;
                 if (UPSTREAM_DELAY_MS > 0) {
                     delayMs = UPSTREAM_DELAY_MS;
-                    seqDelayed = interleaved(paths, 1, DELAYED_CALLS);
-                    idleFloor = DurableCommitFloor.measure(dir, DELAYED_CALLS, UPSTREAM_DELAY_MS);
-                    parDelayed = interleaved(paths, CONCURRENCY, CALLS);
+                    seqDelayed = interleaved(sequentialPaths, 1, DELAYED_CALLS);
+                    parDelayed = interleaved(concurrentPaths, CONCURRENCY, CALLS);
                     upstream.reset();
                 }
 
                 StringBuilder out = new StringBuilder();
                 out.append(String.format("start-up to first initialize answer: median %.0f ms (of %d runs)%n%n",
                         median(startups) / 1e6, startups.length));
-                out.append(String.format("proxy (audit on) CPU time per sequential call (user + system, from /proc): %.0f µs%n%n",
-                        cpuPerCall));
+                out.append(String.format("proxy CPU time per sequential call (user + system, from /proc): audit on %.0f µs,"
+                        + " audit off %.0f µs; the floor's commits: %.0f µs per commit on the committing thread%n%n",
+                        cpuPerCall, offCpuPerCall, floor.cpuMicrosPerCommit()));
                 out.append("| run | calls | percentile | direct | minimal forwarder | proxy, audit off | proxy, audit on"
                         + " | forwarder overhead (fwd − direct) | proxy overhead (off − direct) | audit cost (on − off) |\n");
                 out.append("|---|---|---|---|---|---|---|---|---|---|\n");
-                row(out, "sequential", seq);
-                row(out, CONCURRENCY + " concurrent", par);
+                row(out, "sequential", seq.latencies());
+                row(out, CONCURRENCY + " concurrent", par.latencies());
                 if (seqDelayed != null) {
-                    row(out, "sequential, upstream " + UPSTREAM_DELAY_MS + " ms", seqDelayed);
-                    row(out, CONCURRENCY + " concurrent, upstream " + UPSTREAM_DELAY_MS + " ms", parDelayed);
+                    row(out, "sequential, upstream " + UPSTREAM_DELAY_MS + " ms", seqDelayed.latencies());
+                    row(out, CONCURRENCY + " concurrent, upstream " + UPSTREAM_DELAY_MS + " ms", parDelayed.latencies());
                 }
                 if (baseline != null) {
                     out.append("\n| run | percentile | baseline jar, audit on | this jar, audit on | ratio (this / baseline) |\n");
                     out.append("|---|---|---|---|---|\n");
-                    baselineRow(out, "sequential", seq);
-                    baselineRow(out, CONCURRENCY + " concurrent", par);
+                    baselineRow(out, "sequential", seq.latencies());
+                    baselineRow(out, CONCURRENCY + " concurrent", par.latencies());
                     if (seqDelayed != null) {
-                        baselineRow(out, "sequential, upstream " + UPSTREAM_DELAY_MS + " ms", seqDelayed);
-                        baselineRow(out, CONCURRENCY + " concurrent, upstream " + UPSTREAM_DELAY_MS + " ms", parDelayed);
+                        baselineRow(out, "sequential, upstream " + UPSTREAM_DELAY_MS + " ms", seqDelayed.latencies());
+                        baselineRow(out, CONCURRENCY + " concurrent, upstream " + UPSTREAM_DELAY_MS + " ms",
+                                parDelayed.latencies());
                     }
                     out.append("baseline jar: ").append(BASELINE_JAR).append('\n');
                 }
-                out.append(String.format("%nfloor for the audit cost: two durable single-row SQLite commits back to back"
-                        + " (plain sqlite-jdbc, same disk), %d pairs: p50 %.2f ms, p99 %.2f ms%n", floor.length,
-                        percentile(floor, 50), percentile(floor, 99)));
-                if (idleFloor != null) {
-                    out.append(String.format("the same with %d ms idle after each pair, as between calls to the slow"
-                            + " upstream, %d pairs: p50 %.2f ms, p99 %.2f ms%n", UPSTREAM_DELAY_MS, idleFloor.length,
-                            percentile(idleFloor, 50), percentile(idleFloor, 99)));
+                out.append("\nRecording near the fsync floor (issue 17): recording's cost against the floor measured in the same"
+                        + " rounds (plain sqlite-jdbc, WAL, synchronous=FULL, a table shaped like events).\n");
+                out.append("Sequential: p50 of (on − off) against p50 of two commits around the same direct call (target ≤ 1.5)."
+                        + " In flight: (wall time on − off) ÷ calls against one commit at a time (target ≤ 1.0).\n\n");
+                out.append("| set | jar | recording cost | floor | ratio |\n|---|---|---|---|---|\n");
+                List<String> jars = baseline == null ? List.of("this") : List.of("this", "baseline");
+                for (int j = 0; j < jars.size(); j++) {
+                    int on = j == 0 ? ON : BASELINE;
+                    sequentialFloorRow(out, "sequential", jars.get(j), seq, on);
+                    concurrentFloorRow(out, CONCURRENCY + " in flight", jars.get(j), par, on);
+                    if (seqDelayed != null) {
+                        sequentialFloorRow(out, "sequential, upstream " + UPSTREAM_DELAY_MS + " ms", jars.get(j), seqDelayed, on);
+                        concurrentFloorRow(out, CONCURRENCY + " in flight, upstream " + UPSTREAM_DELAY_MS + " ms", jars.get(j),
+                                parDelayed, on);
+                    }
                 }
                 System.out.println();
                 System.out.print(out);
                 Files.writeString(Path.of("target", "proxy-latency.md"), out);
             }
         }
+    }
+
+    private static final int OFF = 2;
+    private static final int ON = 3;
+    private static final int BASELINE = 4;
+
+    /** p50 of the recording overhead (on − off) against p50 of the two-commit floor (the last path). */
+    private static void sequentialFloorRow(StringBuilder out, String set, String jar, Rounds rounds, int on) {
+        long[][] paths = rounds.latencies();
+        double cost = percentile(paths[on], 50) - percentile(paths[OFF], 50);
+        double floor = percentile(paths[paths.length - 1], 50);
+        out.append(String.format("| %s | %s | p50 on − off: %.3f ms | two commits, p50: %.3f ms (p99 %.2f ms) | **%.2f** |%n",
+                set, jar, cost, floor, percentile(paths[paths.length - 1], 99), cost / floor));
+    }
+
+    /** Amortised recording cost per call, (wall on − wall off) ÷ calls, against one commit (mean; p50 shown too). */
+    private static void concurrentFloorRow(StringBuilder out, String set, String jar, Rounds rounds, int on) {
+        long[][] paths = rounds.latencies();
+        int calls = paths[on].length;
+        double cost = (rounds.wallNanos()[on] - rounds.wallNanos()[OFF]) / 1e6 / calls;
+        long[] floorNs = paths[paths.length - 1];
+        double floorMean = Arrays.stream(floorNs).average().orElseThrow() / 1e6;
+        out.append(String.format("| %s | %s | (%.0f − %.0f ms) ÷ %d calls: %.3f ms | one commit, mean: %.3f ms (p50 %.3f ms)"
+                        + " | **%.2f** (against p50: %.2f) |%n", set, jar, rounds.wallNanos()[on] / 1e6,
+                rounds.wallNanos()[OFF] / 1e6, calls, cost, floorMean, percentile(floorNs, 50), cost / floorMean,
+                cost / percentile(floorNs, 50)));
     }
 
     /**
@@ -221,23 +267,45 @@ public final class ProxyLatencyBench {
 
     /**
      * The paths in alternating rounds, so that drift in the machine's load (it is shared, two cores)
-     * falls on all alike; returns the latencies of each path, in the order given.
+     * falls on all alike; returns the latencies and total wall time of each path, in the order given.
      */
-    private static long[][] interleaved(List<Call> paths, int threads, int calls) throws Exception {
+    private static Rounds interleaved(List<Timed> paths, int threads, int calls) throws Exception {
         int rounds = 6;
         int perRound = calls / rounds;
-        long[][] out = new long[paths.size()][perRound * rounds];
+        long[][] latencies = new long[paths.size()][perRound * rounds];
+        long[] wall = new long[paths.size()];
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < paths.size(); i++) {
-                System.arraycopy(measure("path " + i, paths.get(i), threads, perRound), 0, out[i], r * perRound, perRound);
+                Sample sample = measure("path " + i, paths.get(i), threads, perRound);
+                System.arraycopy(sample.latencies(), 0, latencies[i], r * perRound, perRound);
+                wall[i] += sample.wallNanos();
             }
         }
-        return out;
+        return new Rounds(latencies, wall);
     }
+
+    /** Per path: each call's latency in ns, and the wall time of all its calls. */
+    private record Rounds(long[][] latencies, long[] wallNanos) {}
+
+    private record Sample(long[] latencies, long wallNanos) {}
 
     @FunctionalInterface
     private interface Call {
         void run(int id) throws Exception;
+    }
+
+    /** A call that says how long it took, in ns (a floor counts only its commits). */
+    @FunctionalInterface
+    private interface Timed {
+        long run(int id) throws Exception;
+    }
+
+    private static Timed timed(Call call) {
+        return id -> {
+            long t0 = System.nanoTime();
+            call.run(id);
+            return System.nanoTime() - t0;
+        };
     }
 
     private static String toolCall(int id) {
@@ -246,9 +314,10 @@ public final class ProxyLatencyBench {
                 + (delayMs > 0 ? " slow:" + delayMs : "") + "\"}}}";
     }
 
-    /** Latencies in ns of {@code calls} calls, {@code threads} at a time. */
-    private static long[] measure(String label, Call call, int threads, int calls) throws Exception {
+    /** Latencies in ns of {@code calls} calls, {@code threads} at a time, and the wall time of them all. */
+    private static Sample measure(String label, Timed call, int threads, int calls) throws Exception {
         long[] latencies = new long[calls];
+        long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch done = new CountDownLatch(calls);
         List<Exception> failures = new ArrayList<>();
@@ -256,9 +325,7 @@ public final class ProxyLatencyBench {
             int id = i + 1;
             pool.execute(() -> {
                 try {
-                    long t0 = System.nanoTime();
-                    call.run(id);
-                    latencies[id - 1] = System.nanoTime() - t0;
+                    latencies[id - 1] = call.run(id);
                 } catch (Exception e) {
                     synchronized (failures) {
                         failures.add(e);
@@ -269,11 +336,12 @@ public final class ProxyLatencyBench {
             });
         }
         done.await();
+        long wallNanos = System.nanoTime() - start;
         pool.shutdown();
         if (!failures.isEmpty()) {
             throw new IllegalStateException(label + ": " + failures.size() + " calls failed", failures.get(0));
         }
-        return latencies;
+        return new Sample(latencies, wallNanos);
     }
 
     /** {direct, minimal forwarder, audit off, audit on} latencies → a p50 and a p99 line. */

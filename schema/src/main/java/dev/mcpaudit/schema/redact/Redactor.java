@@ -58,7 +58,8 @@ public final class Redactor {
     public Redaction redactPayload(JsonNode payload, String resultTool, JsonNode resultArguments) {
         String tool = payload.path("tool").isTextual() ? payload.get("tool").asText() : null;
         Walk walk = new Walk(tool);
-        walk.resultOf = resultTool == null ? null : ModelRules.operation(rules, awsOperation(resultTool, resultArguments));
+        // Only a recorded result needs the call's operation: without one, don't parse its command line again.
+        walk.resultOf = resultTool == null || !payload.has("result") ? null : ModelRules.operation(rules, awsOperation(resultTool, resultArguments));
         return walk.done(walk.node(payload.deepCopy(), JsonPath.ROOT));
     }
 
