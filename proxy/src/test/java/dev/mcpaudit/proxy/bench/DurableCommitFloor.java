@@ -27,6 +27,9 @@ final class DurableCommitFloor implements AutoCloseable {
     private static final String PAYLOAD = "{\"account_id\":\"111122223333\",\"account_source\":\"sts\",\"args\":{\"cli_command\":"
             + "\"aws s3api list-objects-v2 --bucket app-logs --prefix 2026/11/\"},\"method\":\"tools/call\","
             + "\"profile\":\"dev\",\"region\":\"us-east-1\",\"service\":\"aws-mcp\",\"tool\":\"aws___call_aws\"}";
+    /** A completion has no profile or account, so it adds no entry to the version-4 indexes. */
+    private static final String COMPLETED_PAYLOAD = "{\"duration_ms\":87.5,\"outcome\":\"ok\",\"result_sha256\":\""
+            + HASH + "\"}";
 
     /** What a recorded call does between its two commits: the upstream call. */
     @FunctionalInterface
@@ -55,6 +58,10 @@ final class DurableCommitFloor implements AutoCloseable {
             st.executeUpdate("CREATE INDEX events_by_call ON events(call_id, type) WHERE call_id IS NOT NULL");
             st.executeUpdate("CREATE INDEX events_by_session ON events(session_id, seq)");
             st.executeUpdate("CREATE INDEX events_by_type_time ON events(type, time)");
+            st.executeUpdate("CREATE INDEX events_by_profile ON events(json_extract(payload, '$.profile'), time)"
+                    + " WHERE json_extract(payload, '$.profile') IS NOT NULL");
+            st.executeUpdate("CREATE INDEX events_by_account ON events(json_extract(payload, '$.account_id'), time)"
+                    + " WHERE json_extract(payload, '$.account_id') IS NOT NULL");
         }
         insert = connection.prepareStatement("INSERT INTO events(seq, event_id, type, time, session_id, call_id,"
                 + " payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -100,7 +107,7 @@ final class DurableCommitFloor implements AutoCloseable {
         insert.setString(4, Instant.now().toString());
         insert.setString(5, session);
         insert.setString(6, callId);
-        insert.setString(7, PAYLOAD);
+        insert.setString(7, type.equals("call.completed") ? COMPLETED_PAYLOAD : PAYLOAD);
         insert.setString(8, HASH);
         insert.setString(9, HASH);
         insert.executeUpdate(); // autocommit: one durable transaction per row
