@@ -23,7 +23,7 @@ public record CentralAddress(String host, int port, String database, String user
     public static CentralAddress parse(String url, Map<String, String> env) {
         URI uri;
         try {
-            uri = new URI(url);
+            uri = new URI(url.endsWith("://") ? url + "/" : url); // postgresql:// alone: everything from PG*
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("'" + redactedForMessage(url) + "' is not a postgresql:// URL: " + e.getReason());
         }
