@@ -21,6 +21,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -92,14 +96,14 @@ public final class Shipper {
             return new Pass(logId, 0, 0, centralHead, localHead);
         }
         Batches batches = new Batches(logId, centralHead);
-        try {
+        try (batches) {
             log.scanEventsFrom(centralHead + 1, batches);
-            batches.flush();
+            batches.finish();
         } catch (Stop stop) {
             // a stop between batches: every batch so far is committed
         } catch (Failed f) {
-            if (f.getCause() instanceof AnotherShipper a) {
-                throw a;
+            if (f.getCause() instanceof RuntimeException r) {
+                throw r; // AnotherShipper, CentralException
             }
             throw (SQLException) f.getCause();
         }
@@ -149,11 +153,19 @@ public final class Shipper {
         }
     }
 
-    /** Gathers rows and ships each full batch in a transaction of its own. */
-    private final class Batches implements java.util.function.Consumer<StoredEvent> {
+    /**
+     * Gathers rows and ships each full batch in a transaction of its own, on a thread of its own, so
+     * that reading the next batch from the log overlaps sending this one (at most one batch in flight).
+     */
+    private final class Batches implements java.util.function.Consumer<StoredEvent>, AutoCloseable {
         private final String logId;
-        private final List<StoredEvent> rows = new ArrayList<>();
-        private final List<Instant> times = new ArrayList<>();
+        private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "audit-cli-ship-batch");
+            t.setDaemon(true);
+            return t;
+        });
+        private Batch filling = new Batch();
+        private Future<?> inFlight;
         long expectedHead;
         long shipped;
 
@@ -164,33 +176,61 @@ public final class Shipper {
 
         @Override
         public void accept(StoredEvent e) {
-            rows.add(e);
-            times.add(eventTime(e));
-            if (rows.size() >= batchSize) {
+            filling.rows.add(e);
+            filling.times.add(eventTime(e));
+            if (filling.rows.size() >= batchSize) {
                 flush();
                 if (stopRequested.getAsBoolean()) {
+                    awaitInFlight();
                     throw new Stop();
                 }
             }
         }
 
+        /** Sends the batch being filled, once the one before it is committed. */
         void flush() {
-            if (rows.isEmpty()) {
+            awaitInFlight();
+            if (filling.rows.isEmpty()) {
+                return;
+            }
+            Batch batch = filling;
+            filling = new Batch();
+            inFlight = sender.submit(() -> {
+                ship(batch);
+                shipped += batch.rows.size();
+                expectedHead = batch.rows.get(batch.rows.size() - 1).seq();
+                return null;
+            });
+        }
+
+        void finish() {
+            flush();
+            awaitInFlight();
+        }
+
+        private void awaitInFlight() {
+            if (inFlight == null) {
                 return;
             }
             try {
-                ship();
-            } catch (SQLException | AnotherShipper e) {
-                throw new Failed(e);
+                inFlight.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Failed(new SQLException("interrupted while shipping", e));
+            } catch (ExecutionException e) {
+                throw new Failed(e.getCause() instanceof Exception x ? x : new SQLException(e.getCause()));
+            } finally {
+                inFlight = null;
             }
-            shipped += rows.size();
-            expectedHead = rows.get(rows.size() - 1).seq();
-            rows.clear();
-            times.clear();
         }
 
-        private void ship() throws SQLException {
-            for (Instant t : times) {
+        @Override
+        public void close() {
+            sender.shutdownNow();
+        }
+
+        private void ship(Batch batch) throws SQLException {
+            for (Instant t : batch.times) {
                 ensureMonth(t.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1));
             }
             central.setAutoCommit(false);
@@ -202,8 +242,8 @@ public final class Shipper {
                 if (centralHead(logId) != expectedHead) {
                     throw new AnotherShipper();
                 }
-                copy();
-                recordCheckpoints();
+                copy(batch);
+                recordCheckpoints(batch);
                 central.commit();
             } catch (SQLException | RuntimeException e) {
                 central.rollback();
@@ -213,13 +253,13 @@ public final class Shipper {
             }
         }
 
-        private void copy() throws SQLException {
+        private void copy(Batch batch) throws SQLException {
             CopyIn in = central.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_EVENTS);
             try {
                 StringBuilder sb = new StringBuilder(1 << 16);
-                for (int i = 0; i < rows.size(); i++) {
-                    CopyText.appendRow(sb, logId, rows.get(i), times.get(i));
-                    if (sb.length() >= 1 << 16 || i == rows.size() - 1) {
+                for (int i = 0; i < batch.rows.size(); i++) {
+                    CopyText.appendRow(sb, logId, batch.rows.get(i), batch.times.get(i));
+                    if (sb.length() >= 1 << 16 || i == batch.rows.size() - 1) {
                         byte[] bytes = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                         in.writeToCopy(bytes, 0, bytes.length);
                         sb.setLength(0);
@@ -233,11 +273,11 @@ public final class Shipper {
             }
         }
 
-        private void recordCheckpoints() throws SQLException {
+        private void recordCheckpoints(Batch batch) throws SQLException {
             try (PreparedStatement ps = central.prepareStatement("INSERT INTO mcp_audit.checkpoints (log_id, event_seq,"
                     + " seq, hash, signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 int n = 0;
-                for (StoredEvent e : rows) {
+                for (StoredEvent e : batch.rows) {
                     if (!CHECKPOINT_TYPE.equals(e.type())) {
                         continue;
                     }
@@ -266,6 +306,12 @@ public final class Shipper {
                 }
             }
         }
+    }
+
+    /** Rows of one transaction, with their times parsed. */
+    private static final class Batch {
+        final List<StoredEvent> rows = new ArrayList<>();
+        final List<Instant> times = new ArrayList<>();
     }
 
     private static Instant eventTime(StoredEvent e) {

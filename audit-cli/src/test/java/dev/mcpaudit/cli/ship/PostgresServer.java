@@ -31,13 +31,15 @@ public final class PostgresServer {
     public static final String SUPERUSER_PASSWORD = "test-superuser-secret";
     private static PostgresServer shared;
 
+    private final boolean durable;
     private final Path bin;
     private final Path dir;
     private final Path data;
     private final int port;
     private final String runAs;
 
-    private PostgresServer(Path bin, Path dir, int port, String runAs) {
+    private PostgresServer(Path bin, Path dir, int port, String runAs, boolean durable) {
+        this.durable = durable;
         this.bin = bin;
         this.dir = dir;
         this.data = dir.resolve("data");
@@ -48,14 +50,22 @@ public final class PostgresServer {
     /** The server of this JVM, started on first use. */
     public static synchronized PostgresServer shared() throws Exception {
         if (shared == null) {
-            shared = start();
+            shared = start(false);
             PostgresServer s = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "postgres-test-server-stop"));
         }
         return shared;
     }
 
-    private static PostgresServer start() throws Exception {
+    /**
+     * A server of its own, for a benchmark: {@code durable} keeps PostgreSQL's default fsync and
+     * synchronous commit (the tests' server turns them off). Stop it with {@link #stop}.
+     */
+    public static PostgresServer startDedicated(boolean durable) throws Exception {
+        return start(durable);
+    }
+
+    private static PostgresServer start(boolean durable) throws Exception {
         Path bin = findBin();
         boolean root = "root".equals(System.getProperty("user.name"));
         String runAs = root ? "postgres" : null;
@@ -69,7 +79,7 @@ public final class PostgresServer {
             UserPrincipal pg = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
             Files.setOwner(dir, pg);
         }
-        PostgresServer server = new PostgresServer(bin, dir, freePort(), runAs);
+        PostgresServer server = new PostgresServer(bin, dir, freePort(), runAs, durable);
         server.initAndStart();
         return server;
     }
@@ -108,8 +118,9 @@ public final class PostgresServer {
         Files.delete(pwfile);
         int started = run(command(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
                 dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                        + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50", "start"), 90);
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=50"
+                        + (durable ? " -c shared_buffers=256MB -c max_wal_size=4GB"
+                                : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"), "start"), 90);
         if (started != 0) {
             String log = Files.exists(dir.resolve("server.log")) ? Files.readString(dir.resolve("server.log")) : "";
             throw new IllegalStateException("PostgreSQL did not start (exit " + started + "): " + log);
@@ -128,6 +139,14 @@ public final class PostgresServer {
         } catch (IOException ignored) {
             // best effort: a temp directory
         }
+    }
+
+    /** The server's version, as {@code postgres --version} prints it. */
+    public String version() throws Exception {
+        Process p = new ProcessBuilder(bin.resolve("postgres").toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
     }
 
     public int port() {
