@@ -23,9 +23,11 @@ final class InitializeHandler {
     private final Duration timeout;
     private final boolean lazyConnect;
     private final boolean telemetry;
+    private final AgentElicitation elicitation;
 
     InitializeHandler(UpstreamSessions upstreams, UpstreamHttp http, AuditRecorder recorder, String defaultProfile,
-            Duration timeout, boolean lazyConnect, boolean telemetry) {
+            Duration timeout, boolean lazyConnect, boolean telemetry, AgentElicitation elicitation) {
+        this.elicitation = elicitation;
         this.upstreams = upstreams;
         this.http = http;
         this.recorder = recorder;
@@ -38,6 +40,7 @@ final class InitializeHandler {
     JsonNode initialize(JsonNode params) throws UpstreamException {
         JsonNode p = params == null ? JsonRpc.MAPPER.createObjectNode() : params;
         upstreams.setClientInitialize(p);
+        elicitation.agentInitialized(p); // whether approvals can be asked, and who would answer
         JsonNode clientInfo = p.path("clientInfo");
         recorder.clientInitialized(clientInfo, p.path("protocolVersion").asText(null));
         if (telemetry && clientInfo.hasNonNull("name")) {

@@ -8,6 +8,7 @@ import dev.mcpaudit.proxy.config.ProxyConfig;
 import dev.mcpaudit.proxy.config.ProxyOptions;
 import dev.mcpaudit.proxy.downstream.StdioChannel;
 import dev.mcpaudit.proxy.jsonrpc.JsonRpc;
+import dev.mcpaudit.proxy.pipeline.ApprovalChannel;
 import dev.mcpaudit.proxy.pipeline.CallDescriber;
 import dev.mcpaudit.proxy.pipeline.CallPipeline;
 import dev.mcpaudit.proxy.pipeline.CallRecorder;
@@ -17,6 +18,7 @@ import dev.mcpaudit.proxy.pipeline.LogRedaction;
 import dev.mcpaudit.proxy.pipeline.ProfileRouter;
 import dev.mcpaudit.proxy.pipeline.ReadOnlyGuard;
 import dev.mcpaudit.proxy.pipeline.UpstreamForwarder;
+import dev.mcpaudit.proxy.pipeline.WriteApproval;
 import dev.mcpaudit.proxy.pipeline.ToolCatalog;
 import dev.mcpaudit.proxy.upstream.ProfileCredentials;
 import dev.mcpaudit.proxy.upstream.SigV4Signer;
@@ -62,6 +64,8 @@ import picocli.CommandLine.Mixin;
             "  mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --profile dev prod",
             "  AWS_MCP_PROXY_PROFILES='dev staging prod' mcp-audit-proxy \\",
             "      https://aws-mcp.us-east-1.api.aws/mcp --read-only",
+            "  mcp-audit-proxy https://aws-mcp.us-east-1.api.aws/mcp --profile dev prod \\",
+            "      --confirm-writes prod",
             "",
             "stdout carries JSON-RPC only; logs go to stderr."
         })
@@ -143,19 +147,20 @@ public final class ProxyMain implements Callable<Integer> {
                 config.skipAuth());
         StdioChannel agent = new StdioChannel(stdin, stdout, StdioChannel.DEFAULT_MAX_LINE_BYTES);
         ServerRequestRelay relay = new ServerRequestRelay(agent, workers);
+        AgentElicitation elicitation = new AgentElicitation(relay);
         UpstreamSessions upstreams = new UpstreamSessions(http, relay::fromUpstream, upstreamIo);
         upstreams.onInitialized((session, result) -> recorder.upstreamInitialized(session.profile(), session.sessionId(),
                 result));
         ProfileRouter router = new ProfileRouter(config.profiles(), config.profileTools());
-        ToolCatalog catalog = new ToolCatalog(router, config.readOnly());
+        ToolCatalog catalog = new ToolCatalog(router, config.readOnly(), config.approval());
         LogRedaction logRedaction = new LogRedaction(config.redactionRules());
         CallDescriber describer = new CallDescriber(router, accounts, regionByProfile, config.service());
         CallPipeline pipeline = new CallPipeline(callSteps(config, router, catalog, upstreams, recorder, logRedaction,
-                describer), recorder, describer, logRedaction);
+                describer, elicitation), recorder, describer, logRedaction);
         AgentRequests requests = new AgentRequests(agent);
         String defaultProfile = config.profiles().defaultProfile();
         InitializeHandler initializer = new InitializeHandler(upstreams, http, recorder, defaultProfile,
-                config.requestTimeout(), config.lazyConnect(), !config.disableTelemetry());
+                config.requestTimeout(), config.lazyConnect(), !config.disableTelemetry(), elicitation);
         Supplier<ObjectNode> sessionInfo = () -> sessionInfo(config, regionByProfile);
         ProxyServer server = new ProxyServer(requests, relay, initializer, pipeline, upstreams, catalog, recorder,
                 logRedaction, defaultProfile, config.toolTimeout(), config.requestTimeout(), workers, () -> {
@@ -199,16 +204,20 @@ public final class ProxyMain implements Callable<Integer> {
     }
 
     /**
-     * The steps every call goes through, in order. A new step (approval of writes) is one more line here.
+     * The steps every call goes through, in order.
      */
     private static List<CallStep> callSteps(ProxyConfig config, ProfileRouter router, ToolCatalog catalog,
-            UpstreamSessions upstreams, AuditRecorder recorder, LogRedaction logRedaction, CallDescriber describer) {
+            UpstreamSessions upstreams, AuditRecorder recorder, LogRedaction logRedaction, CallDescriber describer,
+            ApprovalChannel approvals) {
         List<CallStep> steps = new ArrayList<>();
         if (config.readOnly()) {
             steps.add(new ReadOnlyGuard(catalog, () -> upstreams.get(config.profiles().defaultProfile()),
                     config.requestTimeout()));
         }
         steps.add(router);
+        if (!config.approval().protectedProfiles().isEmpty()) {
+            steps.add(new WriteApproval(config.approval(), approvals, catalog, describer, recorder));
+        }
         steps.add(new ConnectUpstream(upstreams, config.requestTimeout()));
         steps.add(new CallRecorder(recorder, describer));
         steps.add(new UpstreamForwarder(upstreams, logRedaction));
@@ -250,6 +259,9 @@ public final class ProxyMain implements Callable<Integer> {
         info.put("default_profile", config.profiles().defaultProfile());
         regionByProfile.forEach(info.putObject("profile_regions")::put);
         info.put("read_only", config.readOnly());
+        if (!config.approval().protectedProfiles().isEmpty()) {
+            config.approval().protectedProfiles().forEach(info.putArray("confirm_writes")::add);
+        }
         info.put("audit_failure", config.auditFailure().name().toLowerCase(java.util.Locale.ROOT));
         info.put("record_results", config.recordResultsMaxBytes() >= 0);
         info.put("host", hostName());

@@ -251,6 +251,21 @@ public final class AuditLog implements AutoCloseable {
         return redactor;
     }
 
+    /**
+     * A tool's arguments redacted exactly as a call event will store them (this log's rules and
+     * fingerprint key), for text shown to a person before the event is written: the approval prompt
+     * must show what the log will hold, never the secret. Payloads still go to the appender raw.
+     */
+    public com.fasterxml.jackson.databind.JsonNode argumentsAsStored(String tool,
+            com.fasterxml.jackson.databind.JsonNode arguments) {
+        return redactor().redactArguments(tool, arguments).value();
+    }
+
+    /** Free text redacted as a payload string is stored ({@link #argumentsAsStored}'s reason). */
+    public String textAsStored(String text) {
+        return redactor().redactText(text);
+    }
+
     /** The single appender of this handle (group commit needs one writer per process). */
     public synchronized EventAppender appender() {
         if (!writable) {
@@ -366,7 +381,7 @@ public final class AuditLog implements AutoCloseable {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA encoding")) {
                 utf8 = rs.getString(1).equals("UTF-8");
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + RAW_COLUMNS
                     + " FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq")) {
                 ps.setLong(1, fromSeq);
                 ps.setLong(2, toSeq);
@@ -375,7 +390,7 @@ public final class AuditLog implements AutoCloseable {
                     while (rs.next()) {
                         sink.accept(new RawEvent(rs.getLong(1), utf8(rs, 2, utf8), utf8(rs, 3, utf8), utf8(rs, 4, utf8),
                                 utf8(rs, 5, utf8), utf8(rs, 6, utf8), utf8(rs, 7, utf8), utf8(rs, 8, utf8),
-                                utf8(rs, 9, utf8), hashRule(rs, 10), utf8(rs, 11, utf8), utf8(rs, 12, utf8)));
+                                utf8(rs, 9, utf8), rs.getInt(10), utf8(rs, 11, utf8), utf8(rs, 12, utf8)));
                     }
                 }
             }
@@ -389,6 +404,13 @@ public final class AuditLog implements AutoCloseable {
         Object v = rs.getObject(column);
         return v instanceof Integer i ? RawEvent.rule(i) : v instanceof Long l && l >= 1 && l <= 2 ? l.intValue() : 0;
     }
+
+    /**
+     * {@link #COLUMNS} for {@link RawEvent}: hash_rule is 1 or 2 when it holds exactly that integer,
+     * else 0 (malformed), decided by SQLite so the scan reads a plain int.
+     */
+    private static final String RAW_COLUMNS = COLUMNS.replace("hash_rule,",
+            "CASE WHEN typeof(hash_rule) = 'integer' AND hash_rule IN (1, 2) THEN hash_rule ELSE 0 END,");
 
     /** A column's UTF-8 bytes; SQLite hands out text in the file's own encoding, so others are converted. */
     private static byte[] utf8(ResultSet rs, int column, boolean fileIsUtf8) throws SQLException {

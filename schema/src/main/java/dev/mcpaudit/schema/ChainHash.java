@@ -133,40 +133,138 @@ public final class ChainHash {
      * columns' bytes as they are (the same bytes {@link #canonicalEvent} or {@link #canonicalEventV2}
      * would produce, without building them). Both hashes, and under rule 2 {@code payload_sha256},
      * must be well formed ({@link #isHash(byte[])}). Under rule 2 the payload itself is not covered:
-     * see {@link #payloadMatches}.
+     * see {@link #payloadMatches}. The hashed bytes are built in {@code scratch} (one per thread) and
+     * hashed with one update: a verifier checks millions of rows, and a dozen small updates per row
+     * cost more than the copy.
      */
-    static boolean hashMatches(MessageDigest sha256, RawEvent e) {
-        sha256.reset();
-        byte[] prev = new byte[32];
+    static boolean hashMatches(MessageDigest sha256, Scratch scratch, RawEvent e) {
+        return hashMatches(sha256, scratch, e, false);
+    }
+
+    /**
+     * As above; {@code payloadDigestIsHex}: the caller has already seen payload_sha256 equal a digest
+     * it computed, so it is lowercase hex and needs no escaping.
+     */
+    static boolean hashMatches(MessageDigest sha256, Scratch scratch, RawEvent e, boolean payloadDigestIsHex) {
+        Scratch b = scratch.reset();
         byte[] prevHex = e.prevHash();
         for (int i = 0; i < 32; i++) {
-            prev[i] = (byte) (HEX_VALUE[prevHex[2 * i]] << 4 | HEX_VALUE[prevHex[2 * i + 1]]);
+            int high = HEX_VALUE[prevHex[2 * i] & 0xff];
+            int low = HEX_VALUE[prevHex[2 * i + 1] & 0xff];
+            if ((high | low) < 0) {
+                return false; // not lowercase hex
+            }
+            b.put((byte) (high << 4 | low));
         }
-        sha256.update(prev);
         // Keys in RFC 8785 order, as in canonicalEvent.
-        sha256.update(CALL_ID);
+        b.put(CALL_ID);
         if (e.callId() == null) {
-            sha256.update(NULL);
+            b.put(NULL);
         } else {
-            updateQuoted(sha256, e.callId());
+            b.putQuoted(e.callId());
         }
-        sha256.update(EVENT_ID);
-        updateQuoted(sha256, e.eventId());
+        b.put(EVENT_ID).putQuoted(e.eventId());
         if (e.hashRule() == RULE_PAYLOAD_DIGEST) {
-            sha256.update(PAYLOAD_SHA256);
-            updateQuoted(sha256, e.payloadSha256());
+            b.put(PAYLOAD_SHA256);
+            if (payloadDigestIsHex) {
+                b.put((byte) '"').put(e.payloadSha256()).put((byte) '"');
+            } else {
+                b.putQuoted(e.payloadSha256());
+            }
         } else {
-            sha256.update(PAYLOAD);
-            sha256.update(e.payload());
+            b.put(PAYLOAD).put(e.payload());
         }
-        sha256.update(SESSION_ID);
-        updateQuoted(sha256, e.sessionId());
-        sha256.update(TIME);
-        updateQuoted(sha256, e.time());
-        sha256.update(TYPE);
-        updateQuoted(sha256, e.type());
-        sha256.update((byte) '}');
+        b.put(SESSION_ID).putQuoted(e.sessionId());
+        b.put(TIME).putQuoted(e.time());
+        b.put(TYPE).putQuoted(e.type());
+        b.put((byte) '}');
+        sha256.reset();
+        sha256.update(b.bytes, 0, b.length);
         return digestEquals(sha256.digest(), e.hash());
+    }
+
+    /** A growable byte buffer, reused row after row by one thread. */
+    static final class Scratch {
+        private byte[] bytes = new byte[1024];
+        private int length;
+
+        Scratch reset() {
+            length = 0;
+            return this;
+        }
+
+        Scratch put(byte b) {
+            room(1);
+            bytes[length++] = b;
+            return this;
+        }
+
+        Scratch put(byte[] b) {
+            return put(b, 0, b.length);
+        }
+
+        Scratch put(byte[] b, int from, int count) {
+            room(count);
+            System.arraycopy(b, from, bytes, length, count);
+            length += count;
+            return this;
+        }
+
+        /** A JSON string of these UTF-8 bytes, escaped as {@link CanonicalJson} escapes. */
+        Scratch putQuoted(byte[] utf8) {
+            put((byte) '"');
+            int plainFrom = 0;
+            for (int i = plainEnd(utf8, 0); i < utf8.length; i = plainEnd(utf8, i + 1)) {
+                int c = utf8[i] & 0xff;
+                if (ESCAPED[c]) {
+                    put(utf8, plainFrom, i - plainFrom);
+                    plainFrom = i + 1;
+                    put(CanonicalJson.escape(c).getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+            return put(utf8, plainFrom, utf8.length - plainFrom).put((byte) '"');
+        }
+
+        /**
+         * The index of the first byte from {@code from} on that may need escaping (below 0x20, {@code "}
+         * or {@code \}), or the length: eight bytes at a time (ids, times and digests never need any).
+         */
+        private static int plainEnd(byte[] b, int from) {
+            int i = from;
+            for (; i + 8 <= b.length; i += 8) {
+                long x = (long) LONGS.get(b, i);
+                if (hasByteBelow0x20(x) || hasByte(x, '"') || hasByte(x, '\\')) {
+                    break;
+                }
+            }
+            for (; i < b.length; i++) {
+                if (ESCAPED[b[i] & 0xff]) {
+                    return i;
+                }
+            }
+            return b.length;
+        }
+
+        private static final long ONES = 0x0101010101010101L;
+        private static final long HIGHS = 0x8080808080808080L;
+        private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+                .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+        /** Whether a byte of {@code x} is below 0x20 (bytes of 0x80 and above never count). */
+        private static boolean hasByteBelow0x20(long x) {
+            return ((x - ONES * 0x20) & ~x & HIGHS) != 0;
+        }
+
+        private static boolean hasByte(long x, char c) {
+            long v = x ^ (ONES * c);
+            return ((v - ONES) & ~v & HIGHS) != 0;
+        }
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
     }
 
     /**
@@ -175,13 +273,18 @@ public final class ChainHash {
      */
     static boolean payloadMatches(MessageDigest sha256, RawEvent e) {
         byte[] salt = e.payloadSalt();
-        if (!isSalt(salt)) {
+        if (salt == null || salt.length != 2 * SALT_BYTES) {
             return false;
         }
         sha256.reset();
         byte[] raw = new byte[SALT_BYTES];
         for (int i = 0; i < SALT_BYTES; i++) {
-            raw[i] = (byte) (HEX_VALUE[salt[2 * i]] << 4 | HEX_VALUE[salt[2 * i + 1]]);
+            int high = HEX_VALUE[salt[2 * i] & 0xff];
+            int low = HEX_VALUE[salt[2 * i + 1] & 0xff];
+            if ((high | low) < 0) {
+                return false; // not lowercase hex
+            }
+            raw[i] = (byte) (high << 4 | low);
         }
         sha256.update(raw);
         sha256.update(e.payload());
@@ -222,22 +325,6 @@ public final class ChainHash {
      * characters: every byte it escapes is ASCII, which never occurs inside a multi-byte sequence, so
      * the stored bytes are hashed as they are, never decoded (invalid UTF-8 cannot be normalised away).
      */
-    private static void updateQuoted(MessageDigest sha256, byte[] utf8) {
-        sha256.update((byte) '"');
-        int plainFrom = 0;
-        for (int i = 0; i < utf8.length; i++) {
-            int b = utf8[i] & 0xff;
-            if (!ESCAPED[b]) {
-                continue;
-            }
-            sha256.update(utf8, plainFrom, i - plainFrom);
-            plainFrom = i + 1;
-            sha256.update(CanonicalJson.escape(b).getBytes(StandardCharsets.US_ASCII));
-        }
-        sha256.update(utf8, plainFrom, utf8.length - plainFrom);
-        sha256.update((byte) '"');
-    }
-
     static boolean isHash(byte[] s) {
         if (s == null || s.length != 64) {
             return false;

@@ -13,13 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
 
 /**
  * Recomputes every hash of the chain and names each problem with its seq, like
@@ -30,8 +25,6 @@ import java.util.function.IntFunction;
  * insertions, reorderings and deletions apart.
  */
 public final class ChainVerifier {
-    /** Events per segment: enough that opening a segment's connection is noise. */
-    static final long SEGMENT_EVENTS = 100_000;
     static final long PROGRESS_STEP = 4_096;
     private static final byte[] GENESIS = ChainHash.GENESIS.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHECKPOINT_TYPE = EventType.CHECKPOINT.wireName().getBytes(StandardCharsets.UTF_8);
@@ -70,61 +63,39 @@ public final class ChainVerifier {
      * advances in steps of {@value #PROGRESS_STEP} events, from every thread.
      */
     public static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey, AtomicLong checked) {
-        return verify(log, checkpoint, publicKey, SEGMENT_EVENTS, Runtime.getRuntime().availableProcessors(), checked);
+        return verify(log, checkpoint, publicKey, checked, RowReader.NONE);
+    }
+
+    /**
+     * As above, handing every row it checks to {@code reader} as well, in the same pass: what the
+     * reader computes is from exactly the rows this verification covers.
+     */
+    public static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey, AtomicLong checked,
+            RowReader reader) {
+        return verify(log, checkpoint, publicKey, EventScan.SEGMENT_EVENTS, Runtime.getRuntime().availableProcessors(),
+                checked, reader);
     }
 
     /** Test seam: the segment size and the number of threads. */
     static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey, long segmentEvents,
             int threads) {
-        return verify(log, checkpoint, publicKey, segmentEvents, threads, new AtomicLong());
+        return verify(log, checkpoint, publicKey, segmentEvents, threads, new AtomicLong(), RowReader.NONE);
     }
 
     private static VerificationReport verify(AuditLog log, Checkpoint checkpoint, PublicKey publicKey,
-            long segmentEvents, int threads, AtomicLong checked) {
+            long segmentEvents, int threads, AtomicLong checked, RowReader reader) {
+        long checkpointSeq = checkpoint == null ? -1 : checkpoint.seq();
         if (!log.seqIsRowid()) {
             // The table was rebuilt: seq may be NULL, text or repeated, so no range of seqs is safe to
             // split on. One pass in seq order, as an export is checked.
-            return verify(log.logId(), log::scanEvents, log::eventsAt, checkpoint, publicKey);
+            Segment whole = new Segment(checkpointSeq, checked, reader.segment(0));
+            log.scanEvents(e -> whole.accept(RawEvent.of(e)));
+            return conclude(log.logId(), new Segment[] {whole}, log::scanEvents, log::eventsAt, checkpoint, publicKey);
         }
-        long head = log.head().map(ChainHead::seq).orElse(0L);
-        // Bounded by the threads, not by the head: one forged row with a huge seq must not make
-        // billions of empty segments; the segments are then uneven, and still cover every seq.
-        int segmentCount = (int) Math.min(head <= 0 ? 1 : (head - 1) / segmentEvents + 1, 8L * Math.max(1, threads));
-        long size = Math.max(1, head / segmentCount + (head % segmentCount == 0 ? 0 : 1)); // rounded up
-        long checkpointSeq = checkpoint == null ? -1 : checkpoint.seq();
-        IntFunction<Segment> scan = i -> {
-            Segment segment = new Segment(checkpointSeq, checked);
-            // The first and last segments are open-ended, so no row is left out, whatever its seq.
-            log.scanRawEvents(i == 0 ? Long.MIN_VALUE : i * size + 1,
-                    i == segmentCount - 1 ? Long.MAX_VALUE : (i + 1) * size, segment);
-            return segment;
-        };
-        Segment[] segments = new Segment[segmentCount];
-        int workers = Math.min(threads, segmentCount);
-        if (workers <= 1) {
-            for (int i = 0; i < segmentCount; i++) {
-                segments[i] = scan.apply(i);
-            }
-        } else {
-            ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-                Thread t = new Thread(r, "chain-verifier");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<Segment>> scans = new ArrayList<>();
-                for (int i = 0; i < segmentCount; i++) {
-                    int index = i;
-                    scans.add(pool.submit(() -> scan.apply(index)));
-                }
-                for (int i = 0; i < segmentCount; i++) {
-                    segments[i] = await(scans.get(i));
-                }
-            } finally {
-                pool.shutdownNow(); // after a failure, the segments not yet started never are
-            }
-        }
-        return conclude(log.logId(), segments, log::scanEvents, log::eventsAt, checkpoint, publicKey);
+        List<Segment> segments = EventScan.run(log, segmentEvents, threads,
+                i -> new Segment(checkpointSeq, checked, reader.segment(i)));
+        return conclude(log.logId(), segments.toArray(Segment[]::new), log::scanEvents, log::eventsAt, checkpoint,
+                publicKey);
     }
 
     /**
@@ -139,7 +110,7 @@ public final class ChainVerifier {
 
     private static VerificationReport verify(String logId, EventSource events, RowLookup rows, Checkpoint checkpoint,
             PublicKey publicKey) {
-        Segment whole = new Segment(checkpoint == null ? -1 : checkpoint.seq(), new AtomicLong());
+        Segment whole = new Segment(checkpoint == null ? -1 : checkpoint.seq(), new AtomicLong(), row -> {});
         events.scan(e -> whole.accept(RawEvent.of(e)));
         return conclude(logId, new Segment[] {whole}, events, rows, checkpoint, publicKey);
     }
@@ -153,18 +124,6 @@ public final class ChainVerifier {
             }
         });
         return out;
-    }
-
-    /** A segment's scan, or what it threw. */
-    private static Segment await(Future<Segment> scan) {
-        try {
-            return scan.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while verifying the chain", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
     }
 
     /** Joins the segments in seq order: each one's first row must follow the last row of the one before. */
@@ -309,6 +268,7 @@ public final class ChainVerifier {
     private static final class Segment implements Consumer<RawEvent> {
         private final long checkpointSeq;
         private final MessageDigest sha256 = CanonicalJson.sha256();
+        private final ChainHash.Scratch scratch = new ChainHash.Scratch();
         final List<ChainProblem> problems = new ArrayList<>();
         final List<BrokenLink> brokenLinks = new ArrayList<>();
         /** Every row seen; {@code chained} leaves out rows with a seq below 1, which no chain has. */
@@ -330,10 +290,13 @@ public final class ChainVerifier {
 
         /** Shared by the segments: events checked so far, for a progress bar. */
         private final AtomicLong checked;
+        /** Reads each row after it is checked ({@link RowReader}). */
+        private final Consumer<RawEvent> alongside;
 
-        Segment(long checkpointSeq, AtomicLong checked) {
+        Segment(long checkpointSeq, AtomicLong checked, Consumer<RawEvent> alongside) {
             this.checkpointSeq = checkpointSeq;
             this.checked = checked;
+            this.alongside = alongside;
         }
 
         String lastTime() {
@@ -342,6 +305,11 @@ public final class ChainVerifier {
 
         @Override
         public void accept(RawEvent e) {
+            check(e);
+            alongside.accept(e);
+        }
+
+        private void check(RawEvent e) {
             count++;
             if (count % PROGRESS_STEP == 0) { // in steps: one shared counter per event would slow every thread
                 checked.addAndGet(PROGRESS_STEP);
@@ -351,11 +319,15 @@ public final class ChainVerifier {
                         + " log starts: the event was inserted"));
                 return;
             }
-            // NOT NULL holds only as long as nobody rebuilds the table; a verifier must not trust it.
             boolean digest = e.hashRule() == ChainHash.RULE_PAYLOAD_DIGEST;
-            boolean wellFormed = ChainHash.isHash(e.hash()) && ChainHash.isHash(e.prevHash()) && e.eventId() != null
-                    && e.type() != null && e.time() != null && e.sessionId() != null && e.payload() != null
-                    && e.hashRule() != 0 && (!digest || ChainHash.isHash(e.payloadSha256())
+            // Nearly every row is intact, and an intact row proves its own form: its hash and payload
+            // digest equal digests just computed (so are lowercase hex), its prev_hash and salt were
+            // decoded as lowercase hex. Only a row that fails is checked column by column.
+            boolean intact = intact(e, digest);
+            // NOT NULL holds only as long as nobody rebuilds the table; a verifier must not trust it.
+            boolean wellFormed = intact || ChainHash.isHash(e.hash()) && ChainHash.isHash(e.prevHash())
+                    && e.eventId() != null && e.type() != null && e.time() != null && e.sessionId() != null
+                    && e.payload() != null && e.hashRule() != 0 && (!digest || ChainHash.isHash(e.payloadSha256())
                             && (e.payloadSalt() == null || ChainHash.isSalt(e.payloadSalt())));
             boolean gap = false;
             if (chained++ == 0) {
@@ -380,7 +352,11 @@ public final class ChainVerifier {
                         + " not 64 lowercase hex digits, or hash_rule, payload_salt or payload_sha256 are not what"
                         + " its hash rule needs: the row was altered"));
             } else {
-                if (!ChainHash.hashMatches(sha256, e)) {
+                if (intact) {
+                    if (Arrays.equals(e.type(), PURGED_TYPE)) {
+                        purges.add(new Purges.Recorded(e.seq(), utf8(e.time()), utf8(e.payload())));
+                    }
+                } else if (!ChainHash.hashMatches(sha256, scratch, e)) {
                     problems.add(new ChainProblem(e.seq(), Kind.EDITED,
                             "content does not match its hash: the event was edited after it was written"));
                 } else if (digest && !ChainHash.payloadMatches(sha256, e)) {
@@ -398,6 +374,19 @@ public final class ChainVerifier {
             lastSeq = e.seq();
             lastHash = e.hash();
             lastTimeBytes = e.time();
+        }
+
+        /** Every column present, the hash recomputes, and under rule 2 the payload matches its digest. */
+        private boolean intact(RawEvent e, boolean digest) {
+            return e.eventId() != null && e.type() != null && e.time() != null && e.sessionId() != null
+                    && e.payload() != null && e.hashRule() != 0 && is64(e.hash()) && is64(e.prevHash())
+                    && (!digest || is64(e.payloadSha256()) && e.payloadSalt() != null)
+                    && (digest ? ChainHash.payloadMatches(sha256, e) && ChainHash.hashMatches(sha256, scratch, e, true)
+                            : ChainHash.hashMatches(sha256, scratch, e));
+        }
+
+        private static boolean is64(byte[] b) {
+            return b != null && b.length == 64;
         }
     }
 

@@ -7,6 +7,8 @@ public enum EventType {
     CALL_REQUESTED("call.requested"),
     CALL_COMPLETED("call.completed"),
     CALL_REJECTED("call.rejected"),
+    /** A write on a --confirm-writes profile: the user's decision, before the call is sent or refused (FORMAT.md). */
+    CALL_APPROVAL("call.approval"),
     SESSION_ENDED("session.ended"),
     /** With --record-results: upstream's answer to a profile session's initialize (FORMAT.md). */
     UPSTREAM_INITIALIZED("upstream.initialized"),

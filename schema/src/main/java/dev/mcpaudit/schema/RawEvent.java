@@ -1,12 +1,13 @@
 package dev.mcpaudit.schema;
 
 /**
- * One row of {@code events} as the verifier reads it: every text column as its UTF-8 bytes, so that
+ * One row of {@code events} as a scan reads it: every text column as its UTF-8 bytes, so that
  * checking a hash needs no decoding ({@code callId} is null for session events; {@code payloadSalt}
  * and {@code payloadSha256} are null under rule 1, and the salt is null once a payload is purged).
- * {@code hashRule} is 0 when the column holds neither 1 nor 2.
+ * {@code hashRule} is 0 when the column holds neither 1 nor 2. The arrays are the scan's own: a
+ * {@link RowReader} may keep them but must not change them, since the verifier reads them too.
  */
-record RawEvent(
+public record RawEvent(
         long seq,
         byte[] eventId,
         byte[] type,

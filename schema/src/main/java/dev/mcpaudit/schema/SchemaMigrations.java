@@ -21,7 +21,7 @@ final class SchemaMigrations {
     static final int APPLICATION_ID = 0x4D434150;
 
     private static final List<String> FILES = List.of("V1__event_log.sql", "V2__calls_read_model.sql",
-            "V3__payload_digest.sql");
+            "V3__payload_digest.sql", "V4__profile_account_indexes.sql");
 
     static final int LATEST = FILES.size();
 

@@ -1,7 +1,7 @@
 package dev.mcpaudit.cli.query;
 
 import dev.mcpaudit.cli.AuditCli;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.WriteRules;
 import dev.mcpaudit.cli.CallScopeOptions;
 import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.cli.JsonText;
@@ -11,6 +11,8 @@ import dev.mcpaudit.cli.ship.CentralAddress;
 import dev.mcpaudit.cli.ship.CentralCallQueries;
 import dev.mcpaudit.cli.ship.CentralSchema;
 import dev.mcpaudit.schema.AuditLog;
+import dev.mcpaudit.schema.query.Approval;
+import dev.mcpaudit.schema.query.ApprovalQueries;
 import dev.mcpaudit.schema.query.CallFilter;
 import dev.mcpaudit.schema.query.CallQueries;
 import dev.mcpaudit.schema.query.CallRecord;
@@ -51,12 +53,14 @@ import picocli.CommandLine.Spec;
             "started_at, ended_at, duration_ms, profile, account_id, account_source, region, service, tool, args,",
             "args_fingerprint, outcome, error, result_sha256, result; and refused_profile: for a call denied because",
             "its aws_profile value is not an allowed profile, that value (profile is then empty; table and CSV show",
-            "it JSON-quoted, so \"prod \" and \"PROD\" do not read as prod). With --source, log_id too."
+            "it JSON-quoted, so \"prod \" and \"PROD\" do not read as prod); approval: for a write on a",
+            "--confirm-writes profile, approved, declined or unasked (see show for who and why). With --source,",
+            "log_id too; approval is not read from the central copy."
         })
 public final class CallsCommand implements Callable<Integer> {
     static final List<String> FIELDS = List.of("call_id", "session_id", "started_at", "ended_at", "duration_ms", "profile",
             "account_id", "account_source", "region", "service", "tool", "args", "args_fingerprint", "outcome", "error",
-            "result_sha256", "result", "refused_profile");
+            "result_sha256", "result", "refused_profile", "approval");
     private static final List<String> TABLE = List.of("started_at", "profile", "account_id", "tool", "outcome",
             "duration_ms", "args", "call_id");
     /** The table with a column for refused aws_profile values, used when a listed call has one. */
@@ -103,18 +107,23 @@ public final class CallsCommand implements Callable<Integer> {
         }
         try (AuditLog log = parent.openForReading(spec)) {
             CallFilter filter = scope.filter(log, period, tool, outcome, writes);
-            List<CallRecord> calls = new CallQueries(log, AwsOperation.RECORDED_CALLS).calls(filter, limit);
+            List<CallRecord> calls = new CallQueries(log, WriteRules.RECORDED_CALLS).calls(filter, limit);
             boolean table = format == RowWriter.Format.table;
             // JSON escapes a value by itself; text formats show it JSON-quoted so whitespace can be seen.
             boolean quote = table || format == RowWriter.Format.csv;
-            List<Map<String, Object>> rows = calls.stream().map(c -> row(c, quote)).toList();
+            Map<String, Approval> approvals = new ApprovalQueries(log).byCallId();
+            List<Map<String, Object>> rows = calls.stream().map(c -> row(c, quote, approvals.get(c.callId()))).toList();
             if (rows.isEmpty() && format == RowWriter.Format.table) {
                 spec.commandLine().getOut().println("No calls match (" + filter.describe() + ") in " + log.path() + ".");
                 return ExitCode.OK;
             }
             boolean anyRefused = calls.stream().anyMatch(CallRecord::profileRefused);
-            RowWriter.write(spec.commandLine().getOut(), format,
-                    table ? (anyRefused ? TABLE_WITH_REFUSED : TABLE) : FIELDS, rows);
+            List<String> columns = anyRefused ? TABLE_WITH_REFUSED : TABLE;
+            if (calls.stream().anyMatch(c -> approvals.containsKey(c.callId()))) {
+                columns = new java.util.ArrayList<>(columns);
+                columns.add(columns.indexOf("outcome") + 1, "approval"); // only when a listed call was asked
+            }
+            RowWriter.write(spec.commandLine().getOut(), format, table ? columns : FIELDS, rows);
         }
         return ExitCode.OK;
     }
@@ -125,7 +134,7 @@ public final class CallsCommand implements Callable<Integer> {
         try (Connection central = address.connect()) {
             central.setReadOnly(true);
             CentralSchema.requireCurrent(central);
-            CentralCallQueries queries = new CentralCallQueries(central, AwsOperation.RECORDED_CALLS);
+            CentralCallQueries queries = new CentralCallQueries(central, WriteRules.RECORDED_CALLS);
             CallFilter filter = scope.filter(address.describe(), queries::sessionIdsStartingWith, period, tool, outcome,
                     writes);
             List<CentralCallQueries.CentralCall> calls = queries.calls(filter, limit);
@@ -138,7 +147,7 @@ public final class CallsCommand implements Callable<Integer> {
             List<Map<String, Object>> rows = calls.stream().map(c -> {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("log_id", c.logId());
-                row.putAll(row(c.call(), quote));
+                row.putAll(row(c.call(), quote, null));
                 return row;
             }).toList();
             boolean anyRefused = calls.stream().anyMatch(c -> c.call().profileRefused());
@@ -154,7 +163,7 @@ public final class CallsCommand implements Callable<Integer> {
      * aws_profile value goes to {@code refused_profile}, never {@code profile} (JSON-quoted when
      * {@code quote}, so whitespace and case show).
      */
-    static Map<String, Object> row(CallRecord c, boolean quote) {
+    static Map<String, Object> row(CallRecord c, boolean quote, Approval approval) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("call_id", c.callId());
         row.put("session_id", c.sessionId());
@@ -174,6 +183,7 @@ public final class CallsCommand implements Callable<Integer> {
         row.put("result_sha256", c.resultSha256());
         row.put("result", c.result());
         row.put("refused_profile", !c.profileRefused() ? null : quote ? JsonText.quoted(c.profile()) : c.profile());
+        row.put("approval", approval == null ? null : approval.shown());
         return row;
     }
 }

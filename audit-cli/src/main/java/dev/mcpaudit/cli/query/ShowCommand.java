@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpaudit.cli.AuditCli;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.WriteRules;
 import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.EventType;
@@ -57,7 +57,7 @@ public final class ShowCommand implements Callable<Integer> {
             throw new IllegalArgumentException("CALL_ID is empty; take one from `audit-cli calls`.");
         }
         try (AuditLog log = parent.openForReading(spec)) {
-            CallQueries queries = new CallQueries(log, AwsOperation.RECORDED_CALLS);
+            CallQueries queries = new CallQueries(log, WriteRules.RECORDED_CALLS);
             List<String> ids = queries.callIdsStartingWith(callId, 2);
             PrintWriter err = spec.commandLine().getErr();
             if (ids.isEmpty()) {
@@ -106,6 +106,11 @@ public final class ShowCommand implements Callable<Integer> {
         }
         out.println("call " + id + " (session " + events.get(0).sessionId() + ")");
         for (StoredEvent e : events) {
+            if (EventType.CALL_APPROVAL.wireName().equals(e.type())) {
+                out.println(approvalLine(JSON.readTree(e.payload())));
+            }
+        }
+        for (StoredEvent e : events) {
             JsonNode payload = JSON.readTree(e.payload());
             out.println();
             out.println(e.time() + "  " + e.type() + "  (seq " + e.seq() + ")");
@@ -120,9 +125,28 @@ public final class ShowCommand implements Callable<Integer> {
                 out.println("  " + field.getKey() + ": " + text.replace("\n", "\n    "));
             }
         }
-        if (events.stream().noneMatch(e -> "call.completed".equals(e.type()) || "call.rejected".equals(e.type()))) {
+        if (events.stream().noneMatch(e -> "call.completed".equals(e.type()) || "call.rejected".equals(e.type()))
+                && events.stream().anyMatch(e -> "call.requested".equals(e.type()))) {
             out.println();
             out.println("No completion recorded: the proxy stopped (or was killed) before the answer (outcome incomplete).");
         }
+    }
+
+    /** One line on a write's approval: "approval: declined (decline) by claude-code 2.1 after 5200 ms: freeze". */
+    static String approvalLine(JsonNode p) {
+        String decision = p.path("decision").asText("");
+        String shown = decision.equals("accept") ? "approved" : decision.equals("fallback-allowed") ? "unasked" : "declined";
+        StringBuilder line = new StringBuilder("approval: ").append(shown).append(" (").append(decision).append(')');
+        JsonNode client = p.path("client");
+        if (client.isObject()) {
+            line.append(" by ").append((client.path("name").asText("") + " " + client.path("version").asText("")).strip());
+        }
+        if (p.has("answer_ms")) {
+            line.append(" after ").append(p.get("answer_ms").asText()).append(" ms");
+        }
+        if (p.hasNonNull("reason")) {
+            line.append(": ").append(p.get("reason").asText());
+        }
+        return line.toString();
     }
 }

@@ -1,7 +1,7 @@
 package dev.mcpaudit.cli.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.AwsOperation;
 import dev.mcpaudit.fixtures.replay.Fixture;
 import java.util.Optional;
 
@@ -15,17 +15,27 @@ import java.util.Optional;
  * @param result    the recorded result body; null when it was not recorded
  * @param operation the AWS CLI operation of an {@code aws___call_aws} call ({@code ec2 describe-instances}), else null
  * @param write     whether the call may have changed something ({@link AwsOperation}'s rule)
+ * @param approval  from a log: the user's decision on it ({@code approved}, {@code declined}, {@code unasked}) or
+ *                  {@link #NOT_ASKED}; null from a fixture, which does not carry approvals
  */
 record DiffCall(int index, long seq, String method, String subject, String profile, String accountId, String region,
-        JsonNode args, String outcome, String error, String resultSha256, JsonNode result, String operation, boolean write) {
+        JsonNode args, String outcome, String error, String resultSha256, JsonNode result, String operation, boolean write,
+        String approval) {
+    /** A logged call without a {@code call.approval}: its profile was not protected, or it was a read. */
+    static final String NOT_ASKED = "not asked";
 
     static DiffCall of(int index, long seq, String method, String subject, String profile, String accountId, String region,
             JsonNode args, String outcome, String error, String resultSha256, JsonNode result) {
+        return of(index, seq, method, subject, profile, accountId, region, args, outcome, error, resultSha256, result, null);
+    }
+
+    static DiffCall of(int index, long seq, String method, String subject, String profile, String accountId, String region,
+            JsonNode args, String outcome, String error, String resultSha256, JsonNode result, String approval) {
         String tool = Fixture.Call.TOOLS_CALL.equals(method) ? subject : null;
         Optional<AwsOperation> op = tool == null ? Optional.empty() : AwsOperation.ofCall(tool, args);
         boolean write = tool != null && AwsOperation.isWrite(tool, op);
         return new DiffCall(index, seq, method, subject, profile, accountId, region, args, outcome, error, resultSha256, result,
-                op.map(AwsOperation::name).orElse(null), write);
+                op.map(AwsOperation::name).orElse(null), write, approval);
     }
 
     /** What may be paired with what: two calls are one changed call only if this is equal. */
@@ -40,6 +50,6 @@ record DiffCall(int index, long seq, String method, String subject, String profi
 
     DiffCall withBodies(JsonNode newArgs, JsonNode newResult) {
         return new DiffCall(index, seq, method, subject, profile, accountId, region, newArgs, outcome, error, resultSha256,
-                newResult, operation, write);
+                newResult, operation, write, approval);
     }
 }

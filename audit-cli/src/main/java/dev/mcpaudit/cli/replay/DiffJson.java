@@ -119,6 +119,9 @@ final class DiffJson {
         o.put("region", c.region());
         o.set("args", c.args());
         o.put("outcome", c.outcome());
+        if (c.approval() != null) {
+            o.put("approval", c.approval());
+        }
         o.put("error", c.error());
         o.put("result_sha256", c.resultSha256());
         o.put("write", c.write());

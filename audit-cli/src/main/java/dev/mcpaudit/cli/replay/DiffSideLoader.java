@@ -94,14 +94,17 @@ final class DiffSideLoader implements AutoCloseable {
 
     private DiffSide session(String name, String sessionId, String profile) throws SQLException {
         List<DiffCall> calls = new ArrayList<>();
+        java.util.Map<String, dev.mcpaudit.schema.query.Approval> approvals =
+                new dev.mcpaudit.schema.query.ApprovalQueries(log).byCallId();
         for (SessionCall c : queries().callsOf(sessionId)) {
             if (profile != null && !profile.equals(c.profile())) {
                 continue;
             }
             String subject = c.tool() != null ? c.tool() : c.target();
+            dev.mcpaudit.schema.query.Approval approval = approvals.get(c.callId());
             calls.add(DiffCall.of(calls.size() + 1, c.seq(), c.method() == null ? "tools/call" : c.method(), subject, c.profile(),
                     c.accountId(), c.region(), JsonText.parseArgs(c.args()), c.outcome(), c.error(), c.resultSha256(),
-                    JsonText.parseArgs(c.result())));
+                    JsonText.parseArgs(c.result()), approval == null ? DiffCall.NOT_ASKED : approval.shown()));
         }
         return new DiffSide(name, "session", sessionId, sessionId, profile, calls, List.of(), List.of(),
                 SessionServers.of(log, sessionId));

@@ -1,6 +1,6 @@
 package dev.mcpaudit.cli.replay;
 
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.AwsOperation;
 import dev.mcpaudit.fixtures.replay.Fixture;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

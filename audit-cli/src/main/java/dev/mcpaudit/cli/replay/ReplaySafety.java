@@ -1,7 +1,7 @@
 package dev.mcpaudit.cli.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.AwsOperation;
 import dev.mcpaudit.fixtures.replay.Fixture;
 import java.net.URI;
 import java.util.ArrayList;

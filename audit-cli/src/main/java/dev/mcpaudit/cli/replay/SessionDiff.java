@@ -1,5 +1,8 @@
 package dev.mcpaudit.cli.replay;
 
+import dev.mcpaudit.schema.compare.Difference;
+import com.fasterxml.jackson.databind.node.TextNode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.mcpaudit.cli.replay.DiffReport.Entry;
@@ -80,6 +83,11 @@ final class SessionDiff {
         ignored += args.ignoredPaths();
         args.differences().forEach(d -> entries.add(new Entry("args", d)));
 
+        // Approvals are compared between two logs only: a fixture does not carry them (null).
+        if (a.approval() != null && b.approval() != null && !a.approval().equals(b.approval())) {
+            entries.add(new Entry("approval", new Difference("", Difference.Kind.CHANGED,
+                    TextNode.valueOf(a.approval()), TextNode.valueOf(b.approval()))));
+        }
         boolean outcomeChanged = !Objects.equals(a.outcome(), b.outcome());
         boolean hashOnly = false;
         boolean sameHash = a.resultSha256() != null && a.resultSha256().equals(b.resultSha256());

@@ -29,7 +29,26 @@ record Report(
         Listing<CallRow> mutatingCalls,
         Listing<CallRow> deniedCalls,
         Listing<PurgeRow> purges,
-        Verification verification) {
+        Verification verification,
+        Listing<ApprovalRow> protectedWrites) {
+
+    /** A report without the section on approvals; {@link #withProtectedWrites} adds it. */
+    Report(String generatedAt, String database, String logId, Scope scope, String firstCall, String lastCall,
+            Counts totals, List<AccountRow> accounts, List<RefusedProfileRow> refusedProfiles,
+            List<ActivityRow> activity, List<OperationRow> operations, List<ServiceRow> services,
+            Listing<SessionRow> sessions, Timeline timeline, Listing<CallRow> mutatingCalls,
+            Listing<CallRow> deniedCalls, Listing<PurgeRow> purges, Verification verification) {
+        this(generatedAt, database, logId, scope, firstCall, lastCall, totals, accounts, refusedProfiles, activity,
+                operations, services, sessions, timeline, mutatingCalls, deniedCalls, purges, verification,
+                new Listing<>(0, List.of()));
+    }
+
+    /** This report with its section "Writes on protected profiles" ({@link ReportApprovals}). */
+    Report withProtectedWrites(Listing<ApprovalRow> rows) {
+        return new Report(generatedAt, database, logId, scope, firstCall, lastCall, totals, accounts, refusedProfiles,
+                activity, operations, services, sessions, timeline, mutatingCalls, deniedCalls, purges, verification,
+                rows);
+    }
 
     static final String OK = "ok";
     static final String DENIED = "denied";
@@ -43,7 +62,7 @@ record Report(
     Report withVerification(Verification v) {
         return new Report(generatedAt, database, logId, scope, firstCall, lastCall, totals, accounts, refusedProfiles,
                 activity,
-                operations, services, sessions, timeline, mutatingCalls, deniedCalls, purges, v);
+                operations, services, sessions, timeline, mutatingCalls, deniedCalls, purges, v, protectedWrites);
     }
 
     /**
@@ -178,6 +197,14 @@ record Report(
             return ok + errors + denied + incomplete;
         }
     }
+
+    /**
+     * One write on a --confirm-writes profile and its approval ({@code call.approval}): {@code approval}
+     * approved, declined or unasked; {@code decision} as recorded; {@code client} who answered;
+     * {@code operation} as in {@link CallRow}, {@code args} the redacted arguments.
+     */
+    record ApprovalRow(String time, String profile, String accountId, String tool, String operation, JsonNode args,
+            String approval, String decision, String client, String reason, Number answerMs, String callId) {}
 
     /** The first rows of a longer list, oldest first; {@code total} counts them all. */
     record Listing<T>(long total, List<T> rows) {

@@ -1,7 +1,7 @@
 package dev.mcpaudit.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.AwsOperation;
 import dev.mcpaudit.cli.JsonText;
 import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.cli.report.Report.AccountRow;
@@ -28,6 +28,7 @@ import dev.mcpaudit.schema.query.CallGroup;
 import dev.mcpaudit.schema.query.ListedCall;
 import dev.mcpaudit.schema.query.PurgedEvent;
 import dev.mcpaudit.schema.query.ReportScope;
+import dev.mcpaudit.schema.query.ScopeReader;
 import java.sql.SQLException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -49,10 +50,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Builds a {@link Report} from the calls of a {@link ReportScope}, with a fixed number of statements
- * whatever the size of the log: one GROUP BY gives every aggregate (per profile, account, tool,
- * {@code cli_command}, outcome, hour and session); the first mutating calls and denied attempts are
- * fetched by primary key.
+ * Builds a {@link Report} from the calls of a {@link ReportScope}, read in the scan that verifies the
+ * chain: one grouping gives every aggregate (per profile, account, tool, {@code cli_command}, outcome,
+ * hour and session); the first mutating calls and denied attempts are fetched by primary key.
  *
  * <p>Each distinct {@code cli_command} is parsed once in Java ({@link AwsOperation#ofCommand}) into
  * its service and operation, and whether it mutates, exactly as {@link AwsOperation#RECORDED_CALLS}
@@ -74,11 +74,12 @@ final class ReportBuilder {
     }
 
     /**
-     * Everything but the verification, which is {@link #notVerified()}: the caller runs it alongside
-     * and adds it with {@link Report#withVerification}.
+     * Everything but the verification, which is {@link #notVerified()}, from the calls {@code read}
+     * picked out of a scan of the log that is over: the caller adds the verification of that same
+     * scan with {@link Report#withVerification}.
      */
-    Report build(Report.Scope scope, String generatedAt) throws SQLException {
-        try (ReportScope calls = ReportScope.open(log, filter)) {
+    Report build(ScopeReader read, Report.Scope scope, String generatedAt) throws SQLException {
+        try (ReportScope calls = ReportScope.of(log, read)) {
             return build(calls, scope, generatedAt);
         }
     }

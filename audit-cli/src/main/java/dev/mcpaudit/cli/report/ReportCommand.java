@@ -11,15 +11,15 @@ import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainVerifier;
 import dev.mcpaudit.schema.Checkpoint;
+import dev.mcpaudit.schema.EventScan;
 import dev.mcpaudit.schema.VerificationReport;
 import dev.mcpaudit.schema.query.CallFilter;
+import dev.mcpaudit.schema.query.ScopeReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,7 +61,8 @@ import picocli.CommandLine.Spec;
             "The timeline is per minute for calls spanning up to 2 hours, per hour up to 2 days, per day up to",
             "92 days, else per week (UTC).",
             "The chain is verified over the whole log (all events, not only the scope), optionally against a",
-            "signed checkpoint, while the report is computed; --no-verify skips it (and the report says so).",
+            "signed checkpoint, in the same pass that reads the calls reported: what is reported is what was",
+            "verified. --no-verify skips the hashing (and the report says so).",
             "",
             "Examples:",
             "  audit-cli report --profile prod --since 7d",
@@ -131,30 +132,30 @@ public final class ReportCommand implements Callable<Integer> {
         PublicKey key = checkpointOptions.publicKey();
 
         Report report;
+        Report.Listing<Report.ApprovalRow> protectedWrites;
         AtomicLong checked = new AtomicLong();
         try (AuditLog log = parent.openForReading(spec);
                 ProgressTicker progress = parent.progress(spec, "verifying the chain", noVerify ? 0
                         : VerifyCommand.headSeq(log), checked::get)) {
+            // Its own small query (approvals are few), apart from the rest of the report.
+            protectedWrites = ReportApprovals.of(log, scope.filter(log, period, null, null, false), period, maxListed);
             CallFilter filter = scope.filter(log, period, null, null, false);
             Report.Scope reportScope = new Report.Scope(scope.profile(), scope.account(), filter.session(),
                     period.storedSince(), period.storedUntil(), filter.describe());
-            // The chain is checked on its own connection while the queries run.
-            CompletableFuture<VerificationReport> verification = noVerify ? null
-                    : CompletableFuture.supplyAsync(() -> ChainVerifier.verify(log, checkpoint, key, checked));
-            Report built;
-            try {
-                built = new ReportBuilder(log, filter, maxListed).build(reportScope, TimeArgs.stored(now));
-            } catch (Exception e) {
-                // Does not interrupt a verification under way, but keeps one not yet started from running.
-                if (verification != null) {
-                    verification.cancel(true);
-                }
-                throw e;
+            // One pass: the rows the verifier checks are the rows the report is computed from.
+            ScopeReader rows = new ScopeReader(filter);
+            VerificationReport verification = null;
+            if (noVerify) {
+                EventScan.inSegments(log, rows);
+            } else {
+                verification = ChainVerifier.verify(log, checkpoint, key, checked, rows);
             }
+            Report built = new ReportBuilder(log, filter, maxListed).build(rows, reportScope, TimeArgs.stored(now));
             Report.Verification verified = verification == null ? ReportBuilder.notVerified()
-                    : ReportBuilder.verification(join(verification), built.lastCall());
+                    : ReportBuilder.verification(verification, built.lastCall());
             report = built.withVerification(verified);
         }
+        report = report.withProtectedWrites(protectedWrites);
 
         String text = switch (format) {
             case html -> ReportHtml.render(report);
@@ -174,16 +175,5 @@ public final class ReportCommand implements Callable<Integer> {
         }
         boolean chainFailed = report.verification().performed() && !report.verification().intact();
         return chainFailed ? ExitCode.FINDING : ExitCode.OK;
-    }
-
-    private static VerificationReport join(CompletableFuture<VerificationReport> f) throws Exception {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 }

@@ -167,7 +167,31 @@ final class ReportHtml {
         calls(b, "Mutating calls", r.mutatingCalls(), false, null);
         calls(b, "Denied attempts", r.deniedCalls(), true, ReportText.lookAlikes(r));
         purges(b, r.purges());
+        protectedWrites(b, r.protectedWrites());
         return b.append("</body>\n</html>\n").toString();
+    }
+
+    /** Only when the scope has approvals: a log without --confirm-writes has none. */
+    private static void protectedWrites(StringBuilder b, Listing<Report.ApprovalRow> writes) {
+        if (writes.total() == 0) {
+            return;
+        }
+        b.append("<h2>").append(esc(ReportApprovals.TITLE)).append(" (").append(n(writes.total())).append(")</h2>\n");
+        b.append("<p class=\"note\">").append(esc(ReportApprovals.NOTE)).append("</p>\n");
+        b.append("<table>\n<tr><th>time</th><th>profile</th><th>account</th><th>operation</th><th>arguments</th>"
+                + "<th>decision</th><th>reason</th><th>answered in</th><th>call</th></tr>\n");
+        for (Report.ApprovalRow w : writes.rows()) {
+            b.append("<tr>").append(time(w.time())).append("<td>").append(esc(orDash(w.profile()))).append("</td><td>")
+                    .append(esc(orDash(w.accountId()))).append("</td><td><code>")
+                    .append(esc(w.operation().isEmpty() ? orDash(w.tool()) : w.operation())).append("</code></td><td><code>")
+                    .append(words(ReportText.args(w.args()))).append("</code></td><td>")
+                    .append(esc(ReportApprovals.who(w))).append("</td><td>").append(esc(orDash(w.reason())))
+                    .append("</td><td class=\"n\">")
+                    .append(w.answerMs() == null ? "–" : n(w.answerMs().longValue()) + " ms").append("</td><td><code>")
+                    .append(esc(orDash(w.callId()))).append("</code></td></tr>\n");
+        }
+        b.append("</table>\n");
+        more(b, writes.notListed(), "approvals");
     }
 
     private static void purges(StringBuilder b, Listing<PurgeRow> purges) {

@@ -103,7 +103,30 @@ final class ReportMarkdown {
         calls(b, "Mutating calls", r.mutatingCalls(), false, null);
         calls(b, "Denied attempts", r.deniedCalls(), true, ReportText.lookAlikes(r));
         purges(b, r.purges());
+        protectedWrites(b, r.protectedWrites());
         return b.toString();
+    }
+
+    /** Only when the scope has approvals: a log without --confirm-writes has none. */
+    private static void protectedWrites(StringBuilder b, Listing<Report.ApprovalRow> writes) {
+        if (writes.total() == 0) {
+            return;
+        }
+        b.append("## ").append(ReportApprovals.TITLE).append(" (").append(n(writes.total())).append(")\n\n");
+        b.append(esc(ReportApprovals.NOTE)).append("\n\n");
+        b.append("| time | profile | account | operation | arguments | decision | reason | answered in | call |\n")
+                .append("|---|---|---|---|---|---|---|--:|---|\n");
+        for (Report.ApprovalRow w : writes.rows()) {
+            b.append("| ").append(w.time()).append(" | ").append(esc(orDash(w.profile()))).append(" | ")
+                    .append(esc(orDash(w.accountId()))).append(" | ")
+                    .append(code(w.operation().isEmpty() ? w.tool() : w.operation())).append(" | ")
+                    .append(code(ReportText.args(w.args()))).append(" | ").append(esc(ReportApprovals.who(w)))
+                    .append(" | ").append(esc(orDash(w.reason()))).append(" | ")
+                    .append(w.answerMs() == null ? "–" : n(w.answerMs().longValue()) + " ms").append(" | ")
+                    .append(code(w.callId())).append(" |\n");
+        }
+        more(b, writes.notListed(), "approvals");
+        b.append('\n');
     }
 
     /** Refused aws_profile values, on their own: never profiles. */

@@ -98,7 +98,11 @@ final class ReportText {
      * itself, anything else as compact JSON; whitespace runs become one space; cut at {@link #MAX_ARGS}.
      */
     static String args(CallRow c) {
-        JsonNode a = c.args();
+        return args(c.args());
+    }
+
+    /** The same for arguments on their own (an approval's). */
+    static String args(JsonNode a) {
         String s;
         if (a == null || a.isNull() || a.isMissingNode()) {
             s = "";
@@ -129,7 +133,7 @@ final class ReportText {
      */
     static String script(CallRow c) {
         JsonNode a = c.args();
-        if (!dev.mcpaudit.cli.AwsOperation.RUN_SCRIPT.equals(c.tool()) || a == null || !a.isObject()) {
+        if (!dev.mcpaudit.schema.writes.AwsOperation.RUN_SCRIPT.equals(c.tool()) || a == null || !a.isObject()) {
             return null;
         }
         JsonNode code = a.has("script") ? a.get("script") : a.size() == 1 ? singleValue(a) : null;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpaudit.cli.AwsOperation;
+import dev.mcpaudit.schema.writes.WriteRules;
 import dev.mcpaudit.cli.CliRun;
 import dev.mcpaudit.cli.Csv;
 import dev.mcpaudit.fixtures.SyntheticCalls;
@@ -556,7 +556,7 @@ class ReportCommandTest {
                 "--since", "2026-11-01T09:30:00Z", "--format", "json").out());
 
         try (AuditLog log = AuditLog.openReadOnly(synthetic)) {
-            CallQueries calls = new CallQueries(log, AwsOperation.RECORDED_CALLS);
+            CallQueries calls = new CallQueries(log, WriteRules.RECORDED_CALLS);
             for (JsonNode a : r.path("accounts")) {
                 List<CallRecord> ofAccount = calls.calls(new CallFilter(a.path("profile").asText(),
                         a.path("account_id").asText(), null, null, null, null, null, false), 0);
@@ -568,7 +568,7 @@ class ReportCommandTest {
                         "denied", ofAccount.stream().filter(c -> c.outcome().equals("denied")).count(),
                         "incomplete", ofAccount.stream().filter(c -> c.outcome().equals("incomplete")).count(),
                         "mutating", ofAccount.stream().filter(c -> !c.outcome().equals("denied")
-                                && AwsOperation.RECORDED_CALLS.isWrite(c.tool(), c.args())).count());
+                                && WriteRules.RECORDED_CALLS.isWrite(c.tool(), c.args())).count());
                 JsonNode c = a.path("counts");
                 for (String k : List.of("calls", "ok", "errors", "denied", "incomplete", "mutating")) {
                     assertThat(c.path(k).asLong()).as(a.path("profile").asText() + " " + k).isEqualTo(expected.get(k));

@@ -220,7 +220,7 @@ public final class AuditRecorder implements AutoCloseable {
      * @throws UnrecordableCallException its arguments cannot be recorded exactly: do not send it
      */
     public RecordedCall requested(CallStart call) throws AuditUnavailableException, UnrecordableCallException {
-        String callId = EventIds.next();
+        String callId = call.callId() != null ? call.callId() : EventIds.next();
         long start = System.nanoTime();
         requested.incrementAndGet();
         if (!enabled) {
@@ -305,8 +305,72 @@ public final class AuditRecorder implements AutoCloseable {
         if (!enabled) {
             return;
         }
-        appendOrDefer(EventType.CALL_REJECTED, EventIds.next(), () -> describe(call).put("reason", reason),
-                CallContext.arguments());
+        appendOrDefer(EventType.CALL_REJECTED, call.callId() != null ? call.callId() : EventIds.next(),
+                () -> describe(call).put("reason", reason), CallContext.arguments());
+    }
+
+    /**
+     * Records the user's decision on a write to a protected profile ({@code call.approval}), durably,
+     * before the call is sent or refused; {@code call.callId()} must be set, and the call's later
+     * {@code call.requested} or {@code call.rejected} uses the same id.
+     *
+     * @param decision what the user (or the proxy, for timeout, no-capability, fallback-allowed) decided
+     * @throws AuditUnavailableException fail-closed, when it could not be recorded: do not send the call
+     * @throws UnrecordableCallException its arguments cannot be recorded exactly: do not send it
+     */
+    public void approval(CallStart call, ObjectNode decision) throws AuditUnavailableException,
+            UnrecordableCallException {
+        if (!enabled) {
+            return;
+        }
+        try {
+            appendOrThrow(EventType.CALL_APPROVAL, call.callId(), () -> {
+                ObjectNode payload = describe(call);
+                payload.setAll(decision);
+                return payload;
+            }, CallContext.arguments());
+        } catch (AuditUnavailableException e) {
+            if (policy == FailurePolicy.CLOSED) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A tool's arguments as the log will store them (its rules and fingerprint key), for what the user
+     * is shown before the call is recorded. With the log unavailable, the same rules with a throw-away
+     * key: the secret is hidden either way, only a fingerprint would differ.
+     */
+    public JsonNode argumentsAsStored(String tool, JsonNode args) {
+        if (args == null || args.isNull()) {
+            return args;
+        }
+        if (enabled) {
+            try {
+                return openLog().argumentsAsStored(tool, args);
+            } catch (RuntimeException | LinkageError e) {
+                closeLog();
+                LOG.debug("redacting with a throw-away key, the audit log is unavailable: {}", e.getMessage());
+            }
+        }
+        return throwAwayRedactor().redactArguments(tool, args).value();
+    }
+
+    /** Text as the log will store it in a payload string: what the user is shown is what the log holds. */
+    public String textAsStored(String text) {
+        if (enabled) {
+            try {
+                return openLog().textAsStored(text);
+            } catch (RuntimeException | LinkageError e) {
+                closeLog();
+                LOG.debug("redacting with a throw-away key, the audit log is unavailable: {}", e.getMessage());
+            }
+        }
+        return throwAwayRedactor().redactText(text);
+    }
+
+    private dev.mcpaudit.schema.redact.Redactor throwAwayRedactor() {
+        return new dev.mcpaudit.schema.redact.Redactor(rules, dev.mcpaudit.schema.redact.FingerprintKey.ephemeral());
     }
 
     /** Records {@code session.ended} as ended by stdin closing, and closes the log. */

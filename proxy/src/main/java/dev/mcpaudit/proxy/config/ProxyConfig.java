@@ -31,7 +31,8 @@ public record ProxyConfig(
         int recordResultsMaxBytes,
         RedactionRules redactionRules,
         List<String> profileTools,
-        boolean lazyConnect) {
+        boolean lazyConnect,
+        ApprovalSettings approval) {
 
     public ProxyConfig {
         metadata = Map.copyOf(metadata);

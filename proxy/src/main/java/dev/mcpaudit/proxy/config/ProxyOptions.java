@@ -129,6 +129,20 @@ public final class ProxyOptions {
             description = "Answer initialize without contacting upstream; connect on the first request that needs it.")
     boolean lazyConnect;
 
+    @Option(names = "--confirm-writes", arity = "1..*", paramLabel = "PROFILE",
+            description = "Profiles whose writes the user must approve, asked through the agent "
+                    + "(MCP elicitation). Also AWS_MCP_PROXY_CONFIRM_WRITES; both add up.")
+    List<String> confirmWrites;
+
+    @Option(names = "--confirm-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long the user has to approve a write; no answer declines it. Default 120.")
+    double confirmTimeout;
+
+    @Option(names = "--confirm-fallback", defaultValue = "refuse", paramLabel = "refuse|allow",
+            description = "Writes on --confirm-writes profiles from a client that cannot be asked: "
+                    + "refuse (default) or allow (said once on stderr).")
+    String confirmFallback;
+
     /** Turns the parsed flags and the environment into a checked configuration. */
     public ProxyConfig resolve(Map<String, String> env) {
         List<String> flagProfiles = profiles == null ? null : new ArrayList<>(profiles);
@@ -137,6 +151,11 @@ public final class ProxyOptions {
         if (url == null && flagProfiles != null && !flagProfiles.isEmpty()
                 && flagProfiles.get(flagProfiles.size() - 1).contains("://")) {
             url = flagProfiles.remove(flagProfiles.size() - 1);
+        }
+        if (url == null && confirmWrites != null && !confirmWrites.isEmpty()
+                && confirmWrites.get(confirmWrites.size() - 1).contains("://")) {
+            confirmWrites = new ArrayList<>(confirmWrites); // `--confirm-writes prod URL`: the same for this list
+            url = confirmWrites.remove(confirmWrites.size() - 1);
         }
         if (url == null) {
             throw new ConfigException("Missing ENDPOINT: pass the MCP endpoint URL, e.g. "
@@ -151,11 +170,12 @@ public final class ProxyOptions {
             throw new ConfigException("Could not determine the AWS region from endpoint '" + url
                     + "' or AWS_REGION. Pass it with --region.");
         }
+        ProfileSet profileSet = ProfileSet.resolve(flagProfiles, env);
         return new ProxyConfig(
                 ep,
                 ep.service(service),
                 signingRegion,
-                ProfileSet.resolve(flagProfiles, env),
+                profileSet,
                 keyValues("--metadata", metadata),
                 checkedHeaders(keyValues("--header", headers)),
                 readOnly,
@@ -171,7 +191,44 @@ public final class ProxyOptions {
                 recordResults ? checkedResultCap() : -1,
                 redactionRules(env),
                 profileTools == null || profileTools.isEmpty() ? DEFAULT_PROFILE_TOOLS : List.copyOf(profileTools),
-                lazyConnect);
+                lazyConnect,
+                approvalSettings(env, profileSet));
+    }
+
+    /**
+     * --confirm-writes and AWS_MCP_PROXY_CONFIRM_WRITES (comma or whitespace separated) add up: more
+     * protection is never less safe. A name that is not an allowed profile is an error, since a typo
+     * would silently leave the profile unprotected.
+     */
+    private ApprovalSettings approvalSettings(Map<String, String> env, ProfileSet allowed) {
+        java.util.LinkedHashSet<String> chosen = new java.util.LinkedHashSet<>();
+        if (confirmWrites != null) {
+            confirmWrites.forEach(v -> chosen.addAll(splitList(v)));
+        }
+        String fromEnv = env.get(ApprovalSettings.ENV_CONFIRM_WRITES);
+        if (fromEnv != null) {
+            chosen.addAll(splitList(fromEnv));
+        }
+        for (String profile : chosen) {
+            if (!allowed.allows(profile)) {
+                throw new ConfigException("--confirm-writes names '" + profile + "', which is not an allowed profile ("
+                        + String.join(", ", allowed.allowed()) + "). Name allowed profiles only, or add it with"
+                        + " --profile.");
+            }
+        }
+        boolean allow;
+        if ("allow".equalsIgnoreCase(confirmFallback)) {
+            allow = true;
+        } else if ("refuse".equalsIgnoreCase(confirmFallback)) {
+            allow = false;
+        } else {
+            throw new ConfigException("--confirm-fallback takes refuse or allow, got '" + confirmFallback + "'.");
+        }
+        return new ApprovalSettings(List.copyOf(chosen), seconds("--confirm-timeout", confirmTimeout), allow);
+    }
+
+    private static List<String> splitList(String value) {
+        return java.util.Arrays.stream(value.strip().split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
     }
 
     private int checkedResultCap() {

@@ -25,10 +25,11 @@ import java.time.Duration;
  * @param inFlight lets the agent cancel the call while it runs
  * @param upstreamSessionId the profile's upstream session, once connected
  * @param connectFailure why that session could not be opened; the call fails with it after being recorded
+ * @param callId the log's id for the call once a step fixed it before recording ({@link WriteApproval}); null before
  */
 public record Call(String method, JsonNode id, String tool, String target, JsonNode params, JsonNode arguments,
         JsonNode requestedProfile, String profile, Duration timeout, InFlight inFlight, String upstreamSessionId,
-        UpstreamException connectFailure) {
+        UpstreamException connectFailure, String callId) {
 
     public static final String TOOLS_CALL = "tools/call";
     /** The argument with which the agent picks a profile; never forwarded upstream. */
@@ -55,15 +56,15 @@ public record Call(String method, JsonNode id, String tool, String target, JsonN
                     arguments = without;
                 }
                 yield new Call(method, id, p.path("name").asText(), null, params, arguments, requested, null,
-                        toolTimeout, inFlight, null, null);
+                        toolTimeout, inFlight, null, null, null);
             }
             case "resources/read" -> new Call(method, id, null, p.path("uri").asText(null), params, null, null,
-                    null, requestTimeout, inFlight, null, null);
+                    null, requestTimeout, inFlight, null, null, null);
             case "prompts/get" -> new Call(method, id, null, p.path("name").asText(null), params, p.get("arguments"),
-                    null, null, requestTimeout, inFlight, null, null);
+                    null, null, requestTimeout, inFlight, null, null, null);
             case "completion/complete" -> new Call(method, id, null,
                     p.path("ref").path("uri").asText(p.path("ref").path("name").asText(null)), params,
-                    p.get("argument"), null, null, requestTimeout, inFlight, null, null);
+                    p.get("argument"), null, null, requestTimeout, inFlight, null, null, null);
             default -> throw new IllegalArgumentException(method + " is not a call the pipeline handles");
         };
     }
@@ -87,12 +88,18 @@ public record Call(String method, JsonNode id, String tool, String target, JsonN
 
     public Call routedTo(String chosenProfile) {
         return new Call(method, id, tool, target, params, arguments, requestedProfile, chosenProfile, timeout,
-                inFlight, upstreamSessionId, connectFailure);
+                inFlight, upstreamSessionId, connectFailure, callId);
     }
 
     public Call connected(String sessionId, UpstreamException failure) {
         return new Call(method, id, tool, target, params, arguments, requestedProfile, profile, timeout, inFlight,
-                sessionId, failure);
+                sessionId, failure, callId);
+    }
+
+    /** The call with the id the log will know it by, fixed before it is recorded. */
+    public Call identifiedAs(String logCallId) {
+        return new Call(method, id, tool, target, params, arguments, requestedProfile, profile, timeout, inFlight,
+                upstreamSessionId, connectFailure, logCallId);
     }
 
     /** The params upstream receives: the agent's, with a tool's arguments as forwarded. */

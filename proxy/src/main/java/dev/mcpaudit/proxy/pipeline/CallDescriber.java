@@ -32,6 +32,6 @@ public final class CallDescriber {
         boolean known = profiles.allows(profile);
         Account account = known ? accounts.forProfile(profile) : null;
         return new CallStart(call.method(), call.id(), profile, account, known ? regionByProfile.get(profile) : null,
-                service, call.upstreamSessionId(), call.tool(), call.target(), call.arguments());
+                service, call.upstreamSessionId(), call.tool(), call.target(), call.arguments(), call.callId());
     }
 }

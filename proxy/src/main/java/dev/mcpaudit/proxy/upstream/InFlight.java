@@ -7,6 +7,10 @@ import java.util.function.Consumer;
  * can cancel it: upstream is told, and the caller stops waiting for the answer.
  */
 public final class InFlight {
+    private static final java.util.concurrent.atomic.AtomicLong ARRIVALS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Made when the request is read from stdin, on the one reader thread: so this numbers requests in arrival order. */
+    private final long arrival = ARRIVALS.incrementAndGet();
     private volatile Consumer<String> cancelUpstream;
     private volatile boolean cancelled;
 
@@ -25,6 +29,11 @@ public final class InFlight {
         if (c != null) {
             c.accept(reason);
         }
+    }
+
+    /** The request's place in the order the agent's requests arrived (1, 2, …). */
+    public long arrival() {
+        return arrival;
     }
 
     public boolean cancelled() {

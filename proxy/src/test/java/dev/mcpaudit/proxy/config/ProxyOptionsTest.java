@@ -118,4 +118,29 @@ class ProxyOptionsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("\"disable\" names rule \"no-such-rule\", which does not exist");
     }
+
+    @Test
+    void confirmWritesFromTheFlagAndTheEnvironmentAddUp() {
+        ProxyConfig none = resolve(Map.of(), URL, "--profile", "dev", "prod");
+        assertThat(none.approval().protectedProfiles()).isEmpty();
+        assertThat(none.approval().timeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(none.approval().fallbackAllow()).isFalse();
+
+        ApprovalSettings both = resolve(Map.of("AWS_MCP_PROXY_CONFIRM_WRITES", " staging, prod "), URL,
+                "--profile", "dev", "staging", "prod", "--confirm-writes", "prod", "--confirm-timeout", "1.5",
+                "--confirm-fallback", "allow").approval();
+        assertThat(both.protectedProfiles()).containsExactly("prod", "staging");
+        assertThat(both.timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(both.fallbackAllow()).isTrue();
+        assertThat(resolve(Map.of(), "--profile", "dev", "prod", "--confirm-writes", "prod", URL).approval()
+                .protectedProfiles()).containsExactly("prod");
+    }
+
+    @Test
+    void aConfirmWritesProfileThatIsNotAllowedOrABadFallbackIsAnError() {
+        assertThatThrownBy(() -> resolve(Map.of(), URL, "--profile", "dev", "prod", "--confirm-writes", "prdo"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'prdo', which is not an allowed profile");
+        assertThatThrownBy(() -> resolve(Map.of(), URL, "--profile", "dev", "--confirm-fallback", "yes"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("refuse or allow");
+    }
 }

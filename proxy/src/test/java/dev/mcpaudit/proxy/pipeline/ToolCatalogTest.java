@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpaudit.proxy.config.ApprovalSettings;
 import dev.mcpaudit.proxy.config.ProfileSet;
 import dev.mcpaudit.proxy.config.ProxyOptions;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +59,23 @@ class ToolCatalogTest {
         assertThat(c.isReadOnly("aws___call_aws")).isFalse();
         assertThat(c.isReadOnly("aws___list_regions")).isTrue();
         assertThat(c.isReadOnly("never_listed")).isNull();
+    }
+
+    @Test
+    void toolsThatCanWriteOnAProtectedProfileSaySoAndReadOnlyOnesDoNot() throws Exception {
+        ProfileRouter router = new ProfileRouter(new ProfileSet(List.of("dev", "prod")), ProxyOptions.DEFAULT_PROFILE_TOOLS);
+        ApprovalSettings prodProtected = new ApprovalSettings(List.of("prod"), Duration.ofSeconds(120), false);
+        ApprovalSettings devProtected = new ApprovalSettings(List.of("dev"), Duration.ofSeconds(120), false);
+
+        JsonNode prod = new ToolCatalog(router, false, prodProtected).rewrite(JSON.readTree(LIST));
+        JsonNode dev = new ToolCatalog(router, false, devProtected).rewrite(JSON.readTree(LIST));
+
+        assertThat(prod.at("/tools/0/description").asText()).startsWith("Writes on AWS profile prod need the user's"
+                + " approval: mcp-audit-proxy asks the user");
+        assertThat(prod.at("/tools/1").has("description")).isFalse(); // readOnlyHint: true
+        assertThat(prod.at("/tools/2").has("description")).isFalse(); // not a profile tool: runs on dev, the default
+        assertThat(dev.at("/tools/2/description").asText()).contains("Writes on AWS profile dev need");
+        assertThat(catalog(List.of("dev", "prod"), false).rewrite(JSON.readTree(LIST)).at("/tools/0").has("description"))
+                .isFalse();
     }
 }

@@ -118,7 +118,7 @@ class UpstreamForwarderTest {
     void aTimeoutAndACancellationAreTheirOwnOutcomes() {
         Call slow = toolCall("aws___call_aws", "{\"cli_command\":\"aws s3 ls slow:3000\"}");
         Call timingOut = new Call(slow.method(), slow.id(), slow.tool(), null, slow.params(), slow.arguments(), null,
-                null, Duration.ofMillis(300), slow.inFlight(), null, null);
+                null, Duration.ofMillis(300), slow.inFlight(), null, null, null);
         Call cancelled = aws("aws s3 ls slow:3000");
         background.execute(() -> {
             try {

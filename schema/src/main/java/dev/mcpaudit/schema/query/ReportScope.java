@@ -3,86 +3,133 @@ package dev.mcpaudit.schema.query;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.mcpaudit.schema.AuditLog;
-import dev.mcpaudit.schema.EventTime;
+import dev.mcpaudit.schema.EventScan;
 import dev.mcpaudit.schema.StoredEvent;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * The calls of a compliance report's scope, read with a fixed number of statements whatever the size
- * of the log: one pass over {@code events} puts the calls in scope (one small row each) into a
- * temporary in-memory table of this connection; {@link #groups()} aggregates them with one GROUP BY;
- * the listings and details are fetched by primary key or index. The database file is opened
- * read-only and never written.
- *
- * <p>A call's outcome is the {@code calls} view's ({@link CallOutcome#sqlOf}); the rows are the
- * view's rows for the scope, read straight from {@code events} so that the filter runs before the
- * join to the completions and a scope without a time range scans the table in order instead of
- * through an index.
+ * The calls of a compliance report's scope ({@link ScopeReader}: picked out of the same whole-log
+ * scan that verifies the chain) and what the report asks of them: the aggregates are computed from
+ * those rows in memory, as one GROUP BY over the {@code calls} view would give them (same groups,
+ * same order); the listings and details are fetched by primary key or index through a read-only
+ * connection. The database file is never written.
  */
 public final class ReportScope implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SCOPE_TABLE = "temp.report_calls";
     private static final long MMAP_SIZE = 1L << 31;
+    /** {@code ORDER BY started_at, seq}: the stored bytes compare as SQLite compares the text. */
+    private static final Comparator<ScopedCall> OLDEST_FIRST = Comparator
+            .comparing(ScopedCall::startedAtBytes, Comparator.nullsFirst(Arrays::compareUnsigned))
+            .thenComparingLong(call -> call.seq);
 
     private final Connection c;
+    private final List<ScopedCall> calls;
 
-    private ReportScope(Connection c) {
+    private ReportScope(Connection c, List<ScopedCall> calls) {
         this.c = c;
+        this.calls = calls;
     }
 
-    /** Reads the calls {@code filter} selects by profile, account, session, since and until (its other fields are not used). */
-    public static ReportScope open(AuditLog log, CallFilter filter) throws SQLException {
+    /**
+     * The calls {@code read} picked out of a scan of {@code log} that is over ({@link
+     * dev.mcpaudit.schema.ChainVerifier#verify(AuditLog, dev.mcpaudit.schema.Checkpoint,
+     * java.security.PublicKey, java.util.concurrent.atomic.AtomicLong, dev.mcpaudit.schema.RowReader)}
+     * or {@link EventScan#inSegments}).
+     */
+    public static ReportScope of(AuditLog log, ScopeReader read) throws SQLException {
         Connection c = log.openReader();
         try {
             try (Statement st = c.createStatement()) {
-                // Reading through the OS page cache instead of SQLite's small private cache halves a full scan.
+                // Reading through the OS page cache instead of SQLite's small private cache.
                 st.execute("PRAGMA mmap_size = " + MMAP_SIZE);
-                // The scope table lives in this connection's memory; the database file is never written.
-                st.execute("PRAGMA temp_store = MEMORY");
-                // Room for the GROUP BY's sort to stay in memory.
-                st.execute("PRAGMA cache_size = -131072");
             }
-            createScopeTable(c, filter);
-            return new ReportScope(c);
+            return new ReportScope(c, read.calls(c));
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
         }
     }
 
-    /** The calls in scope grouped by profile, account, tool, command, outcome, hour and session. */
-    public List<CallGroup> groups() throws SQLException {
-        return Rows.list(c, "SELECT profile, refused, account_id, tool, c, outcome, substr(started_at, 1, 13) AS hour,"
-                + " session_id, count(*) AS n, min(started_at) AS first, max(started_at) AS last FROM " + SCOPE_TABLE
-                + " GROUP BY profile, refused, account_id, tool, c, outcome, hour, session_id", List.of(),
-                rs -> new CallGroup(rs.getString("profile"), rs.getInt("refused") == 1, rs.getString("account_id"),
-                        rs.getString("tool"), rs.getString("c"), rs.getString("outcome"), rs.getString("hour"),
-                        rs.getString("session_id"), rs.getLong("n"), rs.getString("first"), rs.getString("last")));
+    /** The calls {@code filter} selects by profile, account, session, since and until (its other fields are not used), in a scan of their own. */
+    public static ReportScope open(AuditLog log, CallFilter filter) throws SQLException {
+        ScopeReader read = new ScopeReader(filter);
+        EventScan.inSegments(log, read);
+        return of(log, read);
+    }
+
+    /** The calls in scope grouped by profile, account, tool, command, outcome, hour and session, in that order. */
+    public List<CallGroup> groups() {
+        Map<GroupKey, Group> groups = new HashMap<>();
+        for (ScopedCall call : calls) {
+            byte[] started = call.startedAtBytes();
+            GroupKey key = new GroupKey(call.profile, call.refused ? 1 : 0, call.accountId, call.tool,
+                    call.command, call.outcome, prefix(call.startedAt(), 13), call.sessionId);
+            groups.computeIfAbsent(key, k -> new Group(started)).add(started);
+        }
+        List<GroupKey> keys = new ArrayList<>(groups.keySet());
+        keys.sort(GroupKey.ORDER);
+        List<CallGroup> out = new ArrayList<>(keys.size());
+        for (GroupKey k : keys) {
+            Group g = groups.get(k);
+            out.add(new CallGroup(text(k.profile()), k.refused() == 1, text(k.accountId()), text(k.tool()),
+                    k.command(), text(k.outcome()), k.hour(), k.sessionId(), g.calls, utf8(g.first), utf8(g.last)));
+        }
+        return out;
+    }
+
+    /** A group's count and its earliest and latest start time, as stored bytes (compared as SQLite compares text). */
+    private static final class Group {
+        long calls;
+        byte[] first;
+        byte[] last;
+
+        Group(byte[] started) {
+            first = started;
+            last = started;
+        }
+
+        void add(byte[] started) {
+            calls++;
+            if (started != null) {
+                first = first == null || Arrays.compareUnsigned(started, first) < 0 ? started : first;
+                last = last == null || Arrays.compareUnsigned(started, last) > 0 ? started : last;
+            }
+        }
     }
 
     /**
      * The calls in scope per minute and outcome ({@code minute}: the stored start time cut to the
      * minute, {@code 2026-11-26T14:05}), for a timeline finer than the hours of {@link #groups()}.
      */
-    public List<MinuteCount> perMinute() throws SQLException {
-        return Rows.list(c, "SELECT substr(started_at, 1, 16) AS minute, outcome, count(*) AS n FROM " + SCOPE_TABLE
-                + " GROUP BY minute, outcome", List.of(),
-                rs -> new MinuteCount(rs.getString("minute"), rs.getString("outcome"), rs.getLong("n")));
+    public List<MinuteCount> perMinute() {
+        Map<List<String>, long[]> counts = new LinkedHashMap<>();
+        for (ScopedCall call : calls) {
+            counts.computeIfAbsent(Arrays.asList(prefix(call.startedAt(), 16), text(call.outcome)), k -> new long[1])[0]++;
+        }
+        List<MinuteCount> out = new ArrayList<>(counts.size());
+        counts.forEach((k, n) -> out.add(new MinuteCount(k.get(0), k.get(1), n[0])));
+        return out;
     }
 
     /** {@code calls} calls with {@code outcome} started in {@code minute} ({@code 2026-11-26T14:05}). */
     public record MinuteCount(String minute, String outcome, long calls) {}
 
     /** The first {@code max} denied calls, oldest first, by the seq of their call.rejected event. */
-    public List<Long> deniedSeqs(int max) throws SQLException {
-        return seqs("SELECT seq FROM " + SCOPE_TABLE + " WHERE outcome = '" + CallOutcome.DENIED.wireName() + "'"
-                + " ORDER BY started_at, seq LIMIT " + max, List.of());
+    public List<Long> deniedSeqs(int max) {
+        return oldestSeqs(ScopedCall::denied, max);
     }
 
     /**
@@ -90,10 +137,17 @@ public final class ReportScope implements AutoCloseable {
      * {@code tools} or whose command ({@link CallGroup#command()}) is one of {@code commands}, by the seq
      * of their call.requested event.
      */
-    public List<Long> sentSeqs(Collection<String> tools, Collection<String> commands, int max) throws SQLException {
-        return seqs("SELECT seq FROM " + SCOPE_TABLE + " WHERE outcome <> '" + CallOutcome.DENIED.wireName() + "'"
-                + " AND (tool IN (SELECT value FROM json_each(?)) OR c IN (SELECT value FROM json_each(?)))"
-                + " ORDER BY started_at, seq LIMIT " + max, List.of(jsonArray(tools), jsonArray(commands)));
+    public List<Long> sentSeqs(Collection<String> tools, Collection<String> commands, int max) {
+        Set<String> toolSet = new HashSet<>(tools);
+        Set<String> commandSet = new HashSet<>(commands);
+        // A completion without an outcome compares as NULL in SQL: neither denied nor not denied.
+        return oldestSeqs(call -> call.outcome != null && !call.denied()
+                && (call.tool != null && !call.tool.number() && toolSet.contains(call.tool.text())
+                        || call.command != null && commandSet.contains(call.command)), max);
+    }
+
+    private List<Long> oldestSeqs(Predicate<ScopedCall> which, int max) {
+        return calls.stream().filter(which).sorted(OLDEST_FIRST).limit(max).map(call -> call.seq).toList();
     }
 
     /** The calls whose call.requested or call.rejected event has these seq (each a primary-key lookup), in any order. */
@@ -103,21 +157,27 @@ public final class ReportScope implements AutoCloseable {
         }
         ArrayNode array = JSON.createArrayNode();
         seqs.forEach(array::add);
+        // Whether a denied call's profile is a refused value was settled when the scope was read.
+        Set<Long> wanted = new HashSet<>(seqs);
+        Set<Long> refused = new HashSet<>();
+        for (ScopedCall call : calls) {
+            if (call.refused && wanted.contains(call.seq)) {
+                refused.add(call.seq);
+            }
+        }
         return Rows.list(c, "SELECT r.seq AS seq, r.call_id AS call_id, r.session_id AS session_id,"
                 + " r.time AS started_at, json_extract(r.payload, '$.profile') AS profile,"
                 + " json_extract(r.payload, '$.account_id') AS account_id, json_extract(r.payload, '$.region') AS region,"
                 + " json_extract(r.payload, '$.tool') AS tool, json_extract(r.payload, '$.args') AS args,"
                 + " " + CallOutcome.sqlOf("r", "x") + " AS outcome,"
                 + " CASE WHEN r.type = 'call.rejected' THEN json_extract(r.payload, '$.reason')"
-                + " ELSE json_extract(x.payload, '$.error') END AS error,"
-                + " r.type = 'call.rejected' AND " + RefusedProfiles.refused("json_extract(r.payload, '$.profile')",
-                        "r.session_id", "json_extract(r.payload, '$.account_source')") + " AS refused"
+                + " ELSE json_extract(x.payload, '$.error') END AS error"
                 + " FROM events r LEFT JOIN events x ON x.call_id = r.call_id AND x.type = 'call.completed'"
                 + " AND r.type = 'call.requested' WHERE r.seq IN (SELECT value FROM json_each(?))",
                 List.of(array.toString()), rs -> new ListedCall(rs.getLong("seq"), rs.getString("call_id"),
                         rs.getString("session_id"), rs.getString("started_at"), rs.getString("profile"),
                         rs.getString("account_id"), rs.getString("region"), rs.getString("tool"), rs.getString("args"),
-                        rs.getString("outcome"), rs.getString("error"), rs.getInt("refused") == 1));
+                        rs.getString("outcome"), rs.getString("error"), refused.contains(rs.getLong("seq"))));
     }
 
     /**
@@ -125,13 +185,42 @@ public final class ReportScope implements AutoCloseable {
      * oldest purge first: few rows, found through the type index.
      */
     public List<PurgedEvent> purges() throws SQLException {
-        return Rows.list(c, "SELECT p.seq AS purge_seq, p.time AS time, p.payload AS payload,"
-                + " t.seq AS seq, t.type AS type, t.call_id AS call_id FROM events p"
-                + " JOIN events t ON t.seq = json_extract(p.payload, '$.seq')"
-                + " WHERE p.type = 'payload.purged' AND (t.call_id IN (SELECT call_id FROM " + SCOPE_TABLE + ")"
-                + " OR (t.call_id IS NULL AND t.session_id IN (SELECT session_id FROM " + SCOPE_TABLE + ")))"
-                + " ORDER BY p.seq", List.of(), rs -> new PurgedEvent(rs.getLong("purge_seq"), rs.getString("time"),
-                        rs.getString("payload"), rs.getLong("seq"), rs.getString("type"), rs.getString("call_id")));
+        // With each purged event, the seqs of its call's first events (call.requested, call.rejected):
+        // the call is in scope when one of them is.
+        Map<Long, List<Long>> callSeqs = new HashMap<>();
+        List<PurgedEvent> all = Rows.list(c, "SELECT p.seq AS purge_seq, p.time AS time, p.payload AS payload,"
+                + " t.seq AS seq, t.type AS type, t.call_id AS call_id, t.session_id AS session_id,"
+                + " (SELECT json_group_array(f.seq) FROM events f WHERE f.call_id = t.call_id"
+                + " AND f.type IN ('call.requested', 'call.rejected')) AS call_seqs"
+                + " FROM events p JOIN events t ON t.seq = json_extract(p.payload, '$.seq')"
+                + " WHERE p.type = 'payload.purged' ORDER BY p.seq", List.of(), rs -> {
+                    PurgedEvent e = new PurgedEvent(rs.getLong("purge_seq"), rs.getString("time"),
+                            rs.getString("payload"), rs.getLong("seq"), rs.getString("type"), rs.getString("call_id"),
+                            rs.getString("session_id"));
+                    callSeqs.put(e.purgeSeq(), seqList(rs.getString("call_seqs")));
+                    return e;
+                });
+        if (all.isEmpty()) {
+            return all;
+        }
+        Set<Long> seqs = new HashSet<>();
+        Set<String> sessionIds = new HashSet<>();
+        for (ScopedCall call : calls) {
+            seqs.add(call.seq);
+            sessionIds.add(call.sessionId);
+        }
+        return all.stream().filter(e -> e.callId() != null ? callSeqs.get(e.purgeSeq()).stream().anyMatch(seqs::contains)
+                : e.sessionId() != null && sessionIds.contains(e.sessionId())).toList();
+    }
+
+    private static List<Long> seqList(String jsonArray) throws SQLException {
+        try {
+            List<Long> out = new ArrayList<>();
+            JSON.readTree(jsonArray == null ? "[]" : jsonArray).forEach(n -> out.add(n.asLong()));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new SQLException("unreadable seq list " + jsonArray, e);
+        }
     }
 
     /** The session.started, client.initialized and session.ended events of these sessions, in seq order. */
@@ -150,108 +239,36 @@ public final class ReportScope implements AutoCloseable {
         c.close();
     }
 
-    private List<Long> seqs(String sql, List<Object> params) throws SQLException {
-        return Rows.list(c, sql, params, rs -> rs.getLong(1));
-    }
-
     private static String jsonArray(Collection<String> values) {
         ArrayNode array = JSON.createArrayNode();
         values.forEach(array::add);
         return array.toString();
     }
 
-    /** One pass over the log: every call in scope, one row each, with what the report groups by. */
-    private static void createScopeTable(Connection c, CallFilter filter) throws SQLException {
-        List<Object> params = new ArrayList<>();
-        String requested = scopeWhere(filter, "r", false, params);
-        String rejected = scopeWhere(filter, "j", true, params);
-        boolean ranged = filter.since() != null || filter.until() != null || filter.session() != null;
-        String sql = "CREATE TEMP TABLE " + SCOPE_TABLE + " AS"
-                + " SELECT r.seq AS seq, r.call_id AS call_id, r.session_id AS session_id, r.time AS started_at,"
-                + " json_extract(r.payload, '$.profile') AS profile, 0 AS refused,"
-                + " json_extract(r.payload, '$.account_id') AS account_id,"
-                + " json_extract(r.payload, '$.tool') AS tool,"
-                + " CASE WHEN json_extract(r.payload, '$.tool') = '" + AwsTools.CALL_AWS + "'"
-                + " THEN ltrim(" + command("r") + ") END AS c,"
-                + " " + CallOutcome.sqlOfRequested("x") + " AS outcome"
-                + " FROM events r LEFT JOIN events x ON x.call_id = r.call_id AND x.type = 'call.completed'"
-                // "+": a scan without a range reads the table in order rather than through the type index
-                + " WHERE " + (ranged ? "" : "+") + "r.type = 'call.requested'" + requested
-                + " UNION ALL"
-                + " SELECT j.seq, j.call_id, j.session_id, j.time, json_extract(j.payload, '$.profile'),"
-                + " " + refused("j") + ","
-                + " json_extract(j.payload, '$.account_id'), json_extract(j.payload, '$.tool'),"
-                + " CASE WHEN json_extract(j.payload, '$.tool') = '" + AwsTools.CALL_AWS + "'"
-                + " THEN ltrim(" + command("j") + ") END, '" + CallOutcome.DENIED.wireName() + "'"
-                + " FROM events j WHERE j.type = 'call.rejected'" + rejected;
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            Rows.bind(st, params);
-            st.executeUpdate();
-        }
+    private static String text(SqlValue v) {
+        return v == null ? null : v.text();
     }
 
-    /**
-     * The {@code cli_command} of event alias {@code e}; when a purge replaced the whole arguments, their
-     * marker text. Evaluated past the first only then.
-     */
-    private static String command(String e) {
-        return "coalesce(json_extract(" + e + ".payload, '$.args.cli_command'), CASE WHEN json_type(" + e
-                + ".payload, '$.args') = 'text' THEN json_extract(" + e + ".payload, '$.args') END)";
+    /** SQL's {@code substr(text, 1, n)}. */
+    private static String prefix(String text, int n) {
+        return text == null ? null : text.length() <= n ? text : text.substring(0, n);
     }
 
-    /** Whether the call.rejected event of alias {@code e} asked for a refused aws_profile value ({@link RefusedProfiles}). */
-    private static String refused(String e) {
-        return RefusedProfiles.refused("json_extract(" + e + ".payload, '$.profile')", e + ".session_id",
-                "json_extract(" + e + ".payload, '$.account_source')");
+    private static String utf8(byte[] b) {
+        return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /**
-     * The scope as " AND …" clauses on event alias {@code e}, as {@link CallFilter#where} puts them on
-     * the view. For {@code rejections} (call.rejected events) a profile scope also takes the refused
-     * values that differ from the profile only in case or surrounding whitespace: an attempt at
-     * {@code "PROD"} or {@code "prod "} is an attempt at {@code prod}, and a reviewer of prod must see it.
-     */
-    private static String scopeWhere(CallFilter filter, String e, boolean rejections, List<Object> params) {
-        StringBuilder b = new StringBuilder();
-        if (filter.profile() != null && rejections) {
-            String profile = "json_extract(" + e + ".payload, '$.profile')";
-            b.append(" AND (").append(profile).append(" = ? OR (").append(RefusedProfiles.lookAlike(profile))
-                    .append(" AND ").append(refused(e)).append("))");
-            params.add(filter.profile());
-            params.add(filter.profile());
-        } else if (filter.profile() != null) {
-            payloadField(b, e, "profile", filter.profile(), params);
-        }
-        if (filter.account() != null) {
-            payloadField(b, e, "account_id", filter.account(), params);
-        }
-        if (filter.session() != null) {
-            b.append(" AND ").append(e).append(".session_id = ?");
-            params.add(filter.session());
-        }
-        if (filter.since() != null) {
-            b.append(" AND ").append(e).append(".time >= ?");
-            params.add(EventTime.format(filter.since()));
-        }
-        if (filter.until() != null) {
-            b.append(" AND ").append(e).append(".time < ?");
-            params.add(EventTime.format(filter.until()));
-        }
-        return b.toString();
-    }
-
-    /**
-     * {@code AND json_extract(payload, '$.field') = value}, preceded by a plain substring test that
-     * rules out most other rows without parsing them: a stored payload is canonical JSON (no
-     * whitespace), so a top-level {@code "field":"value"} is in its text verbatim whenever the value
-     * needs no escaping. The JSON test still decides (the text may sit in a nested object).
-     */
-    private static void payloadField(StringBuilder b, String e, String field, String value, List<Object> params) {
-        if (value.chars().noneMatch(ch -> ch == '"' || ch == '\\' || ch < 0x20)) {
-            b.append(" AND instr(").append(e).append(".payload, ?) > 0");
-            params.add("\"" + field + "\":\"" + value + "\"");
-        }
-        b.append(" AND json_extract(").append(e).append(".payload, '$.").append(field).append("') = ?");
-        params.add(value);
+    /** What a call is grouped by; ordered as SQLite orders a GROUP BY of the same columns. */
+    private record GroupKey(SqlValue profile, int refused, SqlValue accountId, SqlValue tool, String command,
+            SqlValue outcome, String hour, String sessionId) {
+        private static final Comparator<String> TEXT = Comparator.nullsFirst(SqlValue::compareUtf8);
+        static final Comparator<GroupKey> ORDER = Comparator.comparing(GroupKey::profile, SqlValue.ORDER)
+                .thenComparingInt(GroupKey::refused)
+                .thenComparing(GroupKey::accountId, SqlValue.ORDER)
+                .thenComparing(GroupKey::tool, SqlValue.ORDER)
+                .thenComparing(GroupKey::command, TEXT)
+                .thenComparing(GroupKey::outcome, SqlValue.ORDER)
+                .thenComparing(GroupKey::hour, TEXT)
+                .thenComparing(GroupKey::sessionId, TEXT);
     }
 }

@@ -64,13 +64,17 @@ public class RawInsertBenchmark {
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
             connection = config.createConnection("jdbc:sqlite:" + dir.resolve("raw.db"));
             statement = connection.createStatement();
-            // The columns, constraints and indexes of events (V1, V2 migrations), without the triggers.
+            // The columns, constraints and indexes of events (V1, V2 and V4 migrations), without the triggers.
             statement.executeUpdate("CREATE TABLE events (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE,"
                     + " type TEXT NOT NULL, time TEXT NOT NULL, session_id TEXT NOT NULL, call_id TEXT,"
                     + " payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)");
             statement.executeUpdate("CREATE INDEX events_by_call ON events(call_id, type) WHERE call_id IS NOT NULL");
             statement.executeUpdate("CREATE INDEX events_by_session ON events(session_id, seq)");
             statement.executeUpdate("CREATE INDEX events_by_type_time ON events(type, time)");
+            statement.executeUpdate("CREATE INDEX events_by_profile ON events(json_extract(payload, '$.profile'), time)"
+                    + " WHERE json_extract(payload, '$.profile') IS NOT NULL");
+            statement.executeUpdate("CREATE INDEX events_by_account ON events(json_extract(payload, '$.account_id'), time)"
+                    + " WHERE json_extract(payload, '$.account_id') IS NOT NULL");
             insert = connection.prepareStatement(
                     "INSERT INTO events(seq, event_id, type, time, session_id, call_id, payload, prev_hash, hash)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");

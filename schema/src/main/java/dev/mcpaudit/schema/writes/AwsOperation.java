@@ -1,50 +1,63 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.schema.writes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpaudit.schema.Purges;
 import dev.mcpaudit.schema.query.AwsTools;
-import dev.mcpaudit.schema.query.WriteClassifier;
 import dev.mcpaudit.schema.redact.ShellWords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The AWS service and operation a recorded call ran ({@code s3api put-bucket-policy}), parsed from
- * the {@code cli_command} of {@code aws___call_aws}, and whether it changes anything. Read
- * operations are recognised by their verb (describe, list, get, head, lookup, …); everything else
- * that calls AWS, and every {@code aws___run_script} (its code can do anything), counts as a write.
- * So does a command removed by {@code audit-cli purge} ({@link #PURGED}): nothing left shows it was
- * only a read.
+ * The AWS service and operation a call runs ({@code s3api put-bucket-policy}), parsed from the
+ * {@code cli_command} of {@code aws___call_aws}, with the words after the operation (what a few
+ * exceptions look at: {@code s3 cp}'s source and destination, an Athena query). Whether it changes
+ * anything is {@link WriteRules}' decision; {@link #isWrite()} asks it. A command removed by
+ * {@code audit-cli purge} is {@link #PURGED}: nothing left shows it was only a read.
+ *
+ * @param words the words after the operation, unquoted as a shell reads them (options and operands)
  */
-public record AwsOperation(String service, String operation) {
+public record AwsOperation(String service, String operation, List<String> words) {
     public static final String CALL_AWS = AwsTools.CALL_AWS;
     public static final String RUN_SCRIPT = AwsTools.RUN_SCRIPT;
-    /** {@link #isWrite(String, JsonNode)} over arguments as stored, for the queries' {@code writes} filter. */
-    public static final WriteClassifier RECORDED_CALLS = (tool, args) -> isWrite(tool, JsonText.parseArgs(args));
 
-    private static final List<String> READ_PREFIXES = List.of("describe", "list", "get", "head", "lookup", "search",
-            "scan", "query", "select", "batch-get", "check", "estimate", "preview", "filter", "view", "simulate",
-            "validate", "detect", "test", "generate-presigned", "presign", "wait", "help");
-    private static final Set<String> S3_READS = Set.of("ls", "presign");
     /** The operation of a call whose command (or whole arguments) a purge replaced by [PURGED:<seq>]. */
-    public static final AwsOperation PURGED = new AwsOperation("(purged)", "");
-    private static final Set<String> VALUELESS_GLOBAL_FLAGS = Set.of("--debug", "--no-verify-ssl", "--no-paginate",
-            "--no-sign-request", "--no-cli-pager", "--cli-auto-prompt", "--no-cli-auto-prompt");
+    public static final AwsOperation PURGED = new AwsOperation("(purged)", "", List.of());
+    private static final java.util.Set<String> VALUELESS_GLOBAL_FLAGS = java.util.Set.of("--debug",
+            "--no-verify-ssl", "--no-paginate", "--no-sign-request", "--no-cli-pager", "--cli-auto-prompt",
+            "--no-cli-auto-prompt");
+
+    public AwsOperation {
+        words = List.copyOf(words);
+    }
+
+    public AwsOperation(String service, String operation) {
+        this(service, operation, List.of());
+    }
 
     /** "service operation", e.g. "s3api put-bucket-policy". */
     public String name() {
         return operation.isEmpty() ? service : service + " " + operation;
     }
 
+    /** Whether running it may change something, by {@link WriteRules}. */
     public boolean isWrite() {
-        if (service.equals("s3")) {
-            return !S3_READS.contains(operation);
+        return WriteRules.ofOperation(this).write();
+    }
+
+    /** The value of option {@code --name} among {@link #words} ({@code --name v} or {@code --name=v}), if given. */
+    public Optional<String> option(String name) {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals(name) && i + 1 < words.size()) {
+                return Optional.of(words.get(i + 1));
+            }
+            if (w.startsWith(name + "=")) {
+                return Optional.of(w.substring(name.length() + 1));
+            }
         }
-        String op = operation.toLowerCase(Locale.ROOT);
-        return READ_PREFIXES.stream().noneMatch(p -> op.equals(p) || op.startsWith(p + "-"));
+        return Optional.empty();
     }
 
     /** The operation of a {@code cli_command}, if it names one. */
@@ -71,7 +84,8 @@ public record AwsOperation(String service, String operation) {
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new AwsOperation(found.get(0), found.size() > 1 ? found.get(1) : ""));
+        return Optional.of(new AwsOperation(found.get(0), found.size() > 1 ? found.get(1) : "",
+                words.subList(Math.min(i, words.size()), words.size())));
     }
 
     /** A call's operation from its tool and (redacted) arguments. */
@@ -83,9 +97,12 @@ public record AwsOperation(String service, String operation) {
         return Optional.empty();
     }
 
-    /** Whether a recorded call changes anything in AWS, as far as the log can tell. */
+    /**
+     * Whether a recorded call changes anything in AWS, as far as the log can tell: {@link WriteRules}
+     * for a call whose tool's {@code readOnlyHint} is not known (the log does not carry it).
+     */
     public static boolean isWrite(String tool, JsonNode args) {
-        return isWrite(tool, ofCall(tool, args));
+        return WriteRules.classify(tool, args, null).write();
     }
 
     /** The same, for a call of {@code tool} whose operation is {@code op} (as {@link #ofCall} gives it). */

@@ -1,4 +1,4 @@
-package dev.mcpaudit.cli;
+package dev.mcpaudit.schema.writes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +38,8 @@ class AwsOperationTest {
     @Test
     void aQuotedArgumentDoesNotChangeTheOperation() {
         assertThat(AwsOperation.ofCommand("aws s3 cp \"s3://b/my file\" .").map(AwsOperation::name)).contains("s3 cp");
-        assertThat(AwsOperation.ofCommand("aws s3 cp \"s3://b/my file\" .").map(AwsOperation::isWrite)).contains(true);
+        // A copy from a bucket to this machine is a read (ReadExceptions); it counted as a write before.
+        assertThat(AwsOperation.ofCommand("aws s3 cp \"s3://b/my file\" .").map(AwsOperation::isWrite)).contains(false);
         assertThat(AwsOperation.ofCommand("aws ec2 describe-instances --query 'Reservations[].Instances[]'")
                 .map(AwsOperation::isWrite)).contains(false);
     }
