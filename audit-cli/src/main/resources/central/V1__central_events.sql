@@ -74,7 +74,9 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION mcp_audit.ensure_month(date) FROM PUBLIC;
 
--- One row per call of every log, as each log's own `calls` view has it (schema/FORMAT.md), with log_id.
+-- One row per call of every log, as each log's own `calls` view has it (schema/FORMAT.md), with log_id;
+-- then the seq of its call.requested or call.rejected event, its time as a timestamp and its arguments
+-- as JSON (a string when a purge replaced them whole).
 CREATE VIEW mcp_audit.calls AS
 SELECT r.log_id                                           AS log_id,
        r.call_id                                          AS call_id,
@@ -94,7 +96,9 @@ SELECT r.log_id                                           AS log_id,
        c.payload::json ->> 'error'                        AS error,
        c.payload::json ->> 'result_sha256'                AS result_sha256,
        c.payload::json ->> 'result'                       AS result,
-       r.event_time                                       AS event_time
+       r.seq                                              AS seq,
+       r.event_time                                       AS event_time,
+       r.payload::json -> 'args'                          AS args_json
 FROM mcp_audit.events r
 LEFT JOIN mcp_audit.events c ON c.log_id = r.log_id AND c.call_id = r.call_id AND c.type = 'call.completed'
 WHERE r.type = 'call.requested'
@@ -102,6 +106,6 @@ UNION ALL
 SELECT j.log_id, j.call_id, j.session_id, j.time, j.time, NULL, j.profile, j.account_id,
        j.payload::json ->> 'account_source', j.payload::json ->> 'region', j.payload::json ->> 'service', j.tool,
        j.payload::json ->> 'args', j.payload::json ->> 'args_fingerprint', 'denied', j.payload::json ->> 'reason',
-       NULL, NULL, j.event_time
+       NULL, NULL, j.seq, j.event_time, j.payload::json -> 'args'
 FROM mcp_audit.events j
 WHERE j.type = 'call.rejected';

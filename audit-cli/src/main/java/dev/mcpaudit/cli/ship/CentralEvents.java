@@ -21,11 +21,17 @@ public final class CentralEvents implements ChainVerifier.EventSource {
         this.logId = logId;
     }
 
+    /**
+     * Streams the rows; inside a transaction the caller opened (a report's snapshot) it reads in that
+     * transaction, else in one of its own.
+     */
     @Override
     public void scan(Consumer<StoredEvent> sink) {
         try {
-            boolean autoCommit = central.getAutoCommit();
-            central.setAutoCommit(false); // the driver streams with a cursor only inside a transaction
+            boolean own = central.getAutoCommit();
+            if (own) {
+                central.setAutoCommit(false); // the driver streams with a cursor only inside a transaction
+            }
             try (PreparedStatement ps = central.prepareStatement("SELECT seq, event_id, type, time, session_id, call_id,"
                     + " payload, prev_hash, hash, hash_rule, payload_salt, payload_sha256 FROM mcp_audit.events"
                     + " WHERE log_id = ? ORDER BY seq")) {
@@ -39,8 +45,10 @@ public final class CentralEvents implements ChainVerifier.EventSource {
                     }
                 }
             } finally {
-                central.rollback();
-                central.setAutoCommit(autoCommit);
+                if (own) {
+                    central.rollback();
+                    central.setAutoCommit(true);
+                }
             }
         } catch (SQLException e) {
             throw new CentralException("could not read log " + logId + " from the central database: " + e.getMessage(), e);

@@ -30,7 +30,7 @@ import java.util.Optional;
  * {@link ChainVerifier} as a local log, plus one check only the central copy needs: its chain must
  * reach the newest checkpoint shipped for it.
  */
-final class CentralVerification {
+public final class CentralVerification {
     static final String CENTRAL_NOTE = "a central chain that ends before the newest checkpoint shipped for it is"
             + " reported; to detect rows removed after that, verify against a checkpoint kept elsewhere"
             + " (--checkpoint).";
@@ -91,7 +91,7 @@ final class CentralVerification {
     }
 
     /** One log's central rows through the verifier, then against the newest checkpoint shipped for it. */
-    static VerificationReport verify(Connection central, String logId, Checkpoint checkpoint, PublicKey key)
+    public static VerificationReport verify(Connection central, String logId, Checkpoint checkpoint, PublicKey key)
             throws SQLException {
         VerificationReport r = ChainVerifier.verify(logId, new CentralEvents(central, logId), checkpoint, key);
         Optional<ShippedCheckpoint> shipped = ShippedCheckpoint.latest(central, logId);
@@ -108,6 +108,41 @@ final class CentralVerification {
         problems.sort((a, b) -> Long.compare(a.seq(), b.seq()));
         return new VerificationReport(r.logId(), r.eventsChecked(), r.firstSeq(), r.lastSeq(), r.firstTime(),
                 r.lastTime(), problems, r.checkpoint(), r.checkpointEvents(), r.checkpointEventsChecked(), r.purges());
+    }
+
+    /**
+     * Several logs' verdicts as one, for a report across them: the events checked summed, the seq and
+     * time range from the lowest to the highest, and each problem and notice naming its log.
+     */
+    public static VerificationReport combine(List<VerificationReport> reports, Checkpoint checkpoint) {
+        long events = 0;
+        long firstSeq = 0;
+        long lastSeq = 0;
+        String firstTime = null;
+        String lastTime = null;
+        int recorded = 0;
+        int checked = 0;
+        List<ChainProblem> problems = new ArrayList<>();
+        List<dev.mcpaudit.schema.PurgeNotice> purges = new ArrayList<>();
+        for (VerificationReport r : reports) {
+            events += r.eventsChecked();
+            if (r.eventsChecked() > 0) {
+                firstSeq = firstSeq == 0 ? r.firstSeq() : Math.min(firstSeq, r.firstSeq());
+                lastSeq = Math.max(lastSeq, r.lastSeq());
+                firstTime = firstTime == null || (r.firstTime() != null && r.firstTime().compareTo(firstTime) < 0)
+                        ? r.firstTime() : firstTime;
+                lastTime = lastTime == null || (r.lastTime() != null && r.lastTime().compareTo(lastTime) > 0)
+                        ? r.lastTime() : lastTime;
+            }
+            recorded += r.checkpointEvents();
+            checked += r.checkpointEventsChecked();
+            for (ChainProblem p : r.problems()) {
+                problems.add(new ChainProblem(p.seq(), p.kind(), "log " + r.logId() + ": " + p.detail()));
+            }
+            purges.addAll(r.purges());
+        }
+        return new VerificationReport(reports.size() + (reports.size() == 1 ? " log" : " logs"), events, firstSeq,
+                lastSeq, firstTime, lastTime, problems, Optional.ofNullable(checkpoint), recorded, checked, purges);
     }
 
     private static List<String> logIds(Connection central, String logId) throws SQLException {

@@ -83,6 +83,43 @@ class CentralQueriesIT {
     }
 
     @Test
+    void aReportAcrossLogsCountsWhatEachLogsOwnReportCountsAndVerifiesEachChain() throws Exception {
+        String[] scope = {"--account", "444455556666", "--since", "2026-11-01", "--format", "json"};
+        long calls = 0;
+        long mutating = 0;
+        long denied = 0;
+        long events = 0;
+        for (Path db : logs) {
+            List<String> args = new ArrayList<>(List.of("--db", db.toString(), "report"));
+            args.addAll(List.of(scope));
+            JsonNode local = JSON.readTree(CliRun.of(args.toArray(String[]::new)).out());
+            calls += local.path("totals").path("calls").asLong();
+            mutating += local.path("totals").path("mutating").asLong();
+            denied += local.path("totals").path("denied").asLong();
+            events += local.path("verification").path("events_checked").asLong();
+        }
+        List<String> args = new ArrayList<>(List.of("report", "--source", pg.url("postgres", database)));
+        args.addAll(List.of(scope));
+        CliRun run = CliRun.withEnv(ENV, args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode central = JSON.readTree(run.out());
+        assertThat(calls).isPositive();
+        assertThat(central.path("totals").path("calls").asLong()).isEqualTo(calls);
+        assertThat(central.path("totals").path("mutating").asLong()).isEqualTo(mutating);
+        assertThat(central.path("totals").path("denied").asLong()).isEqualTo(denied);
+        assertThat(central.path("mutating_calls").path("total").asLong()).isEqualTo(mutating);
+        assertThat(central.path("verification").path("intact").asBoolean()).isTrue();
+        assertThat(central.path("verification").path("events_checked").asLong()).isEqualTo(events);
+        assertThat(central.path("log_id").asText()).startsWith("2 logs: ");
+
+        CliRun markdown = CliRun.withEnv(ENV, "report", "--source", pg.url("postgres", database), "--account",
+                "444455556666", "--since", "2026-11-01");
+        assertThat(markdown.exitCode()).isZero();
+        assertThat(markdown.out()).contains("444455556666");
+    }
+
+    @Test
     void sessionsAcrossLogsAreEachLogsOwnSessions() throws Exception {
         List<JsonNode> central = central("sessions");
         List<JsonNode> local = local("sessions");

@@ -77,6 +77,9 @@ class CentralVerifyIT {
 
         assertThat(edited.exitCode()).isEqualTo(1);
         assertThat(edited.out()).contains("seq 7 INVALID (edited)").contains("1 log checked, 0 intact.");
+        CliRun report = CliRun.withEnv(ENV, "report", "--source", pg.url("postgres", database), "--format", "json");
+        assertThat(report.exitCode()).as(report.err()).isEqualTo(1); // written, but the chain does not verify
+        assertThat(JSON.readTree(report.out()).path("verification").path("intact").asBoolean()).isFalse();
     }
 
     @Test

@@ -183,6 +183,9 @@ public final class ShipBench {
     private Path logOf(int i) throws Exception {
         Path log = work.resolve("log-" + i + ".db");
         if (Files.exists(log)) {
+            try (AuditLog cached = AuditLog.openForAppend(log)) { // a log from an older build is upgraded
+                cached.logId();
+            }
             return log;
         }
         Path partial = work.resolve("log-" + i + ".partial.db");
