@@ -34,32 +34,49 @@ public final class CentralReportCalls implements ReportCalls {
     /** The (log_id, seq) of each listed call, by its number here. */
     private final List<String> listedLogs = new ArrayList<>();
     private final List<Long> listedSeqs = new ArrayList<>();
+    private final List<Boolean> listedRefused = new ArrayList<>();
 
     private CentralReportCalls(Connection central) {
         this.central = central;
     }
 
-    /** Puts the calls {@code filter} selects by profile, account, session, since and until in scope. */
+    /**
+     * Puts the calls {@code filter} selects by profile, account, session, since and until in scope:
+     * the calls view's rows, read straight from {@code events} so that each payload is parsed once and
+     * the filter runs on the indexed columns before the join to the completions.
+     */
     public static CentralReportCalls open(Connection central, CallFilter filter) throws SQLException {
         List<Object> params = new ArrayList<>();
-        StringBuilder where = new StringBuilder(" WHERE true");
+        StringBuilder where = new StringBuilder(" WHERE r.type IN ('call.requested', 'call.rejected')");
         if (filter.profile() != null) {
-            where.append(" AND (v.profile = ? OR (v.outcome = 'denied' AND lower(btrim(v.profile, ").append(BLANKS)
-                    .append(")) = lower(btrim(?, ").append(BLANKS).append(")) AND ").append(CentralCallQueries.REFUSED)
-                    .append("))");
+            where.append(" AND (r.profile = ? OR (r.type = 'call.rejected' AND lower(btrim(r.profile, ").append(BLANKS)
+                    .append(")) = lower(btrim(?, ").append(BLANKS).append("))))");
             params.add(filter.profile());
             params.add(filter.profile());
         }
-        add(where, params, "v.account_id = ?", filter.account());
-        add(where, params, "v.session_id = ?", filter.session());
-        add(where, params, "v.event_time >= ?", filter.since() == null ? null : filter.since().atOffset(ZoneOffset.UTC));
-        add(where, params, "v.event_time < ?", filter.until() == null ? null : filter.until().atOffset(ZoneOffset.UTC));
+        add(where, params, "r.account_id = ?", filter.account());
+        add(where, params, "r.session_id = ?", filter.session());
+        add(where, params, "r.event_time >= ?", filter.since() == null ? null : filter.since().atOffset(ZoneOffset.UTC));
+        add(where, params, "r.event_time < ?", filter.until() == null ? null : filter.until().atOffset(ZoneOffset.UTC));
         String sql = "CREATE TEMP TABLE " + SCOPE.substring("pg_temp.".length()) + " ON COMMIT DROP AS"
+                + " WITH v AS (SELECT r.log_id, r.seq, r.call_id, r.session_id, r.time AS started_at, r.profile,"
+                + " r.account_id, r.tool,"
+                + " CASE WHEN r.tool = 'aws___call_aws' THEN ltrim(coalesce(p.args ->> 'cli_command',"
+                + " CASE WHEN json_typeof(p.args) = 'string' THEN p.args #>> '{}' END)) END AS command,"
+                + " CASE WHEN r.type = 'call.rejected' THEN 'denied' WHEN c.seq IS NULL THEN 'incomplete'"
+                + " ELSE c.payload::json ->> 'outcome' END AS outcome,"
+                + " CASE WHEN r.type = 'call.rejected' THEN p.json ->> 'account_source' END AS account_source"
+                + " FROM mcp_audit.events r"
+                + " CROSS JOIN LATERAL (SELECT r.payload::json AS json, r.payload::json -> 'args' AS args) p"
+                + " LEFT JOIN mcp_audit.events c ON r.type = 'call.requested' AND c.log_id = r.log_id"
+                + " AND c.call_id = r.call_id AND c.type = 'call.completed'" + where + ")"
                 + " SELECT v.log_id, v.seq, v.call_id, v.session_id, v.started_at, v.profile, v.account_id, v.tool,"
-                + " CASE WHEN v.tool = 'aws___call_aws' THEN ltrim(coalesce(v.args_json ->> 'cli_command',"
-                + " CASE WHEN json_typeof(v.args_json) = 'string' THEN v.args_json #>> '{}' END)) END AS command,"
-                + " v.outcome, (v.outcome = 'denied' AND " + CentralCallQueries.REFUSED + ") AS refused"
-                + " FROM mcp_audit.calls v" + where;
+                + " v.command, v.outcome, (v.outcome = 'denied' AND " + CentralCallQueries.REFUSED + ") AS refused"
+                + " FROM v" + (filter.profile() == null ? "" : " WHERE v.profile = ? OR (v.outcome = 'denied' AND "
+                        + CentralCallQueries.REFUSED + ")");
+        if (filter.profile() != null) {
+            params.add(filter.profile());
+        }
         try (PreparedStatement ps = central.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setObject(i + 1, params.get(i));
@@ -120,18 +137,18 @@ public final class CentralReportCalls implements ReportCalls {
 
     @Override
     public List<Long> deniedSeqs(int max) throws SQLException {
-        return listed("SELECT log_id, seq FROM " + SCOPE + " WHERE outcome = 'denied'"
+        return listed("SELECT log_id, seq, refused FROM " + SCOPE + " WHERE outcome = 'denied'"
                 + " ORDER BY started_at COLLATE \"C\", log_id, seq LIMIT " + max, List.of());
     }
 
     @Override
     public List<Long> sentSeqs(Collection<String> tools, Collection<String> commands, int max) throws SQLException {
-        return listed("SELECT log_id, seq FROM " + SCOPE + " WHERE outcome <> 'denied'"
+        return listed("SELECT log_id, seq, refused FROM " + SCOPE + " WHERE outcome <> 'denied'"
                 + " AND (tool = ANY (?) OR command = ANY (?)) ORDER BY started_at COLLATE \"C\", log_id, seq LIMIT " + max,
                 List.of(central.createArrayOf("text", tools.toArray()), central.createArrayOf("text", commands.toArray())));
     }
 
-    /** Numbers the calls {@code sql} lists (log_id, seq) in this scope's own sequence. */
+    /** Numbers the calls {@code sql} lists (log_id, seq, refused) in this scope's own sequence. */
     private List<Long> listed(String sql, List<Array> params) throws SQLException {
         List<Long> out = new ArrayList<>();
         try (PreparedStatement ps = central.prepareStatement(sql)) {
@@ -142,6 +159,7 @@ public final class CentralReportCalls implements ReportCalls {
                 while (rs.next()) {
                     listedLogs.add(rs.getString(1));
                     listedSeqs.add(rs.getLong(2));
+                    listedRefused.add(rs.getBoolean(3));
                     out.add((long) listedSeqs.size() - 1);
                 }
             }
@@ -152,9 +170,10 @@ public final class CentralReportCalls implements ReportCalls {
     @Override
     public List<ListedCall> calls(Collection<Long> numbers) throws SQLException {
         List<ListedCall> out = new ArrayList<>();
+        // One lookup by (log_id, seq) each, through the events key; whether it was refused is known already.
         try (PreparedStatement ps = central.prepareStatement("SELECT v.call_id, v.session_id, v.started_at, v.profile,"
-                + " v.account_id, v.region, v.tool, v.args, v.outcome, v.error, s.refused FROM mcp_audit.calls v"
-                + " JOIN " + SCOPE + " s ON s.log_id = v.log_id AND s.seq = v.seq WHERE v.log_id = ? AND v.seq = ?")) {
+                + " v.account_id, v.region, v.tool, v.args, v.outcome, v.error FROM mcp_audit.calls v"
+                + " WHERE v.log_id = ? AND v.seq = ?")) {
             for (long n : numbers) {
                 ps.setString(1, listedLogs.get((int) n));
                 ps.setLong(2, listedSeqs.get((int) n));
@@ -162,7 +181,7 @@ public final class CentralReportCalls implements ReportCalls {
                     if (rs.next()) {
                         out.add(new ListedCall(n, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                                rs.getString(10), rs.getBoolean(11)));
+                                rs.getString(10), listedRefused.get((int) n)));
                     }
                 }
             }
