@@ -84,7 +84,13 @@ class CentralQueriesIT {
 
     @Test
     void aReportAcrossLogsCountsWhatEachLogsOwnReportCountsAndVerifiesEachChain() throws Exception {
-        String[] scope = {"--account", "444455556666", "--since", "2026-11-01", "--format", "json"};
+        for (String[] scope : new String[][] {{"--account", "444455556666", "--since", "2026-11-01", "--format", "json"},
+                {"--profile", "prod", "--format", "json"}}) {
+            reportAcrossLogs(scope);
+        }
+    }
+
+    private static void reportAcrossLogs(String[] scope) throws Exception {
         long calls = 0;
         long mutating = 0;
         long denied = 0;
@@ -112,7 +118,10 @@ class CentralQueriesIT {
         assertThat(central.path("verification").path("intact").asBoolean()).isTrue();
         assertThat(central.path("verification").path("events_checked").asLong()).isEqualTo(events);
         assertThat(central.path("log_id").asText()).startsWith("2 logs: ");
+    }
 
+    @Test
+    void aReportAcrossLogsRendersAsMarkdown() {
         CliRun markdown = CliRun.withEnv(ENV, "report", "--source", pg.url("postgres", database), "--account",
                 "444455556666", "--since", "2026-11-01");
         assertThat(markdown.exitCode()).isZero();
