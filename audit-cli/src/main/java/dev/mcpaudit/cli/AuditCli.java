@@ -10,6 +10,7 @@ import dev.mcpaudit.cli.replay.FixtureCommand;
 import dev.mcpaudit.cli.replay.MockCommand;
 import dev.mcpaudit.cli.replay.ReplayCommand;
 import dev.mcpaudit.cli.report.ReportCommand;
+import dev.mcpaudit.cli.ship.ShipCommand;
 import dev.mcpaudit.cli.verify.BackupCommand;
 import dev.mcpaudit.cli.verify.CheckpointCommand;
 import dev.mcpaudit.cli.verify.ExportCommand;
@@ -53,6 +54,7 @@ import picocli.CommandLine.Option;
             RedactCommand.class,
             ReportCommand.class,
             BackupCommand.class,
+            ShipCommand.class,
             MockCommand.class,
             DiffCommand.class,
             FixtureCommand.class,
@@ -101,6 +103,11 @@ public final class AuditCli {
                     + " it is read as an empty log.");
         }
         return log;
+    }
+
+    /** The environment audit-cli runs in: the PG* variables that say where the central database is. */
+    public java.util.Map<String, String> env() {
+        return terminal.env();
     }
 
     /** Prints "audit-cli: note: TEXT" on stderr, unless --quiet: what is worth knowing, and not wrong. */

@@ -57,6 +57,13 @@ public final class CallScopeOptions {
         return filter(period, tool, outcome, writes, session == null ? null : SessionArgument.resolve(log, session));
     }
 
+    /** As above, with {@code --session} resolved from a unique prefix in any source of sessions. */
+    public CallFilter filter(String where, SessionArgument.PrefixLookup sessions, TimeArgs.Period period, String tool,
+            String outcome, boolean writes) throws SQLException {
+        return filter(period, tool, outcome, writes, session == null ? null : SessionArgument.resolve(session, where,
+                sessions));
+    }
+
     private CallFilter filter(TimeArgs.Period period, String tool, String outcome, boolean writes, String sessionId) {
         if (outcome != null && CallOutcome.ofWireName(outcome).isEmpty()) {
             throw new IllegalArgumentException("--outcome " + outcome + " is not an outcome; use ok, tool_error, error,"

@@ -22,13 +22,24 @@ public final class SessionArgument {
      * @throws IllegalArgumentException when it is blank, names no session, or names more than one
      */
     public static String resolve(AuditLog log, String given) throws SQLException {
+        return resolve(given, log.path().toString(), new SessionCallQueries(log)::sessionIdsStartingWith);
+    }
+
+    /** The session ids, at most {@code max}, that start with {@code prefix} in some source of sessions. */
+    @FunctionalInterface
+    public interface PrefixLookup {
+        List<String> sessionIdsStartingWith(String prefix, int max) throws SQLException;
+    }
+
+    /** As above, in any source of sessions ({@code where} names it in messages: a log, a central database). */
+    public static String resolve(String given, String where, PrefixLookup sessions) throws SQLException {
         if (given == null || given.isBlank()) {
             throw new IllegalArgumentException("--session is empty; give a session id from `audit-cli sessions`.");
         }
         String prefix = given.strip();
-        List<String> ids = new SessionCallQueries(log).sessionIdsStartingWith(prefix, SHOWN_CANDIDATES + 1);
+        List<String> ids = sessions.sessionIdsStartingWith(prefix, SHOWN_CANDIDATES + 1);
         if (ids.isEmpty()) {
-            throw new IllegalArgumentException("no session " + prefix + " in " + log.path()
+            throw new IllegalArgumentException("no session " + prefix + " in " + where
                     + "; list sessions with `audit-cli sessions`.");
         }
         if (ids.contains(prefix)) {

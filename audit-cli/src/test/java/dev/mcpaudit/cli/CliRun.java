@@ -10,6 +10,11 @@ public record CliRun(int exitCode, String out, String err) {
         return on(new Terminal(false, System.getenv(), Terminal.LARGE_WORK_EVENTS), args);
     }
 
+    /** With {@code env} as the environment (the PG* variables of a central database), on no terminal. */
+    public static CliRun withEnv(java.util.Map<String, String> env, String... args) {
+        return on(new Terminal(false, env, Terminal.LARGE_WORK_EVENTS), args);
+    }
+
     /** As if run on {@code terminal}: a person watching or not, with its environment. */
     public static CliRun on(Terminal terminal, String... args) {
         StringWriter out = new StringWriter();

@@ -315,6 +315,30 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Streams the events from {@code fromSeq} on, in seq order, from one read snapshot (a single
+     * statement), as {@link #scanEvents} does for the whole log: a shipper resuming where it stopped.
+     */
+    public void scanEventsFrom(long fromSeq, Consumer<StoredEvent> sink) {
+        try (Connection c = openReader();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events WHERE seq >= ? ORDER BY seq")) {
+            ps.setLong(1, fromSeq);
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(stored(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.explain(path, "read its events", e);
+        }
+    }
+
+    /** The event at {@code seq}, if there is one. */
+    public Optional<StoredEvent> eventAt(long seq) {
+        return Optional.ofNullable(eventsAt(Set.of(seq)).get(seq));
+    }
+
     /** The event at each of {@code seqs} that has a row (the first, should a rebuilt table repeat a seq). */
     Map<Long, StoredEvent> eventsAt(Set<Long> seqs) {
         Map<Long, StoredEvent> out = new HashMap<>();

@@ -7,12 +7,16 @@ import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.cli.JsonText;
 import dev.mcpaudit.cli.RowWriter;
 import dev.mcpaudit.cli.TimeArgs;
+import dev.mcpaudit.cli.ship.CentralAddress;
+import dev.mcpaudit.cli.ship.CentralCallQueries;
+import dev.mcpaudit.cli.ship.CentralSchema;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.Approval;
 import dev.mcpaudit.schema.query.ApprovalQueries;
 import dev.mcpaudit.schema.query.CallFilter;
 import dev.mcpaudit.schema.query.CallQueries;
 import dev.mcpaudit.schema.query.CallRecord;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,13 +46,16 @@ import picocli.CommandLine.Spec;
             "  audit-cli calls --outcome denied --format json | jq '.[].args'",
             "  audit-cli calls --tool 'aws___*' --since 2026-11-01 --until 2026-12-01 \\",
             "      --format csv > november.csv",
+            "  audit-cli calls --source postgresql://reviewer@db.example.com/audit \\",
+            "      --account 444455556666 --since 7d   # every shipped log",
             "",
             "JSON, JSON Lines and CSV fields are the calls read model's names (see README): call_id, session_id,",
             "started_at, ended_at, duration_ms, profile, account_id, account_source, region, service, tool, args,",
             "args_fingerprint, outcome, error, result_sha256, result; and refused_profile: for a call denied because",
             "its aws_profile value is not an allowed profile, that value (profile is then empty; table and CSV show",
             "it JSON-quoted, so \"prod \" and \"PROD\" do not read as prod); approval: for a write on a",
-            "--confirm-writes profile, approved, declined or unasked (see show for who and why)."
+            "--confirm-writes profile, approved, declined or unasked (see show for who and why). With --source,",
+            "log_id too; approval is not read from the central copy."
         })
 public final class CallsCommand implements Callable<Integer> {
     static final List<String> FIELDS = List.of("call_id", "session_id", "started_at", "ended_at", "duration_ms", "profile",
@@ -85,12 +92,19 @@ public final class CallsCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table (default), json, jsonl or csv.")
     RowWriter.Format format;
 
+    @Option(names = "--source", paramLabel = "URL",
+            description = "Read the central copy (`audit-cli ship`) at postgresql://[user@]host[:port]/db: every shipped log.")
+    String source;
+
     @Override
     public Integer call() throws Exception {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit + ".");
         }
         TimeArgs.Period period = scope.time().period(Instant.now());
+        if (source != null) {
+            return centralCalls(period);
+        }
         try (AuditLog log = parent.openForReading(spec)) {
             CallFilter filter = scope.filter(log, period, tool, outcome, writes);
             List<CallRecord> calls = new CallQueries(log, WriteRules.RECORDED_CALLS).calls(filter, limit);
@@ -110,6 +124,36 @@ public final class CallsCommand implements Callable<Integer> {
                 columns.add(columns.indexOf("outcome") + 1, "approval"); // only when a listed call was asked
             }
             RowWriter.write(spec.commandLine().getOut(), format, table ? columns : FIELDS, rows);
+        }
+        return ExitCode.OK;
+    }
+
+    /** The calls of every shipped log in the central database, each row with its log_id. */
+    private int centralCalls(TimeArgs.Period period) throws Exception {
+        CentralAddress address = CentralAddress.parse(source, parent.env());
+        try (Connection central = address.connect()) {
+            central.setReadOnly(true);
+            CentralSchema.requireCurrent(central);
+            CentralCallQueries queries = new CentralCallQueries(central, WriteRules.RECORDED_CALLS);
+            CallFilter filter = scope.filter(address.describe(), queries::sessionIdsStartingWith, period, tool, outcome,
+                    writes);
+            List<CentralCallQueries.CentralCall> calls = queries.calls(filter, limit);
+            boolean table = format == RowWriter.Format.table;
+            boolean quote = table || format == RowWriter.Format.csv;
+            if (calls.isEmpty() && table) {
+                spec.commandLine().getOut().println("No calls match (" + filter.describe() + ") in " + address.describe() + ".");
+                return ExitCode.OK;
+            }
+            List<Map<String, Object>> rows = calls.stream().map(c -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("log_id", c.logId());
+                row.putAll(row(c.call(), quote, null));
+                return row;
+            }).toList();
+            boolean anyRefused = calls.stream().anyMatch(c -> c.call().profileRefused());
+            List<String> fields = new java.util.ArrayList<>(table ? (anyRefused ? TABLE_WITH_REFUSED : TABLE) : FIELDS);
+            fields.add(table ? fields.size() : 0, "log_id");
+            RowWriter.write(spec.commandLine().getOut(), format, fields, rows);
         }
         return ExitCode.OK;
     }

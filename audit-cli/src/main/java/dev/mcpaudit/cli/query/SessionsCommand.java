@@ -5,9 +5,13 @@ import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.cli.RowWriter;
 import dev.mcpaudit.cli.TimeArgs;
 import dev.mcpaudit.cli.TimeRangeOptions;
+import dev.mcpaudit.cli.ship.CentralAddress;
+import dev.mcpaudit.cli.ship.CentralSchema;
+import dev.mcpaudit.cli.ship.CentralSessionQueries;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.query.SessionQueries;
 import dev.mcpaudit.schema.query.SessionSummary;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +30,9 @@ import picocli.CommandLine.Spec;
         description = {"Lists proxy sessions, newest first: time span, the agent (clientInfo), host and user, profiles used, and call counts.",
             "With --since/--until, the sessions active at some time in that range."},
         footer = {"", "Examples:", "  audit-cli sessions", "  audit-cli sessions --since 7d --format json",
-            "  audit-cli calls --session 0b6c3a1e-5f7d-7c2a-9e41-2b8f0d6a4c19   # its calls"})
+            "  audit-cli calls --session 0b6c3a1e-5f7d-7c2a-9e41-2b8f0d6a4c19   # its calls",
+            "  audit-cli sessions --source postgresql://reviewer@db.example.com/audit \\",
+            "      --since 7d   # every shipped log"})
 public final class SessionsCommand implements Callable<Integer> {
     private static final List<String> FIELDS = List.of("session_id", "started_at", "ended_at", "client", "host", "os_user",
             "profiles_used", "refused_profiles", "calls", "errors", "denied", "incomplete", "clean_end", "ended_by");
@@ -50,9 +56,16 @@ public final class SessionsCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table (default), json, jsonl or csv.")
     RowWriter.Format format;
 
+    @Option(names = "--source", paramLabel = "URL",
+            description = "Read the central copy (`audit-cli ship`) at postgresql://[user@]host[:port]/db: every shipped log.")
+    String source;
+
     @Override
     public Integer call() throws Exception {
         TimeArgs.Period window = time.period(Instant.now());
+        if (source != null) {
+            return centralSessions(window);
+        }
         try (AuditLog log = parent.openForReading(spec)) {
             List<Map<String, Object>> rows = SessionQueries.sessions(log, window.since(), window.until(), limit).stream()
                     .map(SessionsCommand::row).toList();
@@ -61,6 +74,31 @@ public final class SessionsCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             RowWriter.write(spec.commandLine().getOut(), format, format == RowWriter.Format.table ? TABLE : FIELDS, rows);
+        }
+        return ExitCode.OK;
+    }
+
+    /** The sessions of every shipped log in the central database, each row with its log_id. */
+    private int centralSessions(TimeArgs.Period window) throws Exception {
+        CentralAddress address = CentralAddress.parse(source, parent.env());
+        try (Connection central = address.connect()) {
+            central.setReadOnly(true);
+            CentralSchema.requireCurrent(central);
+            List<Map<String, Object>> rows = CentralSessionQueries.sessions(central, window.since(), window.until(), limit)
+                    .stream().map(s -> {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("log_id", s.logId());
+                        row.putAll(row(s.session()));
+                        return row;
+                    }).toList();
+            if (rows.isEmpty() && format == RowWriter.Format.table) {
+                spec.commandLine().getOut().println("No sessions in " + address.describe()
+                        + (time.given() ? " in that time range." : "."));
+                return ExitCode.OK;
+            }
+            List<String> fields = new java.util.ArrayList<>(format == RowWriter.Format.table ? TABLE : FIELDS);
+            fields.add(format == RowWriter.Format.table ? fields.size() : 0, "log_id");
+            RowWriter.write(spec.commandLine().getOut(), format, fields, rows);
         }
         return ExitCode.OK;
     }

@@ -27,6 +27,7 @@ import dev.mcpaudit.schema.query.CallFilter;
 import dev.mcpaudit.schema.query.CallGroup;
 import dev.mcpaudit.schema.query.ListedCall;
 import dev.mcpaudit.schema.query.PurgedEvent;
+import dev.mcpaudit.schema.query.ReportCalls;
 import dev.mcpaudit.schema.query.ReportScope;
 import dev.mcpaudit.schema.query.ScopeReader;
 import java.sql.SQLException;
@@ -67,8 +68,23 @@ final class ReportBuilder {
     private final CallFilter filter;
     private final int maxListed;
 
+    /** What the report names as its source: the log's path, or the central database. */
+    private final String source;
+    private final String logId;
+
     ReportBuilder(AuditLog log, CallFilter filter, int maxListed) {
+        this(log, log.path().toString(), log.logId(), filter, maxListed);
+    }
+
+    /** A report of calls read elsewhere than one log file (the central copy): {@link #build(ReportCalls, Report.Scope, String)}. */
+    ReportBuilder(String source, String logId, CallFilter filter, int maxListed) {
+        this(null, source, logId, filter, maxListed);
+    }
+
+    private ReportBuilder(AuditLog log, String source, String logId, CallFilter filter, int maxListed) {
         this.log = log;
+        this.source = source;
+        this.logId = logId;
         this.filter = filter;
         this.maxListed = maxListed;
     }
@@ -84,7 +100,8 @@ final class ReportBuilder {
         }
     }
 
-    private Report build(ReportScope calls, Report.Scope scope, String generatedAt) throws SQLException {
+    /** Everything but the verification, from calls read by any {@link ReportCalls}. */
+    Report build(ReportCalls calls, Report.Scope scope, String generatedAt) throws SQLException {
         List<CallGroup> groups = calls.groups();
 
         Map<String, Optional<AwsOperation>> operations = new HashMap<>();
@@ -156,7 +173,7 @@ final class ReportBuilder {
         Listing<CallRow> denied = new Listing<>(totals.denied(), totals.denied() == 0 ? List.of()
                 : callRows(calls, calls.deniedSeqs(maxListed)));
 
-        return new Report(generatedAt, log.path().toString(), log.logId(), scope, firstCall, lastCall, totals,
+        return new Report(generatedAt, source, logId, scope, firstCall, lastCall, totals,
                 accounts(activityRows), refusedProfiles, activityRows, operations(activityRows), services(activityRows),
                 new Listing<>(sessionCalls.size(), sessions), timeline(periods, unit), mutating, denied,
                 purges(calls), notVerified());
@@ -171,7 +188,7 @@ final class ReportBuilder {
     }
 
     /** The calls in scope per minute ({@code 2026-11-26T14:05}), for a timeline of a short span. */
-    private static TreeMap<String, Counts> minutes(ReportScope calls) throws SQLException {
+    private static TreeMap<String, Counts> minutes(ReportCalls calls) throws SQLException {
         TreeMap<String, Counts> minutes = new TreeMap<>();
         for (ReportScope.MinuteCount m : calls.perMinute()) {
             minutes.merge(m.minute(), Counts.of(m.outcome(), false, m.calls()), Counts::plus);
@@ -180,7 +197,7 @@ final class ReportBuilder {
     }
 
     /** The payloads purged from events of the calls in scope (and from their sessions' other events), oldest first. */
-    private Listing<PurgeRow> purges(ReportScope calls) throws SQLException {
+    private Listing<PurgeRow> purges(ReportCalls calls) throws SQLException {
         List<PurgeRow> rows = new ArrayList<>();
         for (PurgedEvent e : calls.purges()) {
             // Null when the event holds no purge record: a problem `verify` reports; the row stays, without its details.
@@ -192,7 +209,7 @@ final class ReportBuilder {
     }
 
     /** The listed calls, by the seq of their requested or rejected event, in the order given. */
-    private static List<CallRow> callRows(ReportScope calls, List<Long> seqs) throws SQLException {
+    private static List<CallRow> callRows(ReportCalls calls, List<Long> seqs) throws SQLException {
         Map<Long, CallRow> bySeq = new HashMap<>();
         for (ListedCall r : calls.calls(seqs)) {
             JsonNode args = JsonText.parseArgs(r.args());
@@ -204,7 +221,7 @@ final class ReportBuilder {
     }
 
     /** Who: the agent (client.initialized) and the host and OS user (session.started) of each session. */
-    private static List<SessionRow> withSessionDetails(ReportScope calls, List<SessionRow> sessions) throws SQLException {
+    private static List<SessionRow> withSessionDetails(ReportCalls calls, List<SessionRow> sessions) throws SQLException {
         if (sessions.isEmpty()) {
             return sessions;
         }

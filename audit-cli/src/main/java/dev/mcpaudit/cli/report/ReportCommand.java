@@ -6,6 +6,7 @@ import dev.mcpaudit.cli.CheckpointOptions;
 import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.cli.ProgressTicker;
 import dev.mcpaudit.cli.TimeArgs;
+import dev.mcpaudit.cli.ship.CentralAddress;
 import dev.mcpaudit.cli.verify.VerifyCommand;
 import dev.mcpaudit.schema.AtomicFile;
 import dev.mcpaudit.schema.AuditLog;
@@ -72,6 +73,8 @@ import picocli.CommandLine.Spec;
             "  audit-cli report --since 24h --checkpoint daily.checkpoint \\",
             "      --public-key audit.key.pub",
             "  audit-cli report --format csv --out activity.csv",
+            "  audit-cli report --source postgresql://reviewer@db.example.com/audit \\",
+            "      --account 444455556666 --since 2026-11-01   # every shipped log",
             "",
             "Times: ISO-8601 (2026-11-26, 2026-11-26T14:00:00Z, 2026-11-26T15:00+01:00; UTC unless an offset",
             "is given) or relative to now (30m, 24h, 7d, 2w). --since is inclusive, --until exclusive.",
@@ -112,6 +115,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Do not verify the chain (faster on a large log; the report says so).")
     boolean noVerify;
 
+    @Option(names = "--source", paramLabel = "URL",
+            description = "Report on the central copy (`audit-cli ship`) at postgresql://[user@]host[:port]/db: every"
+                    + " shipped log with calls in the scope, each log's central chain verified.")
+    String source;
+
     @Override
     public Integer call() throws Exception {
         checkpointOptions.check(spec.commandLine());
@@ -132,6 +140,11 @@ public final class ReportCommand implements Callable<Integer> {
         PublicKey key = checkpointOptions.publicKey();
 
         Report report;
+        if (source != null) {
+            report = CentralReport.build(CentralAddress.parse(source, parent.env()), scope, period, checkpoint, key,
+                    !noVerify, maxListed, TimeArgs.stored(now));
+            return write(report);
+        }
         Report.Listing<Report.ApprovalRow> protectedWrites;
         AtomicLong checked = new AtomicLong();
         try (AuditLog log = parent.openForReading(spec);
@@ -156,7 +169,11 @@ public final class ReportCommand implements Callable<Integer> {
             report = built.withVerification(verified);
         }
         report = report.withProtectedWrites(protectedWrites);
+        return write(report);
+    }
 
+    /** Writes the report in its format to --out or stdout; exit 1 when its chain does not verify. */
+    private int write(Report report) throws Exception {
         String text = switch (format) {
             case html -> ReportHtml.render(report);
             case json -> ReportJson.render(report) + "\n";

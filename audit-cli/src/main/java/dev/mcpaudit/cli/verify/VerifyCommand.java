@@ -8,6 +8,7 @@ import dev.mcpaudit.cli.AuditCli;
 import dev.mcpaudit.cli.CheckpointOptions;
 import dev.mcpaudit.cli.ExitCode;
 import dev.mcpaudit.cli.ProgressTicker;
+import dev.mcpaudit.cli.ship.CentralAddress;
 import dev.mcpaudit.schema.AuditLog;
 import dev.mcpaudit.schema.ChainProblem;
 import dev.mcpaudit.schema.ChainHead;
@@ -53,6 +54,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  audit-cli verify --public-key audit-checkpoint.key.pub   # logged checkpoints",
             "  audit-cli verify --format json | jq .intact",
             "  audit-cli verify --jsonl november.jsonl   # an export, e.g. on another machine",
+            "  audit-cli verify --source postgresql://reviewer@db.example.com/audit",
             "",
             "Warns on stderr (JSON: warnings) when the log or its WAL can be read or written by group or others;",
             "that is not a problem of the log. A 0-byte log (never written) verifies as an empty log.",
@@ -87,11 +89,29 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "Verify this export (`audit-cli export`) instead of the log; --db is not read.")
     Path jsonl;
 
+    @Option(names = "--source", paramLabel = "URL",
+            description = "Verify the central copy (`audit-cli ship`) at postgresql://[user@]host[:port]/db instead"
+                    + " of the log; each shipped log, or --log-id's.")
+    String source;
+
+    @Option(names = "--log-id", paramLabel = "ID", description = "With --source, only this log.")
+    String logId;
+
     @Override
     public Integer call() throws Exception {
         checkpointOptions.check(spec.commandLine());
         Checkpoint checkpoint = checkpointOptions.checkpoint();
         PublicKey key = checkpointOptions.publicKey();
+        if (logId != null && source == null) {
+            throw new IllegalArgumentException("--log-id picks a log of the central copy: give --source too.");
+        }
+        if (source != null) {
+            if (jsonl != null) {
+                throw new IllegalArgumentException("give --source or --jsonl, not both.");
+            }
+            return CentralVerification.run(spec.commandLine().getOut(), CentralAddress.parse(source, parent.env()), logId,
+                    checkpoint, key, format == Format.json);
+        }
         if (jsonl != null) {
             return ExportVerification.run(spec.commandLine().getOut(), jsonl, checkpoint, key, format == Format.json);
         }

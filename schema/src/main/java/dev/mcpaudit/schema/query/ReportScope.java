@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * same order); the listings and details are fetched by primary key or index through a read-only
  * connection. The database file is never written.
  */
-public final class ReportScope implements AutoCloseable {
+public final class ReportScope implements ReportCalls {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MMAP_SIZE = 1L << 31;
     /** {@code ORDER BY started_at, seq}: the stored bytes compare as SQLite compares the text. */
