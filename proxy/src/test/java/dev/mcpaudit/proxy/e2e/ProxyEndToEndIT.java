@@ -1,5 +1,6 @@
 package dev.mcpaudit.proxy.e2e;
 
+import dev.mcpaudit.proxy.testing.SdkCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,15 +116,6 @@ class ProxyEndToEndIT {
         return client;
     }
 
-    private static McpSchema.CallToolResult call(McpSyncClient client, String cli, String profile) {
-        Map<String, Object> arguments = new HashMap<>();
-        arguments.put("cli_command", cli);
-        if (profile != null) {
-            arguments.put("aws_profile", profile);
-        }
-        return client.callTool(McpSchema.CallToolRequest.builder().name("aws___call_aws").arguments(arguments).build());
-    }
-
     private static JsonNode structured(McpSchema.CallToolResult r) {
         return JSON.valueToTree(r.structuredContent());
     }
@@ -151,8 +143,8 @@ class ProxyEndToEndIT {
     void eachProfileIsSignedWithItsOwnKeysOnItsOwnSession() {
         McpSyncClient client = connect(args(), null);
 
-        McpSchema.CallToolResult viaDefault = call(client, "aws s3 ls", null);
-        McpSchema.CallToolResult viaProd = call(client, "aws s3 ls", "prod");
+        McpSchema.CallToolResult viaDefault = SdkCalls.callAws(client, "aws s3 ls", null);
+        McpSchema.CallToolResult viaProd = SdkCalls.callAws(client, "aws s3 ls", "prod");
 
         assertThat(viaDefault.isError()).isFalse();
         assertThat(structured(viaDefault).get("access_key_id").asText()).isEqualTo(DEV.accessKeyId());
@@ -178,7 +170,7 @@ class ProxyEndToEndIT {
         McpSyncClient client = connect(List.of(upstream.endpoint().toString(), "--service", "aws-mcp", "--region",
                 "us-east-1", "--profile", "dev", "proc"), null);
 
-        McpSchema.CallToolResult r = call(client, "aws sts get-caller-identity", "proc");
+        McpSchema.CallToolResult r = SdkCalls.callAws(client, "aws sts get-caller-identity", "proc");
 
         assertThat(r.isError()).as(r.toString()).isFalse();
         assertThat(structured(r).get("access_key_id").asText()).isEqualTo("AKIAPROCPROCPROC0003");
@@ -208,7 +200,7 @@ class ProxyEndToEndIT {
             McpSyncClient client = connectWithEnv(cmd, Map.of("AWS_ENDPOINT_URL_STS", sts.baseUrl()));
 
             for (int i = 0; i < 3; i++) {
-                McpSchema.CallToolResult r = call(client, "aws s3 ls", "deploy");
+                McpSchema.CallToolResult r = SdkCalls.callAws(client, "aws s3 ls", "deploy");
                 assertThat(r.isError()).as(r.toString()).isFalse();
                 assertThat(structured(r).get("access_key_id").asText()).isEqualTo("ASIAROLEROLEROLE0004");
             }
@@ -235,7 +227,7 @@ class ProxyEndToEndIT {
     void extraHeadersAreSentAndSigned() {
         McpSyncClient client = connect(args("--header", "X-Team=platform"), null);
 
-        call(client, "aws s3 ls", "prod");
+        SdkCalls.callAws(client, "aws s3 ls", "prod");
 
         FakeAwsMcpServer.Received received = upstream.toolCalls().get(0);
         assertThat(received.header("x-team")).isEqualTo("platform");
@@ -249,7 +241,7 @@ class ProxyEndToEndIT {
         McpSyncClient client = connect(args(), null);
         int before = upstream.toolCalls().size();
 
-        McpSchema.CallToolResult refused = call(client, "aws iam delete-user --user-name bob", "evil");
+        McpSchema.CallToolResult refused = SdkCalls.callAws(client, "aws iam delete-user --user-name bob", "evil");
 
         assertThat(refused.isError()).isTrue();
         assertThat(text(refused)).contains("'evil'").contains("Allowed profiles: dev, prod");
@@ -265,7 +257,7 @@ class ProxyEndToEndIT {
             String profile = i % 2 == 0 ? "dev" : "prod";
             String cli = "aws ec2 describe-instances --n " + i + " slow:50";
             results.add(pool.submit(() -> {
-                McpSchema.CallToolResult r = call(client, cli, profile);
+                McpSchema.CallToolResult r = SdkCalls.callAws(client, cli, profile);
                 return new String[] {profile, structured(r).get("access_key_id").asText(),
                     structured(r).get("cli_command").asText(), cli};
             }));
@@ -281,10 +273,10 @@ class ProxyEndToEndIT {
     @Test
     void anExpiredSessionIsReplacedAndTheCallSucceeds() {
         McpSyncClient client = connect(args(), null);
-        String first = structured(call(client, "aws s3 ls", null)).get("session_id").asText();
+        String first = structured(SdkCalls.callAws(client, "aws s3 ls", null)).get("session_id").asText();
 
         upstream.expireAllSessions();
-        McpSchema.CallToolResult after = call(client, "aws s3 ls", null);
+        McpSchema.CallToolResult after = SdkCalls.callAws(client, "aws s3 ls", null);
 
         assertThat(after.isError()).isFalse();
         assertThat(structured(after).get("session_id").asText()).isNotEqualTo(first);
@@ -293,12 +285,12 @@ class ProxyEndToEndIT {
     @Test
     void rotatedCredentialsAreUsedAfterARefusalWithoutRestart() {
         McpSyncClient client = connect(args(), null);
-        assertThat(call(client, "aws s3 ls", null).isError()).isFalse();
+        assertThat(SdkCalls.callAws(client, "aws s3 ls", null).isError()).isFalse();
 
         upstream.removeCredentials(DEV.accessKeyId());
         upstream.putCredentials("AKIADEVROTATED000009", "rotatedsecret", null);
         profiles.rewriteCredentials("dev", "AKIADEVROTATED000009", "rotatedsecret", null);
-        McpSchema.CallToolResult after = call(client, "aws s3 ls", null);
+        McpSchema.CallToolResult after = SdkCalls.callAws(client, "aws s3 ls", null);
 
         assertThat(after.isError()).as(after.toString()).isFalse();
         assertThat(structured(after).get("access_key_id").asText()).isEqualTo("AKIADEVROTATED000009");
@@ -308,17 +300,17 @@ class ProxyEndToEndIT {
     void upstreamFailuresBecomeClearToolErrors() {
         McpSyncClient client = connect(args("--tool-timeout", "1"), null);
 
-        String http500 = text(call(client, "aws s3 ls http500", null));
-        String dropped = text(call(client, "aws s3 ls drop", null));
-        String slow = text(call(client, "aws s3 ls slow:4000", null));
-        String redirect = text(call(client, "aws s3 ls redirect", null));
+        String http500 = text(SdkCalls.callAws(client, "aws s3 ls http500", null));
+        String dropped = text(SdkCalls.callAws(client, "aws s3 ls drop", null));
+        String slow = text(SdkCalls.callAws(client, "aws s3 ls slow:4000", null));
+        String redirect = text(SdkCalls.callAws(client, "aws s3 ls redirect", null));
 
         assertThat(http500).contains("aws___call_aws").contains("HTTP 500");
         assertThat(dropped).contains("aws___call_aws").contains("connection");
         assertThat(slow).isEqualTo("Tool 'aws___call_aws' timed out after 1 s; upstream was asked to cancel it."
                 + " Retry, or start the proxy with a larger --tool-timeout.");
         assertThat(redirect).contains("redirect").contains(FakeAwsMcpServer.REDIRECT_LOCATION);
-        assertThat(call(client, "aws s3 ls", null).isError()).as("the proxy still serves").isFalse();
+        assertThat(SdkCalls.callAws(client, "aws s3 ls", null).isError()).as("the proxy still serves").isFalse();
     }
 
     @Test
@@ -326,7 +318,7 @@ class ProxyEndToEndIT {
         McpSyncClient client = connect(args(), null);
 
         for (String profile : new String[] {null, "prod"}) {
-            McpSchema.CallToolResult r = call(client, "aws iam get-user tool-error", profile);
+            McpSchema.CallToolResult r = SdkCalls.callAws(client, "aws iam get-user tool-error", profile);
 
             assertThat(r.isError()).isTrue();
             assertThat(text(r)).isEqualTo(FakeAwsMcpServer.ERROR_TEXT);
@@ -370,7 +362,7 @@ class ProxyEndToEndIT {
         McpSyncClient client = connect(args(), null);
 
         upstream.removeCredentials(PROD.accessKeyId());
-        McpSchema.CallToolResult r = call(client, "aws s3 ls", "prod");
+        McpSchema.CallToolResult r = SdkCalls.callAws(client, "aws s3 ls", "prod");
 
         assertThat(r.isError()).isTrue();
         assertThat(text(r)).contains("HTTP 403").contains("aws sso login --profile prod");
@@ -379,14 +371,14 @@ class ProxyEndToEndIT {
     @Test
     void retriesOnlyWhatUpstreamRefusedBeforeRunningIt() {
         McpSyncClient noRetries = connect(args(), null);
-        assertThat(text(call(noRetries, "aws s3 ls throttle-once a", null))).contains("HTTP 429");
+        assertThat(text(SdkCalls.callAws(noRetries, "aws s3 ls throttle-once a", null))).contains("HTTP 429");
 
         McpSyncClient withRetries = connect(args("--retries", "2"), null);
-        McpSchema.CallToolResult r = call(withRetries, "aws s3 ls throttle-once b", null);
+        McpSchema.CallToolResult r = SdkCalls.callAws(withRetries, "aws s3 ls throttle-once b", null);
 
         assertThat(r.isError()).isFalse();
         assertThat(upstream.toolCalls().stream().filter(c -> c.cliCommand().endsWith("throttle-once b"))).hasSize(2);
-        assertThat(text(call(withRetries, "aws s3 ls http500", null))).contains("HTTP 500");
+        assertThat(text(SdkCalls.callAws(withRetries, "aws s3 ls http500", null))).contains("HTTP 500");
         assertThat(upstream.toolCalls().stream().filter(c -> c.cliCommand().endsWith("http500"))).hasSize(1);
     }
 
@@ -412,7 +404,7 @@ class ProxyEndToEndIT {
 
         assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
                 .containsExactlyInAnyOrder("aws___list_regions", "search_documentation");
-        McpSchema.CallToolResult refused = call(client, "aws s3 rb s3://x", null);
+        McpSchema.CallToolResult refused = SdkCalls.callAws(client, "aws s3 rb s3://x", null);
         assertThat(refused.isError()).isTrue();
         assertThat(text(refused)).contains("--read-only");
         assertThat(upstream.toolCalls()).isEmpty();

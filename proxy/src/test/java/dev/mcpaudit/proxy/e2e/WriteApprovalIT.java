@@ -1,5 +1,6 @@
 package dev.mcpaudit.proxy.e2e;
 
+import dev.mcpaudit.proxy.testing.SdkCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,15 +116,6 @@ class WriteApprovalIT {
         return client;
     }
 
-    private static McpSchema.CallToolResult callAws(McpSyncClient client, String cli, String profile) {
-        Map<String, Object> arguments = new HashMap<>();
-        arguments.put("cli_command", cli);
-        if (profile != null) {
-            arguments.put("aws_profile", profile);
-        }
-        return client.callTool(McpSchema.CallToolRequest.builder().name("aws___call_aws").arguments(arguments).build());
-    }
-
     private static String text(McpSchema.CallToolResult r) {
         return ((McpSchema.TextContent) r.content().get(0)).text();
     }
@@ -172,7 +164,7 @@ class WriteApprovalIT {
             return rows("SELECT seq, type FROM events WHERE call_id IS NOT NULL ORDER BY seq");
         });
 
-        McpSchema.CallToolResult result = callAws(client, command, "prod");
+        McpSchema.CallToolResult result = SdkCalls.callAws(client, command, "prod");
 
         assertThat(result.isError()).as(result.toString()).isFalse();
         assertThat(upstreamCallsWhenAsked).containsExactly(0);
@@ -199,8 +191,8 @@ class WriteApprovalIT {
                 answer(ElicitResult.Action.CANCEL, null)));
         McpSyncClient client = connect(request -> answers.remove(0));
 
-        McpSchema.CallToolResult declined = callAws(client, "aws ec2 terminate-instances --instance-ids i-1", "prod");
-        McpSchema.CallToolResult cancelled = callAws(client, "aws s3 rm s3://app-data/k", "prod");
+        McpSchema.CallToolResult declined = SdkCalls.callAws(client, "aws ec2 terminate-instances --instance-ids i-1", "prod");
+        McpSchema.CallToolResult cancelled = SdkCalls.callAws(client, "aws s3 rm s3://app-data/k", "prod");
 
         assertThat(declined.isError()).isTrue();
         assertThat(text(declined)).contains("the user declined it (reason: \"change freeze\")");
@@ -224,7 +216,7 @@ class WriteApprovalIT {
         }, "--confirm-timeout", "1");
 
         long started = System.nanoTime();
-        McpSchema.CallToolResult result = callAws(client, "aws iam create-user --user-name mallory", "prod");
+        McpSchema.CallToolResult result = SdkCalls.callAws(client, "aws iam create-user --user-name mallory", "prod");
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         assertThat(result.isError()).isTrue();
@@ -241,11 +233,11 @@ class WriteApprovalIT {
             return answer(ElicitResult.Action.DECLINE, null);
         });
 
-        assertThat(callAws(client, "aws s3 ls", "prod").isError()).isFalse();
-        assertThat(callAws(client, "aws ec2 describe-instances", "prod").isError()).isFalse();
-        callAws(client, "aws s3 cp s3://app-data/report.csv .", "prod");
-        callAws(client, "aws s3 rm s3://app-data/k", "dev");
-        callAws(client, "aws s3 rm s3://app-data/k", null); // the default profile, dev
+        assertThat(SdkCalls.callAws(client, "aws s3 ls", "prod").isError()).isFalse();
+        assertThat(SdkCalls.callAws(client, "aws ec2 describe-instances", "prod").isError()).isFalse();
+        SdkCalls.callAws(client, "aws s3 cp s3://app-data/report.csv .", "prod");
+        SdkCalls.callAws(client, "aws s3 rm s3://app-data/k", "dev");
+        SdkCalls.callAws(client, "aws s3 rm s3://app-data/k", null); // the default profile, dev
         client.callTool(McpSchema.CallToolRequest.builder().name("aws___run_script")
                 .arguments(Map.of("script", "print(1)", "aws_profile", "dev")).build());
 
@@ -270,22 +262,22 @@ class WriteApprovalIT {
     void aClientWithoutElicitationIsRefusedWithWhatToDo() throws Exception {
         McpSyncClient client = connect(null);
 
-        McpSchema.CallToolResult result = callAws(client, "aws s3 rm s3://app-data/k", "prod");
+        McpSchema.CallToolResult result = SdkCalls.callAws(client, "aws s3 rm s3://app-data/k", "prod");
 
         assertThat(result.isError()).isTrue();
         assertThat(text(result)).contains("did not declare the elicitation capability",
                 "Use a client that supports elicitation", "without --confirm-writes for 'prod'");
         assertThat(upstream.toolCalls()).isEmpty();
         assertThat(approvals()).extracting(a -> a.get("decision")).containsExactly("no-capability");
-        assertThat(callAws(client, "aws s3 ls", "prod").isError()).isFalse(); // reads still pass
+        assertThat(SdkCalls.callAws(client, "aws s3 ls", "prod").isError()).isFalse(); // reads still pass
     }
 
     @Test
     void withFallbackAllowAClientWithoutElicitationWritesAndStderrSaysSoOnce() throws Exception {
         McpSyncClient client = connect(null, "--confirm-fallback", "allow");
 
-        assertThat(callAws(client, "aws s3 rm s3://app-data/a", "prod").isError()).isFalse();
-        assertThat(callAws(client, "aws s3 rm s3://app-data/b", "prod").isError()).isFalse();
+        assertThat(SdkCalls.callAws(client, "aws s3 rm s3://app-data/a", "prod").isError()).isFalse();
+        assertThat(SdkCalls.callAws(client, "aws s3 rm s3://app-data/b", "prod").isError()).isFalse();
 
         assertThat(upstream.toolCalls()).hasSize(2);
         assertThat(approvals()).extracting(a -> a.get("decision")).containsExactly("fallback-allowed", "fallback-allowed");
@@ -321,11 +313,11 @@ class WriteApprovalIT {
         client.listTools();
 
         List<Future<McpSchema.CallToolResult>> results = new ArrayList<>();
-        results.add(background.submit(() -> callAws(client, "aws s3 rm s3://app-data/1", "prod")));
+        results.add(background.submit(() -> SdkCalls.callAws(client, "aws s3 rm s3://app-data/1", "prod")));
         assertThat(firstAsked.await(30, TimeUnit.SECONDS)).isTrue();
         for (int i = 2; i <= 3; i++) {
             String cli = "aws s3 rm s3://app-data/" + i;
-            results.add(background.submit(() -> callAws(client, cli, "prod")));
+            results.add(background.submit(() -> SdkCalls.callAws(client, cli, "prod")));
             Thread.sleep(300); // sent in this order
         }
         othersSent.countDown();
