@@ -88,16 +88,23 @@ public final class ChainVerifier {
         if (!log.seqIsRowid()) {
             // The table was rebuilt: seq may be NULL, text or repeated, so no range of seqs is safe to
             // split on. One pass in seq order, as an export is checked.
-            Segment whole = reader == RowReader.NONE ? new Segment(checkpointSeq, checked)
-                    : new Segment(checkpointSeq, checked, reader.segment(0));
+            Segment whole = new Segment(checkpointSeq, checked, alongside(reader, 0));
             log.scanEvents(e -> whole.accept(RawEvent.of(e)));
             return conclude(log.logId(), new Segment[] {whole}, log::scanEvents, log::eventsAt, checkpoint, publicKey);
         }
         List<Segment> segments = EventScan.run(log, segmentEvents, threads,
-                i -> reader == RowReader.NONE ? new Segment(checkpointSeq, checked)
-                        : new Segment(checkpointSeq, checked, reader.segment(i)));
+                i -> new Segment(checkpointSeq, checked, alongside(reader, i)));
         return conclude(log.logId(), segments.toArray(Segment[]::new), log::scanEvents, log::eventsAt, checkpoint,
                 publicKey);
+    }
+
+    /**
+     * What reads segment {@code index}'s rows besides the verifier; null when nothing does, so that the
+     * verifier's loop has no call to make (a report's reader, run earlier in the same JVM, must not
+     * leave it with a call site the JIT can no longer inline).
+     */
+    private static Consumer<RawEvent> alongside(RowReader reader, int index) {
+        return reader == RowReader.NONE ? null : reader.segment(index);
     }
 
     /**
@@ -313,8 +320,6 @@ public final class ChainVerifier {
         @Override
         public void accept(RawEvent e) {
             check(e);
-            // Not called at all without a reader: a report's reader, run earlier in the same JVM, must
-            // not leave the verifier's hot loop with a call site the JIT can no longer inline.
             if (alongside != null) {
                 alongside.accept(e);
             }

@@ -22,11 +22,6 @@ record SqlValue(String text, boolean number) {
         return text == null ? null : new SqlValue(text, false);
     }
 
-    /** {@code a = b} in SQL: false when either is NULL; a number never equals a text. */
-    static boolean equal(SqlValue a, SqlValue b) {
-        return a != null && b != null && a.equals(b);
-    }
-
     /** True when this is a TEXT equal to {@code s} ({@code value = 'text'}). */
     boolean isText(String s) {
         return !number && text.equals(s);
